@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { CommanderError } from 'commander';
+import { AppError } from '../engine/index';
+
+/**
+ * Parses argv and runs the chosen command. Expected errors (AppError) print one clear line and
+ * exit 1; anything else is a bug: print the stack and exit 2. Commander usage errors exit 2.
+ */
+export async function runCli(program: Command, argv: string[]): Promise<void> {
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exit(error.exitCode === 0 ? 0 : 2);
+    }
+    if (error instanceof AppError) {
+      process.stderr.write(`error (${error.code}): ${error.message}\n`);
+      if (error.detail) process.stderr.write(`${error.detail}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(
+      `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(2);
+  }
+}

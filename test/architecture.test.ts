@@ -1,0 +1,77 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The layer walls of STYLE.md, checked on the source text: who may import whom.
+const root = join(__dirname, '..');
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
+    else if (/\.(ts|tsx)$/.test(name)) out.push(path);
+  }
+  return out;
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specs: string[] = [];
+  for (const m of text.matchAll(
+    /(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+  )) {
+    specs.push(m[1] ?? m[2]);
+  }
+  return specs;
+}
+
+function offenders(dir: string, forbidden: (spec: string) => boolean): string[] {
+  return sourceFiles(join(root, dir)).flatMap((file) =>
+    importsOf(file)
+      .filter(forbidden)
+      .map((spec) => `${relative(root, file)} imports ${spec}`),
+  );
+}
+
+const isUi = (s: string) =>
+  s === 'electron' || s === 'react' || s.startsWith('react-') || s.includes('konva');
+
+describe('layer walls', () => {
+  it('the engine, CLI and server never import Electron, React or Konva', () => {
+    expect(offenders('src/engine', isUi)).toEqual([]);
+    expect(offenders('src/cli', isUi)).toEqual([]);
+    expect(offenders('src/server', isUi)).toEqual([]);
+  });
+
+  it('the shared contract is plain TypeScript: no node:, electron, DOM libraries or tfjs', () => {
+    expect(
+      offenders(
+        'src/shared',
+        (s) =>
+          s.startsWith('node:') ||
+          s.startsWith('@tensorflow') ||
+          isUi(s) ||
+          (s.startsWith('.') === false && !['zod'].includes(s)),
+      ),
+    ).toEqual([]);
+  });
+
+  it('the renderer reaches the main side only through src/shared', () => {
+    expect(
+      offenders(
+        'src/renderer',
+        (s) => /(^|\/)(engine|main|server|cli)(\/|$)/.test(s) || s.startsWith('node:') || s === 'electron',
+      ),
+    ).toEqual([]);
+  });
+
+  it('shells import the engine through engine/index only', () => {
+    const deep = (s: string) => /\/engine\/(?!index$)/.test(s);
+    expect([
+      ...offenders('src/cli', deep),
+      ...offenders('src/server', deep),
+      ...offenders('src/main', deep),
+    ]).toEqual([]);
+  });
+});
