@@ -1,1 +1,8 @@
-export {};
+export {
+  type AnnotationWeightMapArgs,
+  computeAnnotationWeightMap,
+  type WeightMap,
+  type WeightMapOptions,
+} from './computeAnnotationWeightMap';
+export { computeWeightMap } from './computeWeightMap';
+export { separateInstances } from './separateInstances';

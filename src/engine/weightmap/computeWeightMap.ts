@@ -1,0 +1,39 @@
+import { AppError } from '../../shared/errors';
+import {
+  computeAnnotationWeightMap,
+  type WeightMap,
+  type WeightMapOptions,
+} from './computeAnnotationWeightMap';
+
+/**
+ * U-Net eq. 2 weight map from a complete instance label image (0 = background, 1..K = objects,
+ * row-major, any integer ids). Touching objects are split by the separation border first.
+ * Returns `weights` (class balance + border term, float32) and `targets` (0 = background,
+ * 1 = object after separation). Fast: distances are computed per object only within the
+ * cut-off of the border term (|error| < 1e-5 against the exact formula).
+ */
+export function computeWeightMap(
+  instances: ArrayLike<number>,
+  width: number,
+  height: number,
+  opts: WeightMapOptions = {},
+): WeightMap {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || instances.length !== width * height) {
+    throw new AppError(
+      'size_mismatch',
+      `instances has ${instances.length} pixels, expected ${width}x${height} = ${width * height}`,
+    );
+  }
+  const n = instances.length;
+  const ids = new Int32Array(n);
+  const classes = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const id = instances[i];
+    if (!Number.isInteger(id) || id < 0 || id > 0x7fffffff) {
+      throw new AppError('invalid_argument', `instance ids must be integers >= 0, got ${id} at pixel ${i}`);
+    }
+    ids[i] = id;
+    classes[i] = id > 0 ? 2 : 1;
+  }
+  return computeAnnotationWeightMap({ ...opts, classes, instances: ids, width, height, numClasses: 2 });
+}

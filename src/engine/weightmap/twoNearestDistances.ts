@@ -1,0 +1,92 @@
+import { EdtScratch, squaredEdtInWindow } from './squaredEdtInWindow';
+
+/** Per-pixel squared distances (px^2) to the nearest and second-nearest distinct object. */
+export interface TwoNearest {
+  /** Squared distance to the nearest object, Infinity when none lies within `maxDistance`. */
+  nearest: Float32Array;
+  /** Squared distance to the second-nearest object (a different id), or Infinity. */
+  second: Float32Array;
+  /** Number of distinct object ids found. */
+  objectCount: number;
+}
+
+interface Box {
+  id: number;
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+}
+
+function boundingBoxes(ids: Int32Array, width: number, height: number): Box[] {
+  const byId = new Map<number, Box>();
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let previous = 0;
+    let box: Box | undefined;
+    for (let x = 0; x < width; x++) {
+      const id = ids[row + x];
+      if (id === 0) continue;
+      if (id !== previous || box === undefined) {
+        box = byId.get(id);
+        if (box === undefined) {
+          box = { id, minX: x, minY: y, maxX: x, maxY: y };
+          byId.set(id, box);
+        }
+        previous = id;
+      }
+      if (x < box.minX) box.minX = x;
+      if (x > box.maxX) box.maxX = x;
+      if (y > box.maxY) box.maxY = y;
+    }
+  }
+  return [...byId.values()];
+}
+
+/**
+ * For every pixel with `include[i] !== 0`, the squared Euclidean distances (pixel centres) to
+ * the nearest and second-nearest objects of `ids` (0 = no object; equal ids = one object,
+ * connected or not), counting only objects within `maxDistance` px. Exact for those objects:
+ * each object gets an exact distance transform over its bounding box grown by `maxDistance`,
+ * which holds every pixel within that distance of it.
+ */
+export function twoNearestDistances(
+  ids: Int32Array,
+  include: Uint8Array,
+  width: number,
+  height: number,
+  maxDistance: number,
+): TwoNearest {
+  const n = width * height;
+  const nearest = new Float32Array(n).fill(Number.POSITIVE_INFINITY);
+  const second = new Float32Array(n).fill(Number.POSITIVE_INFINITY);
+  const boxes = boundingBoxes(ids, width, height);
+  const reach = Math.floor(maxDistance);
+  const reach2 = maxDistance * maxDistance;
+  const scratch = new EdtScratch();
+  for (const box of boxes) {
+    const x0 = Math.max(0, box.minX - reach);
+    const y0 = Math.max(0, box.minY - reach);
+    const w = Math.min(width - 1, box.maxX + reach) - x0 + 1;
+    const h = Math.min(height - 1, box.maxY + reach) - y0 + 1;
+    const d2 = squaredEdtInWindow(ids, width, box.id, x0, y0, w, h, scratch);
+    for (let cy = 0; cy < h; cy++) {
+      const row = (y0 + cy) * width + x0;
+      const base = cy * w;
+      for (let cx = 0; cx < w; cx++) {
+        const d = d2[base + cx];
+        if (d > reach2) continue;
+        const i = row + cx;
+        if (include[i] === 0) continue;
+        // Each object visits a pixel once, so the two kept values belong to distinct ids.
+        if (d < nearest[i]) {
+          second[i] = nearest[i];
+          nearest[i] = d;
+        } else if (d < second[i]) {
+          second[i] = d;
+        }
+      }
+    }
+  }
+  return { nearest, second, objectCount: boxes.length };
+}
