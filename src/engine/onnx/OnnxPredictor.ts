@@ -1,0 +1,154 @@
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import type { InferenceSession } from 'onnxruntime-node';
+import { AppError } from '../../shared/errors';
+import { ONNX_INPUT, ONNX_LOGITS } from './exportOnnx';
+
+type Ort = typeof import('onnxruntime-node');
+export type OnnxExecutionProvider = 'cuda' | 'cpu';
+
+export interface OnnxPredictorOptions {
+  /** Tried in order; the first that creates a session wins (default ['cuda', 'cpu']). */
+  executionProviders?: OnnxExecutionProvider[];
+  /** Intra-op threads of the cpu provider (default: the machine's available parallelism). */
+  threads?: number;
+  /** Output to fetch (default 'logits'). */
+  output?: string;
+}
+
+/** Output of one run: NCHW float32 values and their dims [n, classes, h, w]. */
+export interface OnnxRunResult {
+  data: Float32Array;
+  dims: [number, number, number, number];
+}
+
+/**
+ * An onnxruntime-node session over an exported U-Net. Tries CUDA first where the user installed
+ * onnxruntime-node's GPU build (its install script fetches the CUDA provider), else cpu;
+ * `provider` says which runs. Call `dispose()` to release the native session.
+ */
+export class OnnxPredictor {
+  private constructor(
+    private readonly session: InferenceSession,
+    private readonly ort: Ort,
+    /** The execution provider that runs. */
+    readonly provider: OnnxExecutionProvider,
+    /** Intra-op threads (cpu provider). */
+    readonly threads: number,
+    private readonly output: string,
+  ) {}
+
+  /**
+   * Loads an ONNX model from a file path or bytes. Throws AppError: 'not_found' (no file),
+   * 'corrupt_file' (not a loadable ONNX model), 'backend_unavailable' (onnxruntime-node does
+   * not load on this machine).
+   */
+  static async create(
+    source: string | Uint8Array,
+    options: OnnxPredictorOptions = {},
+  ): Promise<OnnxPredictor> {
+    const ort = await loadOrt();
+    const label = typeof source === 'string' ? source : 'the ONNX model bytes';
+    let bytes: Uint8Array;
+    if (typeof source === 'string') {
+      try {
+        bytes = await readFile(source);
+      } catch (error) {
+        throw new AppError('not_found', `ONNX model not found: ${source}`, String(error));
+      }
+    } else {
+      bytes = source;
+    }
+    const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
+    const providers = options.executionProviders ?? ['cuda', 'cpu'];
+    if (providers.length === 0) {
+      throw new AppError('invalid_argument', 'executionProviders must name at least one provider');
+    }
+    const failures: string[] = [];
+    for (const provider of providers) {
+      try {
+        const session = await ort.InferenceSession.create(bytes, {
+          executionProviders: [provider],
+          intraOpNumThreads: threads,
+          interOpNumThreads: 1,
+          graphOptimizationLevel: 'all',
+          // Failures surface as AppErrors with onnxruntime's message in `detail`; keep stderr clean.
+          logSeverityLevel: 4,
+        });
+        if (!session.inputNames.includes(ONNX_INPUT)) {
+          throw new AppError('incompatible_model', `${label} has no input named '${ONNX_INPUT}'`);
+        }
+        const output = options.output ?? ONNX_LOGITS;
+        if (!session.outputNames.includes(output)) {
+          throw new AppError('incompatible_model', `${label} has no output named '${output}'`);
+        }
+        return new OnnxPredictor(session, ort, provider, threads, output);
+      } catch (error) {
+        if (error instanceof AppError) throw error;
+        failures.push(`${provider}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    const corrupt = failures.some((f) => /protobuf|parse|model|load/i.test(f));
+    throw new AppError(
+      corrupt ? 'corrupt_file' : 'backend_unavailable',
+      corrupt
+        ? `Could not load ${label}: not a valid ONNX model`
+        : `No onnxruntime execution provider could run ${label} (tried ${providers.join(', ')})`,
+      failures.join('\n'),
+    );
+  }
+
+  /** A banner like "onnxruntime-node (cpu, 2 threads)". */
+  describe(): string {
+    return this.provider === 'cpu'
+      ? `onnxruntime-node (cpu, ${this.threads} thread${this.threads === 1 ? '' : 's'})`
+      : `onnxruntime-node (${this.provider})`;
+  }
+
+  /** Runs a batch `input` laid out NCHW [n, c, h, w]; returns the configured output (NCHW). */
+  async run(input: Float32Array, n: number, c: number, h: number, w: number): Promise<OnnxRunResult> {
+    if (input.length !== n * c * h * w) {
+      throw new AppError(
+        'size_mismatch',
+        `ONNX input has ${input.length} values, expected ${n}x${c}x${h}x${w}`,
+      );
+    }
+    const tensor = new this.ort.Tensor('float32', input, [n, c, h, w]);
+    try {
+      const result = await this.session.run({ [ONNX_INPUT]: tensor }, [this.output]);
+      const out = result[this.output];
+      try {
+        const dims = out.dims.map(Number) as [number, number, number, number];
+        return { data: new Float32Array(out.data as Float32Array), dims };
+      } finally {
+        out.dispose();
+      }
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw new AppError(
+        'incompatible_model',
+        `onnxruntime could not run a ${n}x${c}x${h}x${w} input (illegal tile size or channel count?)`,
+        error instanceof Error ? error.message : String(error),
+      );
+    } finally {
+      tensor.dispose();
+    }
+  }
+
+  /** Releases the native session. */
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+async function loadOrt(): Promise<Ort> {
+  try {
+    return await import('onnxruntime-node');
+  } catch (error) {
+    throw new AppError(
+      'backend_unavailable',
+      'onnxruntime-node does not load on this machine',
+      error instanceof Error ? error.message : String(error),
+    );
+  }
+}
