@@ -1,2 +1,6 @@
+export * from './api';
+export * from './apiCodec';
+export * from './apiSchemas';
 export * from './errors';
 export * from './jobs';
+export * from './schemas';

@@ -1,0 +1,2 @@
+export * from './getApi';
+export * from './httpApi';
