@@ -1,1 +1,5 @@
+export * from './geometry';
+export * from './loss';
+export * from './presets';
 export * from './types';
+export * from './unet';

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""PyTorch reference U-Net for the benches (same architecture as src/engine/model/unet.ts).
+
+Layer names match the TF.js model: enc{L}_conv1/2, bottom_conv1/2, dec{L}_up, dec{L}_conv1/2,
+head. Valid 3x3 convs + ReLU, 2x2 max-pool, dropout after bottom_conv2 (training only),
+2x2 stride-2 transposed conv, cat([centre-cropped skip, up], channels), 1x1 head (logits).
+Weight layouts: TF conv kernels [kh, kw, in, out] and TF up-conv kernels [kh, kw, out, in] both
+become torch's layout with permute(3, 2, 0, 1) (see load_tf_weights).
+
+Usage (prints one JSON line):
+  python3 torch_unet.py train --depth 4 --base 16 --tile 252 --steps 10 --warmup 2 --threads 2
+Run with Debian's /usr/bin/python3 (torch 1.13) and OPENBLAS_CORETYPE=SkylakeX.
+"""
+import argparse
+import json
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class UNet(nn.Module):
+    def __init__(self, depth, base, in_ch, classes, dropout=0.5):
+        super().__init__()
+        self.depth = depth
+        self.dropout = dropout
+        self.layers = nn.ModuleDict()
+        ch = in_ch
+        for level in range(depth):
+            width = base * 2**level
+            self.layers[f'enc{level}_conv1'] = nn.Conv2d(ch, width, 3)
+            self.layers[f'enc{level}_conv2'] = nn.Conv2d(width, width, 3)
+            ch = width
+        bottom = base * 2**depth
+        self.layers['bottom_conv1'] = nn.Conv2d(ch, bottom, 3)
+        self.layers['bottom_conv2'] = nn.Conv2d(bottom, bottom, 3)
+        ch = bottom
+        for level in reversed(range(depth)):
+            width = base * 2**level
+            self.layers[f'dec{level}_up'] = nn.ConvTranspose2d(ch, width, 2, stride=2)
+            self.layers[f'dec{level}_conv1'] = nn.Conv2d(2 * width, width, 3)
+            self.layers[f'dec{level}_conv2'] = nn.Conv2d(width, width, 3)
+            ch = width
+        self.layers['head'] = nn.Conv2d(ch, classes, 1)
+        for module in self.layers.values():  # He init as in the paper: N(0, sqrt(2 / fan_in))
+            fan_in = module.in_channels * (1 if isinstance(module, nn.ConvTranspose2d) else module.kernel_size[0] * module.kernel_size[1])
+            nn.init.normal_(module.weight, 0.0, (2.0 / fan_in) ** 0.5)
+            nn.init.zeros_(module.bias)
+
+    def forward(self, x):
+        L = self.layers
+        skips = []
+        for level in range(self.depth):
+            x = F.relu(L[f'enc{level}_conv2'](F.relu(L[f'enc{level}_conv1'](x))))
+            skips.append(x)
+            x = F.max_pool2d(x, 2, 2)
+        x = F.relu(L['bottom_conv2'](F.relu(L['bottom_conv1'](x))))
+        x = F.dropout(x, self.dropout, self.training)
+        for level in reversed(range(self.depth)):
+            x = L[f'dec{level}_up'](x)
+            skip = skips[level]
+            off = (skip.shape[2] - x.shape[2]) // 2
+            skip = skip[:, :, off:off + x.shape[2], off:off + x.shape[3]]
+            x = torch.cat([skip, x], 1)
+            x = F.relu(L[f'dec{level}_conv2'](F.relu(L[f'dec{level}_conv1'](x))))
+        return L['head'](x)
+
+
+def build_unet(depth, base, in_ch, classes):
+    """The U-Net of src/engine/model/unet.ts (dropout 0.5), in NCHW."""
+    return UNet(depth, base, in_ch, classes)
+
+
+def load_tf_weights(model, weights):
+    """weights: {'layer/kernel' or 'layer/bias': numpy array in the TF.js layout}."""
+    with torch.no_grad():
+        for name, module in model.layers.items():
+            module.weight.copy_(torch.from_numpy(weights[f'{name}/kernel']).permute(3, 2, 0, 1))
+            module.bias.copy_(torch.from_numpy(weights[f'{name}/bias']))
+
+
+def output_size(tile, depth):
+    s = tile
+    for _ in range(depth):
+        s = (s - 4) // 2
+    s -= 4
+    for _ in range(depth):
+        s = 2 * s - 4
+    return s
+
+
+def weighted_ce(logits, targets, weights):
+    """Same loss as weightedSoftmaxCrossEntropy: sum w * nll / #(w > 0)."""
+    nll = F.cross_entropy(logits, targets, reduction='none')
+    return (nll * weights).sum() / (weights > 0).sum().clamp(min=1)
+
+
+def bench_train(args):
+    torch.manual_seed(0)
+    model = build_unet(args.depth, args.base, 1, 2).train()
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.99)
+    out = output_size(args.tile, args.depth)
+    x = torch.rand(args.batch, 1, args.tile, args.tile)
+    targets = torch.randint(0, 2, (args.batch, out, out))
+    weights = torch.rand(args.batch, out, out) + 0.5
+    times = []
+    for i in range(args.warmup + args.steps):
+        start = time.perf_counter()
+        opt.zero_grad()
+        loss = weighted_ce(model(x), targets, weights)
+        loss.backward()
+        opt.step()
+        elapsed = (time.perf_counter() - start) * 1000
+        if i >= args.warmup:
+            times.append(elapsed)
+    return {'mode': 'train', 'ms_per_step': statistics.median(times), 'times_ms': times,
+            'threads': torch.get_num_threads(), 'torch': torch.__version__, 'loss': float(loss)}
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest='mode', required=True)
+    train = sub.add_parser('train', help='time one SGD training step')
+    for p in (train,):
+        p.add_argument('--depth', type=int, default=4)
+        p.add_argument('--base', type=int, default=16)
+        p.add_argument('--threads', type=int, default=2)
+    train.add_argument('--tile', type=int, default=252)
+    train.add_argument('--batch', type=int, default=1)
+    train.add_argument('--steps', type=int, default=10)
+    train.add_argument('--warmup', type=int, default=2)
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    if args.mode == 'train':
+        result = bench_train(args)
+    print(json.dumps(result))
+
+
+if __name__ == '__main__':
+    main(sys.argv[1:])
