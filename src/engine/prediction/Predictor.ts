@@ -1,0 +1,81 @@
+import * as tf from '@tensorflow/tfjs';
+import { AppError } from '../../shared/errors';
+import type { OnnxExportSource } from '../onnx/index';
+
+/**
+ * Runs a U-Net on square input tiles. Tiles are HWC float32 (inputSize^2 * channels, already
+ * normalised); results are logits HWC (outputSize^2 * classes). Call `dispose()` when done.
+ */
+export interface Predictor {
+  inputSize: number;
+  outputSize: number;
+  /** Input channels the network expects. */
+  channels: number;
+  classes: number;
+  /** Tile strides must be a multiple of this for exact stitching: 2^depth. */
+  alignment: number;
+  /** Human-readable backend, e.g. "onnxruntime-node (cpu, 2 threads)" or "tfjs (wasm)". */
+  backend: string;
+  /** Logits of one tile. */
+  runTile(tile: Float32Array): Promise<Float32Array>;
+  /** Logits of several tiles in one batch (same order). */
+  runTiles(tiles: Float32Array[]): Promise<Float32Array[]>;
+  dispose(): Promise<void>;
+}
+
+/** What a TF.js predictor needs of the model area's `UNet` (which satisfies it). */
+export interface TfUNet extends OnnxExportSource {
+  inputSize: number;
+  outputSize: number;
+  /** Logits [B, out, out, classes] for x [B, in, in, channels]; caller disposes. */
+  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D;
+}
+
+/**
+ * A predictor on the active TF.js backend. Borrows `unet` (its `dispose()` does not dispose
+ * the network). Tensors are freed per batch.
+ */
+export function createTfPredictor(unet: TfUNet): Predictor {
+  const { inputSize, outputSize } = unet;
+  const { inputChannels: channels, classes, depth } = unet.config;
+  const tileLength = inputSize * inputSize * channels;
+  const runTiles = async (tiles: Float32Array[]): Promise<Float32Array[]> => {
+    if (tiles.length === 0) return [];
+    const batch = new Float32Array(tiles.length * tileLength);
+    tiles.forEach((tile, i) => {
+      checkTile(tile, tileLength, inputSize, channels);
+      batch.set(tile, i * tileLength);
+    });
+    const logits = tf.tidy(() =>
+      unet.apply(tf.tensor4d(batch, [tiles.length, inputSize, inputSize, channels]), false),
+    );
+    try {
+      const data = await logits.data<'float32'>();
+      const outLength = outputSize * outputSize * classes;
+      return tiles.map((_, i) => data.slice(i * outLength, (i + 1) * outLength));
+    } finally {
+      logits.dispose();
+    }
+  };
+  return {
+    inputSize,
+    outputSize,
+    channels,
+    classes,
+    alignment: 2 ** depth,
+    backend: `tfjs (${tf.getBackend()})`,
+    runTiles,
+    runTile: async (tile) => (await runTiles([tile]))[0],
+    dispose: async () => {},
+  };
+}
+
+/** Throws AppError('size_mismatch') unless `tile` holds inputSize^2 * channels samples. */
+export function checkTile(tile: Float32Array, length: number, inputSize: number, channels: number): void {
+  if (tile.length !== length) {
+    throw new AppError(
+      'size_mismatch',
+      `tile has ${tile.length} samples, expected ${inputSize}x${inputSize}x${channels} = ${length}`,
+    );
+  }
+}

@@ -1,0 +1,84 @@
+import { AppError } from '../../shared/errors';
+import { buildOnnxModel, type OnnxExecutionProvider, OnnxPredictor } from '../onnx/index';
+import { checkTile, createTfPredictor, type Predictor, type TfUNet } from './Predictor';
+
+export interface OnnxPredictorChoice {
+  /** Execution providers to try in order (default ['cuda', 'cpu']). */
+  executionProviders?: OnnxExecutionProvider[];
+  /** Intra-op threads (default: all cores). */
+  threads?: number;
+  /** Fall back to TF.js when onnxruntime cannot run the model (default true). */
+  fallback?: boolean;
+  /** Told why the fallback happened. */
+  onFallback?: (reason: string) => void;
+}
+
+/**
+ * A predictor on onnxruntime-node: exports `unet` to ONNX in memory and opens a session
+ * (CUDA where installed, else cpu). Where onnxruntime does not load or cannot run the model,
+ * falls back to `createTfPredictor(unet)` unless `fallback: false` (then the AppError is
+ * thrown). Borrows `unet`; `dispose()` releases the onnxruntime session.
+ */
+export async function createOnnxPredictor(
+  unet: TfUNet,
+  options: OnnxPredictorChoice = {},
+): Promise<Predictor> {
+  let session: OnnxPredictor;
+  try {
+    session = await OnnxPredictor.create(buildOnnxModel(unet, { softmax: false }), {
+      executionProviders: options.executionProviders,
+      threads: options.threads,
+    });
+  } catch (error) {
+    if (options.fallback === false) throw error;
+    const reason = error instanceof AppError ? error.message : String(error);
+    options.onFallback?.(`onnxruntime unavailable (${reason}); using TF.js`);
+    return createTfPredictor(unet);
+  }
+  return onnxTilePredictor(unet, session);
+}
+
+function onnxTilePredictor(unet: TfUNet, session: OnnxPredictor): Predictor {
+  const { inputSize, outputSize } = unet;
+  const { inputChannels: channels, classes, depth } = unet.config;
+  const inPlane = inputSize * inputSize;
+  const outPlane = outputSize * outputSize;
+  const runTiles = async (tiles: Float32Array[]): Promise<Float32Array[]> => {
+    if (tiles.length === 0) return [];
+    // HWC tiles -> one NCHW batch.
+    const batch = new Float32Array(tiles.length * inPlane * channels);
+    tiles.forEach((tile, n) => {
+      checkTile(tile, inPlane * channels, inputSize, channels);
+      const base = n * inPlane * channels;
+      for (let c = 0; c < channels; c++) {
+        const plane = base + c * inPlane;
+        for (let p = 0; p < inPlane; p++) batch[plane + p] = tile[p * channels + c];
+      }
+    });
+    const { data, dims } = await session.run(batch, tiles.length, channels, inputSize, inputSize);
+    if (dims[1] !== classes || dims[2] !== outputSize || dims[3] !== outputSize) {
+      throw new AppError('incompatible_model', `ONNX output [${dims.join(', ')}] does not match the U-Net`);
+    }
+    // NCHW logits -> HWC per tile.
+    return tiles.map((_, n) => {
+      const out = new Float32Array(outPlane * classes);
+      const base = n * outPlane * classes;
+      for (let c = 0; c < classes; c++) {
+        const plane = base + c * outPlane;
+        for (let p = 0; p < outPlane; p++) out[p * classes + c] = data[plane + p];
+      }
+      return out;
+    });
+  };
+  return {
+    inputSize,
+    outputSize,
+    channels,
+    classes,
+    alignment: 2 ** depth,
+    backend: session.describe(),
+    runTiles,
+    runTile: async (tile) => (await runTiles([tile]))[0],
+    dispose: () => session.dispose(),
+  };
+}
