@@ -1,0 +1,76 @@
+import { cubicKernel } from './elasticField';
+
+/** Mirror (reflect without repeating the edge: -1 -> 1) an integer index into [0, n). */
+export function mirrorIndex(i: number, n: number): number {
+  if (n === 1) return 0;
+  const period = 2 * (n - 1);
+  let m = i % period;
+  if (m < 0) m += period;
+  return m < n ? m : period - m;
+}
+
+/** Planes to resample with one shared coordinate map. */
+export interface WarpInput {
+  width: number;
+  height: number;
+  channels: number;
+  /** HWC, sampled bicubic. */
+  image: Float32Array;
+  /** HW, sampled nearest neighbour. */
+  targets: Uint8Array;
+  /** HW, sampled nearest neighbour at the same pixel as `targets` (0 stays 0: no blending). */
+  weights: Float32Array;
+}
+
+/**
+ * Resamples image, targets and weights at source coordinates (`sourceX`, `sourceY`, in pixels,
+ * one pair per output pixel) with mirror boundary. The image uses bicubic (Keys a = -0.5)
+ * interpolation, which may overshoot the input range slightly at sharp edges; targets and
+ * weights use nearest neighbour so labels are never blended and unlabelled stays unlabelled.
+ * Returns new arrays of the same sizes.
+ */
+export function warpSample(
+  input: WarpInput,
+  sourceX: Float32Array,
+  sourceY: Float32Array,
+): { image: Float32Array; targets: Uint8Array; weights: Float32Array } {
+  const { width, height, channels } = input;
+  const image = new Float32Array(input.image.length);
+  const targets = new Uint8Array(input.targets.length);
+  const weights = new Float32Array(input.weights.length);
+  const xs = new Int32Array(4);
+  const ys = new Int32Array(4);
+  const wx = new Float64Array(4);
+  const wy = new Float64Array(4);
+  const acc = new Float64Array(channels);
+  for (let p = 0; p < width * height; p++) {
+    const sx = sourceX[p];
+    const sy = sourceY[p];
+    const nearest = mirrorIndex(Math.round(sy), height) * width + mirrorIndex(Math.round(sx), width);
+    targets[p] = input.targets[nearest];
+    weights[p] = input.weights[nearest];
+    const x0 = Math.floor(sx);
+    const y0 = Math.floor(sy);
+    const fx = sx - x0;
+    const fy = sy - y0;
+    for (let k = 0; k < 4; k++) {
+      xs[k] = mirrorIndex(x0 - 1 + k, width);
+      ys[k] = mirrorIndex(y0 - 1 + k, height);
+      wx[k] = cubicKernel(fx + 1 - k);
+      wy[k] = cubicKernel(fy + 1 - k);
+    }
+    acc.fill(0);
+    for (let j = 0; j < 4; j++) {
+      if (wy[j] === 0) continue;
+      const row = ys[j] * width;
+      for (let k = 0; k < 4; k++) {
+        const w = wy[j] * wx[k];
+        if (w === 0) continue;
+        const src = (row + xs[k]) * channels;
+        for (let c = 0; c < channels; c++) acc[c] += w * input.image[src + c];
+      }
+    }
+    for (let c = 0; c < channels; c++) image[p * channels + c] = acc[c];
+  }
+  return { image, targets, weights };
+}
