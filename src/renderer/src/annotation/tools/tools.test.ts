@@ -218,8 +218,12 @@ describe('polygon, fill, pick', () => {
 
   it('intensity flood fill takes the connected pixels within tolerance of the seed', () => {
     const doc = new AnnotationDoc(5, 3);
-    // prettier-ignore
-    const data = [10, 12, 50, 11, 10, 13, 40, 9, 11, 10, 10, 11, 60, 10, 10];
+    // biome-ignore format: a 5x3 picture
+    const data = [
+      10, 12, 50, 11, 10,
+      13, 40, 9, 11, 10,
+      10, 11, 60, 10, 10,
+    ];
     const ctx = context(doc, {
       classId: 1,
       fillMode: 'intensity',
