@@ -1,5 +1,6 @@
 export * from './geometry';
 export * from './loss';
+export * from './modelFolder';
 export * from './presets';
 export * from './types';
 export * from './unet';

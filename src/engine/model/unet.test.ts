@@ -98,10 +98,13 @@ function referenceForward(w: NamedWeights, depth: number, input: Image): Image {
 
 describe('createUNet', () => {
   it('has the exact paper parameter count (31,030,658) and 572 -> 388', () => {
+    const before = tf.memory().numTensors;
     const unet = createUNet(PAPER_UNET, 572, 1);
+    expect(tf.memory().numTensors).toBe(before + 46); // 23 kernels + 23 biases, nothing else
     expect(unet.countParams()).toBe(31_030_658);
     expect(unet.outputSize).toBe(388);
     unet.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('matches a plain-loop forward pass (eval mode), depth 2, 2 input channels, 3 classes', () => {

@@ -71,7 +71,7 @@ export function createUNet(config: UNetConfig, inputSize: number, seed?: number)
     const kernel = tf.tidy(() =>
       tf.variable(tf.randomNormal(spec.kernelShape, 0, std, 'float32', baseSeed + 7919 * index)),
     );
-    const bias = tf.variable(tf.zeros([spec.outChannels]));
+    const bias = tf.tidy(() => tf.variable(tf.zeros([spec.outChannels])));
     layers.set(spec.name, { spec, kernel, bias });
   });
   return makeUNet(config, inputSize, { layers, references: 1 });
