@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeImage, encodeTiff, type RasterImage, writeTiff } from './index';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'unet-tiff-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The first python3 that can import `module`, or undefined (then that check is skipped). */
+function pythonWith(module: string): string | undefined {
+  return ['python3', '/usr/bin/python3'].find(
+    (exe) => spawnSync(exe, ['-c', `import numpy, ${module}`], { stdio: 'ignore' }).status === 0,
+  );
+}
+const withTifffile = pythonWith('tifffile');
+const withPil = pythonWith('PIL.Image');
+
+const images: Record<string, RasterImage> = {
+  u8: { width: 3, height: 2, channels: 1, bitDepth: 8, data: Uint8Array.from([0, 1, 2, 100, 200, 255]) },
+  u16: {
+    width: 3,
+    height: 2,
+    channels: 1,
+    bitDepth: 16,
+    data: Uint16Array.from([0, 1, 256, 1000, 40000, 65535]),
+  },
+  f32: {
+    width: 3,
+    height: 2,
+    channels: 1,
+    bitDepth: 32,
+    data: Float32Array.from([0, -1.5, 0.25, 3, 1e6, -7]),
+  },
+  rgb8: { width: 2, height: 1, channels: 3, bitDepth: 8, data: Uint8Array.from([10, 20, 30, 40, 50, 60]) },
+  rgb16: {
+    width: 2,
+    height: 1,
+    channels: 3,
+    bitDepth: 16,
+    data: Uint16Array.from([10, 2000, 30000, 4, 5, 65535]),
+  },
+};
+
+describe('writeTiff', () => {
+  it('writes a classic TIFF our reader reads back exactly, with no geographic claims', () => {
+    for (const img of Object.values(images)) {
+      const bytes = encodeTiff(img);
+      expect(decodeImage(bytes, 'x.tif')[0]).toEqual(img);
+      // no GeographicTypeGeoKey citation text ("WGS 84") in the file
+      expect(Buffer.from(bytes).includes('WGS 84')).toBe(false);
+    }
+  });
+
+  it.skipIf(withTifffile === undefined)('tifffile reads the same dtype, shape and values', async () => {
+    const paths: string[] = [];
+    for (const [name, img] of Object.entries(images)) {
+      const path = join(dir, `${name}.tif`);
+      await writeTiff(path, img);
+      paths.push(path);
+    }
+    const script = `import sys, tifffile
+for p in sys.argv[1:]:
+    a = tifffile.imread(p)
+    print(a.dtype, a.shape, a.ravel().tolist())`;
+    const run = spawnSync(withTifffile as string, ['-W', 'ignore', '-c', script, ...paths], {
+      encoding: 'utf8',
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim().split('\n')).toEqual([
+      'uint8 (2, 3) [0, 1, 2, 100, 200, 255]',
+      'uint16 (2, 3) [0, 1, 256, 1000, 40000, 65535]',
+      'float32 (2, 3) [0.0, -1.5, 0.25, 3.0, 1000000.0, -7.0]',
+      'uint8 (1, 2, 3) [10, 20, 30, 40, 50, 60]',
+      'uint16 (1, 2, 3) [10, 2000, 30000, 4, 5, 65535]',
+    ]);
+  });
+
+  it.skipIf(withPil === undefined)('Pillow reads the gray 8/16/float and RGB 8-bit files', async () => {
+    const names = ['u8', 'u16', 'f32', 'rgb8'];
+    const paths: string[] = [];
+    for (const name of names) {
+      const path = join(dir, `pil-${name}.tif`);
+      await writeTiff(path, images[name]);
+      paths.push(path);
+    }
+    const script = `import sys, numpy
+from PIL import Image
+for p in sys.argv[1:]:
+    a = numpy.array(Image.open(p))
+    print(a.shape, a.ravel().tolist())`;
+    const run = spawnSync(withPil as string, ['-c', script, ...paths], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim().split('\n')).toEqual([
+      '(2, 3) [0, 1, 2, 100, 200, 255]',
+      '(2, 3) [0, 1, 256, 1000, 40000, 65535]',
+      '(2, 3) [0.0, -1.5, 0.25, 3.0, 1000000.0, -7.0]',
+      '(1, 2, 3) [10, 20, 30, 40, 50, 60]',
+    ]);
+  });
+});
