@@ -112,10 +112,10 @@ export function computeAnnotationWeightMap(args: AnnotationWeightMapArgs): Weigh
   }
 
   if (w0 > BORDER_EPSILON) {
-    // Beyond d1 + d2 > cutOff the border term is < BORDER_EPSILON; d2 <= d1 + d2, so each
-    // object only matters within cutOff of itself.
+    // Beyond d1 + d2 > cutOff the border term is < BORDER_EPSILON. A background pixel is at
+    // least 1 px from every object, so only objects within cutOff - 1 px can matter.
     const cutOff = sigma * Math.sqrt(2 * Math.log(w0 / BORDER_EPSILON));
-    const near = twoNearestDistances(separated, isBackground, width, height, cutOff);
+    const near = twoNearestDistances(separated, isBackground, width, height, Math.max(0, cutOff - 1));
     if (near.objectCount >= 2) {
       const twoSigma2 = 2 * sigma * sigma;
       for (let i = 0; i < n; i++) {

@@ -27,9 +27,11 @@ export function computeWeightMap(
   const n = instances.length;
   const ids = new Int32Array(n);
   const classes = new Uint8Array(n);
+  // 8/16-bit label images need no per-pixel check.
+  const trusted = instances instanceof Uint8Array || instances instanceof Uint16Array;
   for (let i = 0; i < n; i++) {
     const id = instances[i];
-    if (!Number.isInteger(id) || id < 0 || id > 0x7fffffff) {
+    if (!trusted && (!Number.isInteger(id) || id < 0 || id > 0x7fffffff)) {
       throw new AppError('invalid_argument', `instance ids must be integers >= 0, got ${id} at pixel ${i}`);
     }
     ids[i] = id;

@@ -7,8 +7,7 @@ const FAR = 1e20;
  */
 export class EdtScratch {
   columns = new Float64Array(0);
-  result = new Float64Array(0);
-  f = new Float64Array(0);
+  row = new Float64Array(0);
   z = new Float64Array(0);
   v = new Int32Array(0);
   last = new Int32Array(0);
@@ -16,10 +15,9 @@ export class EdtScratch {
   ensure(windowPixels: number, longestSide: number): void {
     if (this.columns.length < windowPixels) {
       this.columns = new Float64Array(windowPixels);
-      this.result = new Float64Array(windowPixels);
     }
-    if (this.f.length < longestSide) {
-      this.f = new Float64Array(longestSide);
+    if (this.v.length < longestSide) {
+      this.row = new Float64Array(longestSide);
       this.v = new Int32Array(longestSide);
       this.last = new Int32Array(longestSide);
       this.z = new Float64Array(longestSide + 1);
@@ -27,44 +25,58 @@ export class EdtScratch {
   }
 }
 
+/** A window of the image, and the columns (window-relative, inclusive) that hold the object. */
+export interface EdtWindow {
+  x0: number;
+  y0: number;
+  w: number;
+  h: number;
+  firstColumn: number;
+  lastColumn: number;
+}
+
 /**
  * Exact squared Euclidean distance (pixel centres, in px^2) from every pixel of the window
  * [x0, x0+w) x [y0, y0+h) to the nearest pixel whose id equals `id`.
  * Correct as long as every pixel of that object lies inside the window (the caller grows the
- * object's bounding box). Column pass by two linear sweeps, row pass by the lower envelope of
- * parabolas (Felzenszwalb & Huttenlocher 2012, "Distance transforms of sampled functions").
+ * object's bounding box) within columns firstColumn..lastColumn. Column pass by two linear
+ * sweeps, row pass by the lower envelope of parabolas (Felzenszwalb & Huttenlocher 2012,
+ * "Distance transforms of sampled functions"), both only over the object's columns.
  *
- * Writes the w*h result, row-major within the window, into `scratch.result` and returns it.
+ * Hands each window row's w distances to `onRow(windowRow, distances)` as soon as it is done
+ * (the buffer is reused for the next row).
  */
 export function squaredEdtInWindow(
   ids: Int32Array,
   width: number,
   id: number,
-  x0: number,
-  y0: number,
-  w: number,
-  h: number,
+  win: EdtWindow,
   scratch: EdtScratch,
-): Float64Array {
-  scratch.ensure(w * h, Math.max(w, h));
-  const { columns, result, f, z, v, last } = scratch;
-  // Column pass: squared distance to the nearest object pixel in the same column, as two
-  // row-major sweeps (cache friendly) that track the last object row seen per column.
-  last.fill(-1, 0, w);
+  onRow: (windowRow: number, distances: Float64Array) => void,
+): void {
+  const { x0, y0, w, h, firstColumn, lastColumn } = win;
+  const cw = lastColumn - firstColumn + 1;
+  scratch.ensure(cw * h, Math.max(w, h));
+  const { columns, row, z, v, last } = scratch;
+  const left = x0 + firstColumn;
+  // Column pass over the object's columns only (the others hold no feature): squared distance
+  // to the nearest object pixel in the same column, as two row-major sweeps that track the
+  // last object row seen per column.
+  last.fill(-1, 0, cw);
   for (let cy = 0; cy < h; cy++) {
-    const src = (y0 + cy) * width + x0;
-    const base = cy * w;
-    for (let cx = 0; cx < w; cx++) {
+    const src = (y0 + cy) * width + left;
+    const base = cy * cw;
+    for (let cx = 0; cx < cw; cx++) {
       if (ids[src + cx] === id) last[cx] = cy;
       const seen = last[cx];
       columns[base + cx] = seen < 0 ? FAR : (cy - seen) * (cy - seen);
     }
   }
-  last.fill(-1, 0, w);
+  last.fill(-1, 0, cw);
   for (let cy = h - 1; cy >= 0; cy--) {
-    const src = (y0 + cy) * width + x0;
-    const base = cy * w;
-    for (let cx = 0; cx < w; cx++) {
+    const src = (y0 + cy) * width + left;
+    const base = cy * cw;
+    for (let cx = 0; cx < cw; cx++) {
       if (ids[src + cx] === id) last[cx] = cy;
       const seen = last[cx];
       if (seen >= 0) {
@@ -73,20 +85,22 @@ export function squaredEdtInWindow(
       }
     }
   }
-  // Row pass: d(x) = min_q (x - q)^2 + columns(q).
+  // Row pass: d(x) = min_q (x - q)^2 + columns(q), q over the object's columns; the envelope
+  // is built in window coordinates so it can be evaluated at every window column.
   for (let cy = 0; cy < h; cy++) {
-    const base = cy * w;
-    for (let q = 0; q < w; q++) f[q] = columns[base + q];
+    const f = cy * cw - firstColumn; // columns[f + q] is the column value at window column q
     let k = 0;
-    v[0] = 0;
+    v[0] = firstColumn;
     z[0] = Number.NEGATIVE_INFINITY;
     z[1] = Number.POSITIVE_INFINITY;
-    for (let q = 1; q < w; q++) {
-      const fq = f[q] + q * q;
-      let s = (fq - (f[v[k]] + v[k] * v[k])) / (2 * (q - v[k]));
+    for (let q = firstColumn + 1; q <= lastColumn; q++) {
+      const fq = columns[f + q] + q * q;
+      let vk = v[k];
+      let s = (fq - (columns[f + vk] + vk * vk)) / (2 * (q - vk));
       while (s <= z[k]) {
         k--;
-        s = (fq - (f[v[k]] + v[k] * v[k])) / (2 * (q - v[k]));
+        vk = v[k];
+        s = (fq - (columns[f + vk] + vk * vk)) / (2 * (q - vk));
       }
       k++;
       v[k] = q;
@@ -96,9 +110,9 @@ export function squaredEdtInWindow(
     k = 0;
     for (let q = 0; q < w; q++) {
       while (z[k + 1] < q) k++;
-      const dq = q - v[k];
-      result[base + q] = dq * dq + f[v[k]];
+      const vk = v[k];
+      row[q] = (q - vk) * (q - vk) + columns[f + vk];
     }
+    onRow(cy, row);
   }
-  return result;
 }

@@ -69,12 +69,11 @@ export function twoNearestDistances(
     const y0 = Math.max(0, box.minY - reach);
     const w = Math.min(width - 1, box.maxX + reach) - x0 + 1;
     const h = Math.min(height - 1, box.maxY + reach) - y0 + 1;
-    const d2 = squaredEdtInWindow(ids, width, box.id, x0, y0, w, h, scratch);
-    for (let cy = 0; cy < h; cy++) {
+    const win = { x0, y0, w, h, firstColumn: box.minX - x0, lastColumn: box.maxX - x0 };
+    squaredEdtInWindow(ids, width, box.id, win, scratch, (cy, d2) => {
       const row = (y0 + cy) * width + x0;
-      const base = cy * w;
       for (let cx = 0; cx < w; cx++) {
-        const d = d2[base + cx];
+        const d = d2[cx];
         if (d > reach2) continue;
         const i = row + cx;
         if (include[i] === 0) continue;
@@ -86,7 +85,7 @@ export function twoNearestDistances(
           second[i] = d;
         }
       }
-    }
+    });
   }
   return { nearest, second, objectCount: boxes.length };
 }
