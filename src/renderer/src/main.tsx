@@ -1,8 +1,11 @@
 import { createRoot } from 'react-dom/client';
-
-function App() {
-  return <h1>U-Net Studio</h1>;
-}
+import { getApi } from './api';
+import { App } from './components/App';
+import { StudioController } from './store/StudioController';
+import './styles.css';
 
 const root = document.getElementById('root');
-if (root) createRoot(root).render(<App />);
+if (root) {
+  const controller = new StudioController(getApi());
+  createRoot(root).render(<App controller={controller} />);
+}

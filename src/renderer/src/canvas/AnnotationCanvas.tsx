@@ -1,0 +1,222 @@
+import type Konva from 'konva';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Circle, Image as KImage, Layer, Line, Stage } from 'react-konva';
+import { createTool } from '../annotation/tools/createTool';
+import type { Rect } from '../annotation/UndoHistory';
+import type { ImageSession } from '../store/ImageSession';
+import { useStore } from '../store/Store';
+import type { StudioController } from '../store/StudioController';
+import { classPalette } from './labelOverlay';
+import { ImageCanvas, LabelCanvas } from './PixelCanvases';
+import { useViewport } from './useViewport';
+
+function union(a: Rect | null, b: Rect): Rect {
+  if (!a) return b;
+  const x = Math.min(a.x, b.x);
+  const y = Math.min(a.y, b.y);
+  return { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y };
+}
+
+/**
+ * The painting surface of one image. Konva only draws: the image layer (display canvas), the
+ * label layer (overlay canvas repainted by dirty rect) and the tool overlay (brush cursor,
+ * polygon outline). Pointer positions are mapped to image coordinates here and fed to the tool;
+ * zoom (wheel, to cursor), pan (space-drag or middle button) and Fit / 100% live in useViewport.
+ */
+export function AnnotationCanvas({
+  controller,
+  session,
+}: {
+  controller: StudioController;
+  session: ImageSession;
+}) {
+  const { store } = controller;
+  const toolName = useStore(store, (s) => s.tool);
+  const display = useStore(store, (s) => s.display);
+  const opacity = useStore(store, (s) => s.opacity);
+  const classes = useStore(store, (s) => s.project?.classes);
+  const brushSize = useStore(store, (s) => s.brushSize);
+  const { containerRef, size, vp, toImagePoint, pan } = useViewport(
+    controller,
+    session.raw.width,
+    session.raw.height,
+  );
+  const imageLayer = useRef<Konva.Layer>(null);
+  const labelLayer = useRef<Konva.Layer>(null);
+  const overlayLayer = useRef<Konva.Layer>(null);
+  const cursorRef = useRef<Konva.Circle>(null);
+  const lineRef = useRef<Konva.Line>(null);
+  const [firstPaint, setFirstPaint] = useState(false);
+
+  const imageCanvas = useMemo(() => new ImageCanvas(session.raw), [session]);
+  const labelCanvas = useMemo(() => new LabelCanvas(session.doc), [session]);
+  const palette = useMemo(() => classPalette(classes ?? []), [classes]);
+
+  useEffect(() => {
+    imageCanvas.render(display.min, display.max, display.lut);
+    const layer = imageLayer.current;
+    if (!layer) return;
+    layer.draw();
+    if (!firstPaint) {
+      performance.mark('unet:image-painted');
+      setFirstPaint(true);
+    }
+  }, [imageCanvas, display, firstPaint]);
+
+  useEffect(() => {
+    labelCanvas.update(palette);
+    labelLayer.current?.batchDraw();
+  }, [labelCanvas, palette]);
+
+  // Dirty rects from the document are merged and painted once per animation frame.
+  useEffect(() => {
+    let dirty: Rect | null = null;
+    let frame = 0;
+    const flush = () => {
+      frame = 0;
+      if (dirty) labelCanvas.update(palette, dirty);
+      dirty = null;
+      labelLayer.current?.draw();
+    };
+    const off = session.doc.onChange((r) => {
+      dirty = union(dirty, r);
+      if (!frame) frame = requestAnimationFrame(flush);
+    });
+    return () => {
+      off();
+      if (frame) cancelAnimationFrame(frame);
+    };
+  }, [session, labelCanvas, palette]);
+
+  const tool = useMemo(() => createTool(toolName, session.ctx!), [toolName, session]);
+  useEffect(() => {
+    controller.activeTool = tool;
+    return () => {
+      tool.cancel();
+      if (controller.activeTool === tool) controller.activeTool = null;
+    };
+  }, [controller, tool]);
+
+  const drawOverlay = (p: { x: number; y: number } | null) => {
+    const cursor = cursorRef.current;
+    const line = lineRef.current;
+    if (cursor) {
+      const showBrush = p !== null && (toolName === 'brush' || toolName === 'eraser');
+      cursor.visible(showBrush);
+      if (p) cursor.position(p);
+      cursor.radius(brushSize / 2);
+    }
+    if (line) {
+      const poly = tool.preview().polyline;
+      line.visible(poly !== null);
+      line.points(poly ? poly.flatMap((q) => [q.x, q.y]) : []);
+    }
+    overlayLayer.current?.batchDraw();
+  };
+
+  const updateCursor = (p: { x: number; y: number }) => {
+    const x = Math.floor(p.x);
+    const y = Math.floor(p.y);
+    if (x < 0 || y < 0 || x >= session.raw.width || y >= session.raw.height) {
+      store.set({ cursor: null });
+      return;
+    }
+    const label = session.doc.labelAt(x, y);
+    const cls = classes?.find((c) => c.id === label.classId);
+    const name = label.classId === 0 ? 'unlabelled' : (cls?.name ?? `class ${label.classId}`);
+    store.set({
+      cursor: {
+        x,
+        y,
+        value: session.valueAt(x, y),
+        label: label.instanceId ? `${name} #${label.instanceId}` : name,
+      },
+    });
+  };
+
+  const onPointerDown = (e: React.PointerEvent<HTMLDivElement>) => {
+    if (pan.begin(e)) return;
+    if (e.button !== 0) return;
+    e.currentTarget.setPointerCapture(e.pointerId);
+    controller.syncToolContext(session.ctx!);
+    tool.down(toImagePoint(e), { alt: e.altKey });
+    if (toolName === 'fill' || toolName === 'pick') controller.gestureEnded();
+    drawOverlay(toImagePoint(e));
+  };
+
+  const onPointerMove = (e: React.PointerEvent<HTMLDivElement>) => {
+    if (pan.move(e)) return;
+    const p = toImagePoint(e);
+    // Coalesced events carry every sample the pointer produced since the last frame.
+    const samples = e.nativeEvent.getCoalescedEvents?.() ?? [];
+    if (samples.length > 1) for (const s of samples) tool.move(toImagePoint(s));
+    else tool.move(p);
+    updateCursor(p);
+    drawOverlay(p);
+  };
+
+  const onPointerUp = (e: React.PointerEvent<HTMLDivElement>) => {
+    if (pan.end(e)) return;
+    if (e.button !== 0) return;
+    tool.up(toImagePoint(e));
+    controller.gestureEnded();
+    drawOverlay(toImagePoint(e));
+  };
+
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: the painting surface; its keyboard controls are the global shortcuts
+    <div
+      ref={containerRef}
+      className={`canvas-host ${pan.active ? 'panning' : ''}`}
+      data-testid="canvas"
+      data-scale={vp.scale}
+      data-offset-x={vp.x}
+      data-offset-y={vp.y}
+      data-painted={firstPaint ? 'yes' : 'no'}
+      onPointerDown={onPointerDown}
+      onPointerMove={onPointerMove}
+      onPointerUp={onPointerUp}
+      onPointerLeave={() => {
+        store.set({ cursor: null });
+        drawOverlay(null);
+      }}
+      onDoubleClick={() => controller.finishGesture()}
+      onContextMenu={(e) => e.preventDefault()}
+    >
+      {size.w > 0 && (
+        <Stage
+          width={size.w}
+          height={size.h}
+          scaleX={vp.scale}
+          scaleY={vp.scale}
+          x={vp.x}
+          y={vp.y}
+          listening={false}
+        >
+          <Layer ref={imageLayer} imageSmoothingEnabled={false} listening={false}>
+            <KImage image={imageCanvas.canvas} listening={false} />
+          </Layer>
+          <Layer ref={labelLayer} imageSmoothingEnabled={false} listening={false} opacity={opacity}>
+            <KImage image={labelCanvas.canvas} listening={false} />
+          </Layer>
+          <Layer ref={overlayLayer} listening={false}>
+            <Circle
+              ref={cursorRef}
+              visible={false}
+              stroke="#ffffff"
+              strokeWidth={1 / vp.scale}
+              listening={false}
+            />
+            <Line
+              ref={lineRef}
+              visible={false}
+              stroke="#22d3ee"
+              strokeWidth={1.5 / vp.scale}
+              listening={false}
+            />
+          </Layer>
+        </Stage>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+import type { AnnotationDoc } from '../annotation/AnnotationDoc';
+import type { Rect } from '../annotation/UndoHistory';
+import { buildLut, type LutName, type RawImage, renderImage } from './imageRender';
+import { renderLabels } from './labelOverlay';
+
+function makeCanvas(w: number, h: number): { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } {
+  const canvas = document.createElement('canvas');
+  canvas.width = w;
+  canvas.height = h;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('2D canvas unavailable');
+  return { canvas, ctx };
+}
+
+/** The image as display pixels in an offscreen canvas (Konva draws it scaled, no smoothing). */
+export class ImageCanvas {
+  readonly canvas: HTMLCanvasElement;
+  private readonly ctx: CanvasRenderingContext2D;
+  private readonly data: ImageData;
+
+  constructor(private readonly image: RawImage) {
+    ({ canvas: this.canvas, ctx: this.ctx } = makeCanvas(image.width, image.height));
+    this.data = this.ctx.createImageData(image.width, image.height);
+  }
+
+  /** Re-renders the whole image with the window [min, max] and LUT (raw units). */
+  render(min: number, max: number, lut: LutName): void {
+    const words = new Uint32Array(this.data.data.buffer);
+    renderImage(this.image, buildLut(this.image.bitDepth, min, max, lut), words);
+    this.ctx.putImageData(this.data, 0, 0);
+  }
+}
+
+/**
+ * The label overlay: one RGBA ImageData the size of the image, repainted by dirty rect only
+ * (renderLabels + putImageData of that rect), so a brush dab on a 2048x2048 image costs the dab.
+ */
+export class LabelCanvas {
+  readonly canvas: HTMLCanvasElement;
+  private readonly ctx: CanvasRenderingContext2D;
+  private readonly data: ImageData;
+  private readonly words: Uint32Array;
+
+  constructor(private readonly doc: AnnotationDoc) {
+    ({ canvas: this.canvas, ctx: this.ctx } = makeCanvas(doc.width, doc.height));
+    this.data = this.ctx.createImageData(doc.width, doc.height);
+    this.words = new Uint32Array(this.data.data.buffer);
+  }
+
+  /** Repaints `rect` (whole image when omitted) with the class palette. */
+  update(palette: Uint32Array, rect?: Rect): void {
+    const { doc } = this;
+    const r = renderLabels(
+      doc.classes,
+      doc.instances,
+      doc.width,
+      doc.height,
+      rect ?? { x: 0, y: 0, w: doc.width, h: doc.height },
+      palette,
+      this.words,
+    );
+    this.ctx.putImageData(this.data, 0, 0, r.x, r.y, r.w, r.h);
+  }
+}

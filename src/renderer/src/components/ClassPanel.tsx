@@ -1,0 +1,115 @@
+import type { ClassDef } from '../../../shared/schemas';
+import { useStore } from '../store/Store';
+import type { StudioController } from '../store/StudioController';
+
+const PALETTE = ['#10b981', '#ef4444', '#a855f7', '#ec4899', '#84cc16', '#06b6d4', '#eab308'];
+
+/** Classes (select, rename, recolour, add), instance mode, continue-object, label opacity, fill mode. */
+export function ClassPanel({ controller }: { controller: StudioController }) {
+  const { store } = controller;
+  const classes = useStore(store, (s) => s.project?.classes ?? []);
+  const classId = useStore(store, (s) => s.classId);
+  const instanceMode = useStore(store, (s) => s.instanceMode);
+  const continueObject = useStore(store, (s) => s.continueObject);
+  const opacity = useStore(store, (s) => s.opacity);
+  const fillMode = useStore(store, (s) => s.fillMode);
+  const fillTolerance = useStore(store, (s) => s.fillTolerance);
+
+  const save = async (next: ClassDef[]) => {
+    const r = await controller.api.updateClasses(next);
+    if (r.ok) store.set({ project: r.value });
+    else controller.reportError('Classes', r.error);
+  };
+  const edit = (id: number, patch: Partial<ClassDef>) =>
+    void save(classes.map((c) => (c.id === id ? { ...c, ...patch } : c)));
+  const add = () => {
+    const id = Math.max(0, ...classes.map((c) => c.id)) + 1;
+    void save([...classes, { id, name: `class ${id}`, color: PALETTE[id % PALETTE.length] }]);
+  };
+
+  return (
+    <section className="panel">
+      <h3>Classes</h3>
+      <ul className="class-list">
+        {classes.map((c, i) => (
+          <li key={c.id} className={c.id === classId ? 'selected' : ''}>
+            <input
+              type="color"
+              value={c.color}
+              title="Colour"
+              onChange={(e) => edit(c.id, { color: e.target.value })}
+            />
+            <button
+              type="button"
+              className="class-name"
+              data-testid={`class-${c.name}`}
+              onClick={() => store.set({ classId: c.id })}
+              onDoubleClick={() => {
+                const name = window.prompt('Class name', c.name)?.trim();
+                if (name) edit(c.id, { name });
+              }}
+              title={`Select (Shift+${i + 1}); double-click to rename`}
+            >
+              {c.name}
+            </button>
+            <span className="muted small">{c.id}</span>
+          </li>
+        ))}
+      </ul>
+      <button type="button" className="link" onClick={add}>
+        + Add class
+      </button>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={instanceMode}
+          data-testid="instance-mode"
+          onChange={(e) => store.set({ instanceMode: e.target.checked })}
+        />
+        Instance mode (each stroke in an object class is a new object)
+      </label>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={continueObject}
+          data-testid="continue-object"
+          onChange={(e) => store.set({ continueObject: e.target.checked })}
+        />
+        Continue current object (N, or hold Alt)
+      </label>
+      <label className="field">
+        <span>Label opacity {Math.round(opacity * 100)}%</span>
+        <input
+          type="range"
+          min={0}
+          max={1}
+          step={0.05}
+          value={opacity}
+          data-testid="opacity"
+          onChange={(e) => store.set({ opacity: Number(e.target.value) })}
+        />
+      </label>
+      <label className="field">
+        <span>Fill</span>
+        <select
+          value={fillMode}
+          onChange={(e) => store.set({ fillMode: e.target.value === 'intensity' ? 'intensity' : 'label' })}
+        >
+          <option value="label">label region (same class and object)</option>
+          <option value="intensity">image intensity within tolerance</option>
+        </select>
+      </label>
+      {fillMode === 'intensity' && (
+        <label className="field">
+          <span>Tolerance (raw units)</span>
+          <input
+            type="number"
+            min={0}
+            value={fillTolerance}
+            onChange={(e) => store.set({ fillTolerance: Math.max(0, Number(e.target.value)) })}
+          />
+        </label>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,30 @@
+import { useStore } from '../store/Store';
+import type { StudioController } from '../store/StudioController';
+
+const SAVE_TEXT = {
+  saved: 'All changes saved',
+  pending: 'Unsaved changes…',
+  saving: 'Saving…',
+  error: 'Save failed — will retry on the next edit',
+} as const;
+
+/** Cursor position, raw pixel value, label under the cursor, zoom, and the save indicator. */
+export function StatusBar({ controller }: { controller: StudioController }) {
+  const { store } = controller;
+  const cursor = useStore(store, (s) => s.cursor);
+  const saveState = useStore(store, (s) => s.saveState);
+  const busy = useStore(store, (s) => s.busy);
+  const loading = useStore(store, (s) => s.loadingImage);
+  return (
+    <footer className="status-bar">
+      <span data-testid="status-cursor">{cursor ? `x ${cursor.x}  y ${cursor.y}` : 'x –  y –'}</span>
+      <span data-testid="status-value">value {cursor?.value ?? '–'}</span>
+      <span data-testid="status-label">label {cursor?.label ?? '–'}</span>
+      <span className="spacer" />
+      {(busy || loading) && <span className="muted">{busy ?? 'Loading image…'}</span>}
+      <span className={`save save-${saveState}`} data-testid="save-state" data-state={saveState}>
+        {SAVE_TEXT[saveState]}
+      </span>
+    </footer>
+  );
+}

@@ -1,0 +1,284 @@
+import type { Result, StudioApi } from '../../../shared/api';
+import type { ErrorInfo } from '../../../shared/errors';
+import type { ProjectSnapshot } from '../../../shared/schemas';
+import type { LabelValue } from '../annotation/AnnotationDoc';
+import { Autosaver } from '../annotation/Autosaver';
+import type { Tool, ToolContext, ToolName } from '../annotation/tools/Tool';
+import { ImageSession } from './ImageSession';
+import { Store } from './Store';
+import { initialState, type StudioState } from './studioState';
+
+/**
+ * The UI's actions: talks to the API, keeps one ImageSession per opened image, and writes the
+ * small observable state. Components call these methods; they never call the API themselves.
+ */
+export class StudioController {
+  readonly store = new Store<StudioState>(initialState);
+  private readonly sessions = new Map<string, ImageSession>();
+  private loadToken = 0;
+  /** The tool the canvas is feeding (set by the canvas; keyboard Escape / Enter reach it here). */
+  activeTool: Tool | null = null;
+
+  constructor(readonly api: StudioApi) {}
+
+  /** First load: shell info, recent projects, and the project the server already has open. */
+  async init(): Promise<void> {
+    const [info, recent, project] = await Promise.all([
+      this.api.appInfo(),
+      this.api.getRecentProjects(),
+      this.api.getProject(),
+    ]);
+    const appInfo = this.unwrap(info, 'Connecting');
+    this.store.set({ appInfo, recent: this.unwrap(recent, 'Recent projects') ?? [] });
+    const open = this.unwrap(project, 'Project');
+    if (open) this.showProject(open);
+  }
+
+  /** The session of the shown image (null while none is loaded). */
+  current(): ImageSession | null {
+    const id = this.store.get().selectedImageId;
+    return id ? (this.sessions.get(id) ?? null) : null;
+  }
+
+  async createProject(dir: string, name: string): Promise<void> {
+    await this.busy('Creating project', async () => {
+      const p = this.unwrap(await this.api.createProject(dir, name), `Create project in ${dir}`);
+      if (p) this.showProject(p);
+    });
+  }
+
+  async openProject(dir: string): Promise<void> {
+    await this.busy('Opening project', async () => {
+      const p = this.unwrap(await this.api.openProject(dir), `Open project ${dir}`);
+      if (p) this.showProject(p);
+    });
+  }
+
+  /** Native folder dialog (Electron), then create or open. */
+  async pickProject(purpose: 'open' | 'create', name: string): Promise<void> {
+    const picked = this.unwrap(await this.api.pickFolder(purpose), 'Choose folder');
+    if (!picked || picked.cancelled || picked.paths.length === 0) return;
+    if (purpose === 'open') await this.openProject(picked.paths[0]);
+    else await this.createProject(picked.paths[0], name);
+  }
+
+  async closeProject(): Promise<void> {
+    await this.flushAll();
+    this.unwrap(await this.api.closeProject(), 'Close project');
+    this.sessions.clear();
+    const recent = this.unwrap(await this.api.getRecentProjects(), 'Recent projects') ?? [];
+    this.store.set({ project: null, selectedImageId: null, recent, cursor: null });
+  }
+
+  /** Browser import: each file's bytes go to uploadImage. */
+  async uploadFiles(files: readonly File[]): Promise<void> {
+    await this.busy(`Importing ${files.length} file(s)`, async () => {
+      let first: string | null = null;
+      for (const file of files) {
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        const r = this.unwrap(await this.api.uploadImage(file.name, bytes), `Import ${file.name}`);
+        if (r) {
+          this.store.set({ project: r.project });
+          first ??= r.added[0]?.id ?? null;
+        }
+      }
+      if (first && !this.store.get().selectedImageId) await this.selectImage(first);
+    });
+  }
+
+  /** Electron import: native file dialog, then importImages by path. */
+  async pickAndImport(): Promise<void> {
+    const picked = this.unwrap(await this.api.pickFiles(), 'Choose images');
+    if (!picked || picked.cancelled || picked.paths.length === 0) return;
+    await this.busy('Importing', async () => {
+      const r = this.unwrap(await this.api.importImages(picked.paths), 'Import images');
+      if (!r) return;
+      this.store.set({ project: r.project });
+      const first = r.added[0]?.id;
+      if (first && !this.store.get().selectedImageId) await this.selectImage(first);
+    });
+  }
+
+  async removeImage(imageId: string): Promise<void> {
+    const p = this.unwrap(await this.api.removeImage(imageId), 'Remove image');
+    if (!p) return;
+    this.sessions.delete(imageId);
+    const selected = this.store.get().selectedImageId === imageId ? null : this.store.get().selectedImageId;
+    this.store.set({ project: p, selectedImageId: selected });
+  }
+
+  /** Shows an image: loads pixels and labels once, then reuses the session (and its undo). */
+  async selectImage(imageId: string): Promise<void> {
+    const token = ++this.loadToken;
+    await this.current()?.saver?.flush();
+    let session = this.sessions.get(imageId);
+    if (!session) {
+      this.store.set({ loadingImage: true, selectedImageId: imageId });
+      performance.mark('unet:image-requested');
+      const [pixels, annotation] = await Promise.all([
+        this.api.getImagePixels(imageId),
+        this.api.getAnnotation(imageId),
+      ]);
+      if (token !== this.loadToken) return;
+      const px = this.unwrap(pixels, 'Load image');
+      const ann = this.unwrap(annotation, 'Load annotation');
+      if (!px || !ann) {
+        this.store.set({ loadingImage: false, selectedImageId: null });
+        return;
+      }
+      session = new ImageSession(imageId, px, ann);
+      this.attach(session);
+      this.sessions.set(imageId, session);
+    }
+    const { low, high } = session.pixels.stats;
+    const display = this.autoWindow(session, low, high);
+    this.store.set({
+      selectedImageId: imageId,
+      loadingImage: false,
+      sessionVersion: this.store.get().sessionVersion + 1,
+      saveState: session.saver?.saveState ?? 'saved',
+      display: { ...display, lut: this.store.get().display.lut },
+    });
+  }
+
+  /** Auto contrast: the 0.5 / 99.5 percentiles (in display units for float images). */
+  autoWindow(session: ImageSession, low: number, high: number): { min: number; max: number; lut: 'gray' } {
+    if (session.pixels.bitDepth !== 32) return { min: low, max: Math.max(high, low + 1), lut: 'gray' };
+    const { min, max } = session.pixels.stats;
+    const q = (v: number) => Math.round(((v - min) / Math.max(1e-12, max - min)) * 65535);
+    return { min: q(low), max: Math.max(q(high), q(low) + 1), lut: 'gray' };
+  }
+
+  undo(): void {
+    const s = this.current();
+    if (!s?.doc.undo()) return;
+    this.afterHistory(s);
+  }
+
+  redo(): void {
+    const s = this.current();
+    if (!s?.doc.redo()) return;
+    this.afterHistory(s);
+  }
+
+  /** Called by the canvas after each gesture ends. */
+  gestureEnded(): void {
+    const s = this.current();
+    if (!s) return;
+    s.saver?.changed();
+    this.store.set({ historyVersion: this.store.get().historyVersion + 1 });
+  }
+
+  async flushAll(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.saver?.flush()));
+  }
+
+  /** Asks the canvas to fit the image (key 0) or show it at 100% (key 1). */
+  requestView(kind: 'fit' | 'actual'): void {
+    this.store.set({ viewRequest: { kind, seq: (this.store.get().viewRequest?.seq ?? 0) + 1 } });
+  }
+
+  /** Sets the tool, ending any gesture of the previous one (Escape semantics for a half polygon). */
+  setTool(tool: ToolName): void {
+    if (tool === this.store.get().tool) return;
+    this.activeTool?.cancel();
+    this.store.set({ tool });
+  }
+
+  /** Escape: rolls back the gesture in progress. */
+  cancelGesture(): void {
+    this.activeTool?.cancel();
+    this.gestureEnded();
+  }
+
+  /** Enter: finishes a polygon. */
+  finishGesture(): void {
+    this.activeTool?.finish();
+    this.gestureEnded();
+  }
+
+  /** Copies the UI settings into the tool context before a gesture starts. */
+  syncToolContext(ctx: ToolContext): void {
+    const s = this.store.get();
+    ctx.classId = s.classId;
+    ctx.brushSize = s.brushSize;
+    ctx.instanceMode = s.instanceMode;
+    ctx.continueObject = s.continueObject;
+    ctx.fillMode = s.fillMode;
+    ctx.fillTolerance = s.fillTolerance;
+  }
+
+  reportError(context: string, info: ErrorInfo): void {
+    this.store.set({ error: { context, info } });
+  }
+
+  private afterHistory(s: ImageSession): void {
+    // An undone gesture may have given its instance id back: do not continue a freed object.
+    if (s.ctx && s.ctx.currentObjectId >= s.doc.nextInstanceId) s.ctx.currentObjectId = 0;
+    s.saver?.changed();
+    this.store.set({ historyVersion: this.store.get().historyVersion + 1 });
+  }
+
+  private attach(session: ImageSession): void {
+    const { imageId } = session;
+    session.saver = new Autosaver({
+      imageId,
+      doc: session.doc,
+      save: (id, patch) => this.api.saveAnnotationPatch(id, patch),
+      onState: (state, detail) => {
+        const patch: Partial<StudioState> = {};
+        if (this.store.get().selectedImageId === imageId) patch.saveState = state;
+        if (detail.error) patch.error = { context: 'Autosave', info: detail.error };
+        const project = this.store.get().project;
+        if (detail.status && project) {
+          patch.project = {
+            ...project,
+            images: project.images.map((im) =>
+              im.id === imageId ? { ...im, annotation: detail.status! } : im,
+            ),
+          };
+          const tv = this.store.get().thumbVersion;
+          patch.thumbVersion = { ...tv, [imageId]: (tv[imageId] ?? 0) + 1 };
+        }
+        this.store.set(patch);
+      },
+    });
+    const ctx: ToolContext = {
+      doc: session.doc,
+      classId: 2,
+      isObjectClass: (c) => c >= 2,
+      instanceMode: true,
+      continueObject: false,
+      currentObjectId: 0,
+      brushSize: 12,
+      fillMode: 'label',
+      fillTolerance: 10,
+      intensity: { data: session.raw.data, channels: session.raw.channels },
+      onPick: (v: LabelValue) => this.store.set({ classId: v.classId }),
+    };
+    session.ctx = ctx;
+  }
+
+  private showProject(p: ProjectSnapshot): void {
+    this.sessions.clear();
+    this.store.set({ project: p, selectedImageId: null, error: null, cursor: null });
+    const first = p.images[0]?.id;
+    if (first) void this.selectImage(first);
+  }
+
+  private async busy(label: string, work: () => Promise<void>): Promise<void> {
+    this.store.set({ busy: label });
+    try {
+      await work();
+    } finally {
+      this.store.set({ busy: null });
+    }
+  }
+
+  /** The value of a Result, or null after showing its error. */
+  private unwrap<T>(r: Result<T>, context: string): T | null {
+    if (r.ok) return r.value;
+    this.reportError(context, r.error);
+    return null;
+  }
+}

@@ -1,0 +1,78 @@
+import type { AppInfo } from '../../../shared/api';
+import type { ErrorInfo } from '../../../shared/errors';
+import type { ProjectSnapshot, RecentProject } from '../../../shared/schemas';
+import type { SaveState } from '../annotation/Autosaver';
+import type { FillMode, ToolName } from '../annotation/tools/Tool';
+import type { LutName } from '../canvas/imageRender';
+
+/** Intensity window and colour table of the shown image (raw units). */
+export interface DisplaySettings {
+  min: number;
+  max: number;
+  lut: LutName;
+}
+
+/** What the status bar shows under the cursor. */
+export interface CursorInfo {
+  x: number;
+  y: number;
+  value: string;
+  label: string;
+}
+
+/** Everything the UI renders from (label images and pixels live in ImageSession, not here). */
+export interface StudioState {
+  appInfo: AppInfo | null;
+  recent: RecentProject[];
+  project: ProjectSnapshot | null;
+  selectedImageId: string | null;
+  /** Bumped when the shown image session changes (a new one loaded). */
+  sessionVersion: number;
+  loadingImage: boolean;
+  tool: ToolName;
+  brushSize: number;
+  classId: number;
+  instanceMode: boolean;
+  continueObject: boolean;
+  opacity: number;
+  fillMode: FillMode;
+  fillTolerance: number;
+  display: DisplaySettings;
+  saveState: SaveState;
+  /** Bumped when undo/redo availability may have changed. */
+  historyVersion: number;
+  cursor: CursorInfo | null;
+  error: { context: string; info: ErrorInfo } | null;
+  helpOpen: boolean;
+  busy: string | null;
+  /** A request to the canvas to fit the image or show it at 100% (seq makes repeats distinct). */
+  viewRequest: { kind: 'fit' | 'actual'; seq: number } | null;
+  /** Changes when thumbnails must be refetched (imageId -> counter). */
+  thumbVersion: Record<string, number>;
+}
+
+export const initialState: StudioState = {
+  appInfo: null,
+  recent: [],
+  project: null,
+  selectedImageId: null,
+  sessionVersion: 0,
+  loadingImage: false,
+  tool: 'brush',
+  brushSize: 12,
+  classId: 2,
+  instanceMode: true,
+  continueObject: false,
+  opacity: 0.55,
+  fillMode: 'label',
+  fillTolerance: 10,
+  display: { min: 0, max: 255, lut: 'gray' },
+  saveState: 'saved',
+  historyVersion: 0,
+  cursor: null,
+  error: null,
+  helpOpen: false,
+  busy: null,
+  viewRequest: null,
+  thumbVersion: {},
+};
