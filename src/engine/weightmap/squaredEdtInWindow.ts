@@ -6,7 +6,7 @@ const FAR = 1e20;
  * Sized lazily to the largest window seen.
  */
 export class EdtScratch {
-  columns = new Float64Array(0);
+  columns = new Float32Array(0);
   row = new Float64Array(0);
   z = new Float64Array(0);
   v = new Int32Array(0);
@@ -14,7 +14,7 @@ export class EdtScratch {
 
   ensure(windowPixels: number, longestSide: number): void {
     if (this.columns.length < windowPixels) {
-      this.columns = new Float64Array(windowPixels);
+      this.columns = new Float32Array(windowPixels);
     }
     if (this.v.length < longestSide) {
       this.row = new Float64Array(longestSide);

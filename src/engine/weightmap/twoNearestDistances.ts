@@ -58,11 +58,19 @@ export function twoNearestDistances(
   maxDistance: number,
 ): TwoNearest {
   const n = width * height;
-  const nearest = new Float32Array(n).fill(Number.POSITIVE_INFINITY);
-  const second = new Float32Array(n).fill(Number.POSITIVE_INFINITY);
+  // Squared distances are integers: `limit` sits just above the largest one in reach, so a
+  // single "d < second[i]" test rejects out-of-reach values and, with -1 stored on excluded
+  // pixels, excluded pixels too.
+  const limit = Math.floor(maxDistance * maxDistance) + 0.5;
+  const nearest = new Float32Array(n);
+  const second = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const value = include[i] === 0 ? -1 : limit;
+    nearest[i] = value;
+    second[i] = value;
+  }
   const boxes = boundingBoxes(ids, width, height);
   const reach = Math.floor(maxDistance);
-  const reach2 = maxDistance * maxDistance;
   const scratch = new EdtScratch();
   for (const box of boxes) {
     const x0 = Math.max(0, box.minX - reach);
@@ -74,18 +82,21 @@ export function twoNearestDistances(
       const row = (y0 + cy) * width + x0;
       for (let cx = 0; cx < w; cx++) {
         const d = d2[cx];
-        if (d > reach2) continue;
         const i = row + cx;
-        if (include[i] === 0) continue;
+        if (d >= second[i]) continue;
         // Each object visits a pixel once, so the two kept values belong to distinct ids.
         if (d < nearest[i]) {
           second[i] = nearest[i];
           nearest[i] = d;
-        } else if (d < second[i]) {
+        } else {
           second[i] = d;
         }
       }
     });
+  }
+  for (let i = 0; i < n; i++) {
+    if (nearest[i] < 0 || nearest[i] === limit) nearest[i] = Number.POSITIVE_INFINITY;
+    if (second[i] < 0 || second[i] === limit) second[i] = Number.POSITIVE_INFINITY;
   }
   return { nearest, second, objectCount: boxes.length };
 }
