@@ -1,5 +1,6 @@
 export * from './api';
 export * from './apiCodec';
+export * from './apiHttpClient';
 export * from './apiSchemas';
 export * from './errors';
 export * from './jobs';

@@ -1,1 +1,4 @@
-export {};
+export * from './backendInfo';
+export * from './invokeApi';
+export * from './pathPolicy';
+export * from './studioService';

@@ -1,5 +1,5 @@
 import type { StudioApi } from '../../../shared/api';
-import { createHttpApi } from './httpApi';
+import { createHttpApi } from '../../../shared/apiHttpClient';
 import { sessionToken } from './sessionToken';
 
 let cached: StudioApi | null = null;
@@ -18,7 +18,7 @@ export function getApi(): StudioApi {
     createHttpApi({
       baseUrl: window.location.origin,
       token: sessionToken(window),
-      fetch: window.fetch.bind(window),
+      fetch: (url, init) => window.fetch(url, { ...init, body: init.body as Uint8Array<ArrayBuffer> }),
       openSocket: (url, handlers) => {
         const socket = new WebSocket(url);
         socket.onmessage = (event) => handlers.onMessage(event.data);

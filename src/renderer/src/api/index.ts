@@ -1,2 +1,1 @@
 export * from './getApi';
-export * from './httpApi';

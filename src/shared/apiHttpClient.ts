@@ -10,9 +10,9 @@ import {
   type StudioApi,
   subscriptionName,
   WS_EVENTS_PATH,
-} from '../../../shared/api';
-import { decodeFrame, encodeFrame, FRAME_CONTENT_TYPE } from '../../../shared/apiCodec';
-import type { ErrorInfo } from '../../../shared/errors';
+} from './api';
+import { decodeFrame, encodeFrame, FRAME_CONTENT_TYPE } from './apiCodec';
+import type { ErrorInfo } from './errors';
 
 /** An open event socket (the browser's WebSocket, or `ws` in Node tests). */
 export interface SocketLike {
@@ -25,12 +25,26 @@ export interface SocketHandlers {
   onClose(): void;
 }
 
+/** The part of a fetch Response the client reads (plain TS: no DOM or Node types needed). */
+export interface ResponseLike {
+  status: number;
+  headers: { get(name: string): string | null };
+  json(): Promise<unknown>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** `fetch` as the client calls it: a POST with a binary body (the browser's fetch fits). */
+export type FetchLike = (
+  url: string,
+  init: { method: 'POST'; headers: Record<string, string>; body: Uint8Array; credentials: 'same-origin' },
+) => Promise<ResponseLike>;
+
 export interface HttpApiOptions {
   /** Origin of the server, e.g. `http://127.0.0.1:5123` (no trailing slash). */
   baseUrl: string;
   /** The session token (sent as `Authorization: Bearer`; null = rely on the cookie). */
   token: string | null;
-  fetch: typeof fetch;
+  fetch: FetchLike;
   /** Opens the event WebSocket; null = no events (tests). */
   openSocket: ((url: string, handlers: SocketHandlers) => SocketLike) | null;
   /** Delay before reconnecting a dropped event socket, ms. */
@@ -49,12 +63,12 @@ export function createHttpApi(options: HttpApiOptions): StudioApi {
   if (options.token) headers.authorization = `Bearer ${options.token}`;
 
   const call = async (method: ApiMethod, args: unknown[]): Promise<Result<unknown>> => {
-    let response: Response;
+    let response: ResponseLike;
     try {
       response = await options.fetch(`${options.baseUrl}${httpPath(method)}`, {
         method: 'POST',
         headers,
-        body: encodeFrame(args) as Uint8Array<ArrayBuffer>,
+        body: encodeFrame(args),
         credentials: 'same-origin',
       });
     } catch (error) {

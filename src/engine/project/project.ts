@@ -1,0 +1,268 @@
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { Annotation, AnnotationPatch, ImagePixels } from '../../shared/api';
+import { AppError } from '../../shared/errors';
+import {
+  type AnnotationStatus,
+  type ClassDef,
+  DEFAULT_CLASSES,
+  type ImageEntry,
+  PROJECT_SCHEMA_VERSION,
+  type ProjectManifest,
+  type ProjectSnapshot,
+} from '../../shared/schemas';
+import { fsError } from '../fsutil/index';
+import { readImage } from '../image/index';
+import { annotationPaths, annotationStatus, readAnnotation, writeAnnotation } from './annotationFiles';
+import { importImage, thumbnailPath } from './importImage';
+import { acquireProjectLock, type ProjectLock } from './projectLock';
+import { MANIFEST_FILE, PROJECT_FOLDERS, readManifest, writeManifest } from './projectManifest';
+
+/** Annotations kept decoded in memory (the images being painted), most recent last. */
+const ANNOTATION_CACHE_SIZE = 4;
+
+/**
+ * An open project folder (see README "Project folder"): the manifest in memory, the
+ * one-instance lock held, every write atomic and serialised (one at a time, in call order).
+ * Close it to release the lock.
+ */
+export class Project {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly annotations = new Map<string, Annotation>();
+
+  private constructor(
+    readonly dir: string,
+    private manifest: ProjectManifest,
+    private readonly lock: ProjectLock,
+  ) {}
+
+  /** Creates a project in `dir` (missing or empty; else 'conflict') and opens it. */
+  static async create(dir: string, name: string): Promise<Project> {
+    const root = resolve(dir);
+    const existing: string[] = await readdir(root).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw fsError(error, root);
+    });
+    if (existing.includes(MANIFEST_FILE)) {
+      throw new AppError('conflict', `${root} already holds a project; open it instead.`);
+    }
+    if (existing.length > 0) {
+      throw new AppError('conflict', `${root} is not empty; choose a new or empty folder for the project.`);
+    }
+    try {
+      for (const folder of PROJECT_FOLDERS) await mkdir(join(root, folder), { recursive: true });
+    } catch (error) {
+      throw fsError(error, root);
+    }
+    const lock = await acquireProjectLock(root);
+    const now = new Date().toISOString();
+    const manifest: ProjectManifest = {
+      schemaVersion: PROJECT_SCHEMA_VERSION,
+      name: name.trim(),
+      classes: DEFAULT_CLASSES.map((c) => ({ ...c })),
+      images: [],
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await writeManifest(root, manifest);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+    return new Project(root, manifest, lock);
+  }
+
+  /** Opens an existing project ('not_found' / 'schema' / 'locked' as the folder warrants). */
+  static async open(dir: string): Promise<Project> {
+    const root = resolve(dir);
+    await readManifest(root);
+    const lock = await acquireProjectLock(root);
+    try {
+      // Read again under the lock: the holder we replaced may have written in between.
+      const manifest = await readManifest(root);
+      for (const folder of PROJECT_FOLDERS) await mkdir(join(root, folder), { recursive: true });
+      return new Project(root, manifest, lock);
+    } catch (error) {
+      await lock.release();
+      throw fsError(error, root);
+    }
+  }
+
+  /** Waits for pending writes, then releases the lock. */
+  async close(): Promise<void> {
+    await this.exclusive(async () => {
+      this.annotations.clear();
+      await this.lock.release();
+    });
+  }
+
+  /** The manifest plus the folder (a copy: safe to hand out). */
+  snapshot(): ProjectSnapshot {
+    return structuredClone({ ...this.manifest, dir: this.dir });
+  }
+
+  /** The entry of an image; unknown id -> 'not_found'. */
+  image(imageId: string): ImageEntry {
+    const entry = this.manifest.images.find((image) => image.id === imageId);
+    if (entry === undefined)
+      throw new AppError('not_found', `No image ${imageId} in project ${this.manifest.name}.`);
+    return entry;
+  }
+
+  async updateClasses(classes: ClassDef[]): Promise<void> {
+    await this.exclusive(() => this.commit({ ...this.manifest, classes: classes.map((c) => ({ ...c })) }));
+  }
+
+  /** Imports image files by path (copied byte for byte); one entry per page. */
+  async importFiles(paths: string[]): Promise<ImageEntry[]> {
+    const added: ImageEntry[] = [];
+    for (const path of paths) {
+      let bytes: Uint8Array;
+      try {
+        bytes = await readFile(path);
+      } catch (error) {
+        throw fsError(error, path);
+      }
+      added.push(...(await this.importBytes(basename(path), bytes)));
+    }
+    return added;
+  }
+
+  /** Imports one image given as bytes (`name`: its file name). */
+  async importBytes(name: string, bytes: Uint8Array): Promise<ImageEntry[]> {
+    return this.exclusive(async () => {
+      const entries = await importImage(this.dir, bytes, name);
+      await this.commit({ ...this.manifest, images: [...this.manifest.images, ...entries] });
+      return entries;
+    });
+  }
+
+  /** Removes an image: manifest first (a crash leaves orphan files, never dangling entries). */
+  async removeImage(imageId: string): Promise<void> {
+    await this.exclusive(async () => {
+      const entry = this.image(imageId);
+      const images = this.manifest.images.filter((image) => image.id !== imageId);
+      await this.commit({ ...this.manifest, images });
+      this.annotations.delete(imageId);
+      const paths = annotationPaths(this.dir, imageId);
+      const stale = [paths.classes, paths.instances, thumbnailPath(this.dir, imageId)];
+      if (!images.some((image) => image.file === entry.file))
+        stale.push(join(this.dir, 'images', entry.file));
+      await Promise.all(stale.map((file) => rm(file, { force: true })));
+    });
+  }
+
+  /** Decodes the pixels of an image from its copied original. */
+  async readPixels(imageId: string): Promise<ImagePixels> {
+    const entry = this.image(imageId);
+    const image = await readImage(join(this.dir, 'images', entry.file), { page: entry.page });
+    const { width, height, channels, bitDepth, data } = image;
+    return { imageId, width, height, channels, bitDepth, data, stats: entry.stats };
+  }
+
+  async readThumbnail(imageId: string): Promise<Uint8Array> {
+    this.image(imageId);
+    const file = thumbnailPath(this.dir, imageId);
+    try {
+      return new Uint8Array(await readFile(file));
+    } catch (error) {
+      throw fsError(error, file);
+    }
+  }
+
+  /** The saved label images (a copy; zeros when never annotated). */
+  async readAnnotation(imageId: string): Promise<Annotation> {
+    return this.exclusive(async () => {
+      const annotation = await this.cachedAnnotation(imageId);
+      return { ...annotation, classes: annotation.classes.slice(), instances: annotation.instances.slice() };
+    });
+  }
+
+  /**
+   * Writes a rectangle of both label images (atomically, then the manifest's status). Out of
+   * bounds or an unknown class value -> 'invalid_argument'; on a failed write the saved files
+   * are unchanged and the in-memory copy is dropped.
+   */
+  async saveAnnotationPatch(imageId: string, patch: AnnotationPatch): Promise<AnnotationStatus> {
+    return this.exclusive(async () => {
+      const entry = this.image(imageId);
+      if (patch.x + patch.w > entry.width || patch.y + patch.h > entry.height) {
+        throw new AppError(
+          'invalid_argument',
+          `Annotation patch ${patch.w}x${patch.h} at (${patch.x}, ${patch.y}) lies outside ${entry.name} ` +
+            `(${entry.width}x${entry.height}).`,
+        );
+      }
+      const known = new Set(this.manifest.classes.map((c) => c.id));
+      for (let i = 0; i < patch.classes.length; i++) {
+        const value = patch.classes[i];
+        if (value !== 0 && !known.has(value)) {
+          throw new AppError(
+            'invalid_argument',
+            `Annotation patch uses class ${value}, which the project does not define.`,
+          );
+        }
+      }
+      const annotation = await this.cachedAnnotation(imageId);
+      const next = {
+        ...annotation,
+        classes: annotation.classes.slice(),
+        instances: annotation.instances.slice(),
+      };
+      for (let row = 0; row < patch.h; row++) {
+        const target = (patch.y + row) * entry.width + patch.x;
+        next.classes.set(patch.classes.subarray(row * patch.w, (row + 1) * patch.w), target);
+        next.instances.set(patch.instances.subarray(row * patch.w, (row + 1) * patch.w), target);
+      }
+      let maxId = next.nextInstanceId - 1;
+      for (let i = 0; i < patch.instances.length; i++)
+        if (patch.instances[i] > maxId) maxId = patch.instances[i];
+      next.nextInstanceId = maxId + 1;
+      try {
+        await writeAnnotation(this.dir, next);
+      } catch (error) {
+        this.annotations.delete(imageId);
+        throw error;
+      }
+      this.remember(next);
+      const status = annotationStatus(next);
+      const images = this.manifest.images.map((image) =>
+        image.id === imageId ? { ...image, annotation: status } : image,
+      );
+      await this.commit({ ...this.manifest, images });
+      return status;
+    });
+  }
+
+  private async cachedAnnotation(imageId: string): Promise<Annotation> {
+    const cached = this.annotations.get(imageId);
+    if (cached !== undefined) return cached;
+    const entry = this.image(imageId);
+    const annotation = await readAnnotation(this.dir, imageId, entry.width, entry.height);
+    this.remember(annotation);
+    return annotation;
+  }
+
+  private remember(annotation: Annotation): void {
+    this.annotations.delete(annotation.imageId);
+    this.annotations.set(annotation.imageId, annotation);
+    while (this.annotations.size > ANNOTATION_CACHE_SIZE) {
+      this.annotations.delete(this.annotations.keys().next().value as string);
+    }
+  }
+
+  /** Writes the manifest, then adopts it (memory follows disk only after a good write). */
+  private async commit(next: ProjectManifest): Promise<void> {
+    const manifest = { ...next, updatedAt: new Date().toISOString() };
+    await writeManifest(this.dir, manifest);
+    this.manifest = manifest;
+  }
+
+  /** Runs `task` after every earlier write finished (one writer at a time). */
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './studioServer';
+export * from './tokenAuth';

@@ -1,0 +1,74 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { createStudioService, type StudioService } from '../../src/engine/index';
+import { type StudioServer, startStudioServer } from '../../src/server/index';
+import type { StudioApi } from '../../src/shared/api';
+import { createHttpApi } from '../../src/shared/apiHttpClient';
+
+/** A browser shell on a free loopback port over a fresh temp workspace, and a client for it. */
+export interface Harness {
+  root: string;
+  server: StudioServer;
+  service: StudioService;
+  api: StudioApi;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(staticDir?: string): Promise<Harness> {
+  const root = await mkdtemp(join(tmpdir(), 'unet-server-'));
+  const env = { ...process.env, UNET_STUDIO_CONFIG_DIR: join(root, 'config') };
+  const service = createStudioService({
+    shell: 'browser',
+    version: 'test',
+    workspaceRoot: join(root, 'work'),
+    env,
+  });
+  const server = await startStudioServer({
+    service,
+    staticDir: staticDir ?? join(root, 'no-build'),
+    port: 0,
+  });
+  const api = createHttpApi({
+    baseUrl: server.origin,
+    token: server.token,
+    fetch: (url, init) =>
+      fetch(url, {
+        ...init,
+        body: Buffer.from(init.body.buffer, init.body.byteOffset, init.body.byteLength),
+      }),
+    openSocket: (url, handlers) => {
+      const socket = new WebSocket(url);
+      socket.on('message', (data) => handlers.onMessage(data.toString()));
+      socket.on('close', () => handlers.onClose());
+      socket.on('error', () => undefined);
+      return socket;
+    },
+    reconnectMs: 50,
+  });
+  return {
+    root,
+    server,
+    service,
+    api,
+    stop: async () => {
+      await server.close();
+      await service.dispose();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens a WebSocket and resolves with the HTTP status of a refused upgrade, or 101 when open. */
+export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url, { headers });
+    socket.on('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+    socket.on('error', () => resolve(-1));
+  });
+}
