@@ -53,19 +53,33 @@ export function warpSample(
     const y0 = Math.floor(sy);
     const fx = sx - x0;
     const fy = sy - y0;
+    const inside = x0 >= 1 && y0 >= 1 && x0 + 2 < width && y0 + 2 < height;
     for (let k = 0; k < 4; k++) {
-      xs[k] = mirrorIndex(x0 - 1 + k, width);
-      ys[k] = mirrorIndex(y0 - 1 + k, height);
+      // Mirroring only near the border; inside, the four taps are consecutive.
+      xs[k] = inside ? x0 - 1 + k : mirrorIndex(x0 - 1 + k, width);
+      ys[k] = inside ? y0 - 1 + k : mirrorIndex(y0 - 1 + k, height);
       wx[k] = cubicKernel(fx + 1 - k);
       wy[k] = cubicKernel(fy + 1 - k);
     }
+    if (channels === 1) {
+      let sum = 0;
+      for (let j = 0; j < 4; j++) {
+        const row = ys[j] * width;
+        sum +=
+          wy[j] *
+          (wx[0] * input.image[row + xs[0]] +
+            wx[1] * input.image[row + xs[1]] +
+            wx[2] * input.image[row + xs[2]] +
+            wx[3] * input.image[row + xs[3]]);
+      }
+      image[p] = sum;
+      continue;
+    }
     acc.fill(0);
     for (let j = 0; j < 4; j++) {
-      if (wy[j] === 0) continue;
       const row = ys[j] * width;
       for (let k = 0; k < 4; k++) {
         const w = wy[j] * wx[k];
-        if (w === 0) continue;
         const src = (row + xs[k]) * channels;
         for (let c = 0; c < channels; c++) acc[c] += w * input.image[src + c];
       }
