@@ -52,7 +52,9 @@ export function AnnotationCanvas({
   const labelCanvas = useMemo(() => new LabelCanvas(session.doc), [session]);
   const palette = useMemo(() => classPalette(classes ?? []), [classes]);
 
+  const ready = size.w > 0; // the Stage (and its layers) exist once the host has a size
   useEffect(() => {
+    if (!ready) return;
     imageCanvas.render(display.min, display.max, display.lut);
     const layer = imageLayer.current;
     if (!layer) return;
@@ -61,12 +63,13 @@ export function AnnotationCanvas({
       performance.mark('unet:image-painted');
       setFirstPaint(true);
     }
-  }, [imageCanvas, display, firstPaint]);
+  }, [imageCanvas, display, firstPaint, ready]);
 
   useEffect(() => {
+    if (!ready) return;
     labelCanvas.update(palette);
     labelLayer.current?.batchDraw();
-  }, [labelCanvas, palette]);
+  }, [labelCanvas, palette, ready]);
 
   // Dirty rects from the document are merged and painted once per animation frame.
   useEffect(() => {
