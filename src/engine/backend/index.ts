@@ -1,1 +1,5 @@
-export {};
+export * from './checkTrainingFits';
+export * from './initBackend';
+export * from './types';
+export * from './wasmGradKernels';
+export * from './wasmThreads';
