@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { AppError, createStudioService } from '../../engine/index';
+import { AppError, createStudioService, readRecentProjects } from '../../engine/index';
 import { startStudioServer } from '../../server/index';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -10,6 +10,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 interface ServeOptions {
   project?: string;
+  last?: boolean;
   port: string;
   host: string;
   root?: string;
@@ -27,7 +28,7 @@ function parsePort(text: string): number {
 }
 
 /**
- * `unet-studio serve [--project DIR] [--port P] [--host H] [--root DIR]`: the browser shell.
+ * `unet-studio serve [--project DIR | --last] [--port P] [--host H] [--root DIR]`: the browser shell.
  * Prints `U-Net Studio: <url with token>` as the first stdout line, then serves until Ctrl+C.
  */
 export function registerServe(program: Command): void {
@@ -35,6 +36,7 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('Serve the U-Net Studio UI to a browser on this machine (token-protected, loopback only)')
     .option('--project <dir>', 'project folder to open')
+    .option('--last', 'open the most recently used project (when there is one)')
     .option('--port <port>', 'port to listen on (0 = any free port)', '0')
     .option('--host <host>', 'interface to bind; other than 127.0.0.1 only when you mean it', '127.0.0.1')
     .option(
@@ -49,7 +51,9 @@ export function registerServe(program: Command): void {
             '(the token still guards it, but traffic is not encrypted).\n',
         );
       }
-      const project = options.project === undefined ? undefined : resolve(options.project);
+      const last =
+        options.last && options.project === undefined ? (await readRecentProjects())[0]?.dir : undefined;
+      const project = options.project === undefined ? last : resolve(options.project);
       const workspaceRoot = resolve(
         options.root ?? (project === undefined ? process.cwd() : dirname(project)),
       );
@@ -57,7 +61,15 @@ export function registerServe(program: Command): void {
         JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as { version: string }
       ).version;
       const service = createStudioService({ shell: 'browser', version, workspaceRoot });
-      if (project !== undefined) await service.handlers.openProject(project);
+      if (project !== undefined) {
+        try {
+          await service.handlers.openProject(project);
+        } catch (error) {
+          // The last project is a convenience: when it cannot be opened, start without it.
+          if (options.project !== undefined || !(error instanceof AppError)) throw error;
+          process.stderr.write(`note: the last project could not be opened: ${error.message}\n`);
+        }
+      }
       const staticDir = resolve(repoRoot, 'out', 'renderer');
       const server = await startStudioServer({ service, staticDir, host: options.host, port });
       process.stdout.write(`U-Net Studio: ${server.url}\n`);
