@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,15 +8,27 @@ import { type RasterImage, writePng, writeTiff } from '../../engine/index';
 const root = join(__dirname, '../../..');
 let dir: string;
 
-/** Runs the real CLI as a user would. */
-function cli(...args: string[]) {
-  const run = spawnSync(process.execPath, ['bin/unet-studio.mjs', 'evaluate', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
 }
+
+/** Runs the real CLI as a user would. */
+function cli(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['bin/unet-studio.mjs', 'evaluate', ...args],
+      { cwd: root, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+let runs: Record<'json' | 'table' | 'mismatch' | 'none', Run>;
 
 const mask = (values: number[], bitDepth: 8 | 16 = 8): RasterImage => ({
   width: 4,
@@ -53,6 +65,14 @@ beforeAll(async () => {
     data: new Uint8Array(20),
   });
   await writePng(join(dir, 'other', 'zzz.png'), mask(pred));
+  // The four runs start together: each spends most of its time starting Node and tsx.
+  const [json, table, mismatch, none] = await Promise.all([
+    cli('--pred', join(dir, 'pred'), '--truth', join(dir, 'truth'), '--json'),
+    cli('--pred', join(dir, 'pred'), '--truth', join(dir, 'truth')),
+    cli('--pred', join(dir, 'bad'), '--truth', join(dir, 'truth')),
+    cli('--pred', join(dir, 'other'), '--truth', join(dir, 'truth'), '--json'),
+  ]);
+  runs = { json, table, mismatch, none };
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -60,7 +80,7 @@ afterAll(async () => {
 
 describe('unet-studio evaluate (subprocess)', () => {
   it('--json prints only JSON with per-image and mean metrics, warns about unmatched files', () => {
-    const run = cli('--pred', join(dir, 'pred'), '--truth', join(dir, 'truth'), '--json');
+    const run = runs.json;
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout) as { images: Record<string, unknown>[]; mean: Record<string, number> };
     expect(Object.keys(out)).toEqual(['images', 'mean']);
@@ -79,7 +99,7 @@ describe('unet-studio evaluate (subprocess)', () => {
   });
 
   it('prints a table with one row per image and the mean', () => {
-    const run = cli('--pred', join(dir, 'pred'), '--truth', join(dir, 'truth'));
+    const run = runs.table;
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines[0].split(/\s{2,}/)).toEqual([
@@ -109,12 +129,12 @@ describe('unet-studio evaluate (subprocess)', () => {
   });
 
   it('fails with size_mismatch naming both files, and when no names match', () => {
-    const mismatch = cli('--pred', join(dir, 'bad'), '--truth', join(dir, 'truth'));
+    const mismatch = runs.mismatch;
     expect(mismatch.code).toBe(1);
     expect(mismatch.stderr).toContain('error (size_mismatch)');
     expect(mismatch.stderr).toContain(join(dir, 'bad', 'a.png'));
     expect(mismatch.stderr).toContain(join(dir, 'truth', 'a.png'));
-    const none = cli('--pred', join(dir, 'other'), '--truth', join(dir, 'truth'), '--json');
+    const none = runs.none;
     expect(none.code).toBe(1);
     expect(none.stdout).toBe('');
     expect(none.stderr).toMatch(/error \(not_found\): No file names match .*zzz\.png.*a\.png, b\.png/);

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encode as encodeJpeg } from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TinyPage, tinyTiff } from '../../../test/fixtures/images/tinyTiff';
 import { AppError } from '../../shared/errors';
@@ -73,6 +74,13 @@ describe('bad input gives a specific AppError naming the file', () => {
     const tif = encodeTiff(gray);
     await expectFailure('cut.tif', tif.subarray(0, tif.length - 100), 'corrupt_file', /truncated/);
     await expectFailure('nodir.tif', tif.subarray(0, 30), 'corrupt_file');
+  });
+
+  it('truncated JPEG (strict decoding: an error, not a partly gray image)', async () => {
+    const rgba = Uint8Array.from({ length: 32 * 32 * 4 }, (_, i) => (i * 13) % 256);
+    const jpeg = new Uint8Array(encodeJpeg({ width: 32, height: 32, data: rgba }, 90).data);
+    await expectFailure('cut.jpg', jpeg.subarray(0, Math.floor(jpeg.length * 0.9)), 'corrupt_file');
+    await expectFailure('soi-only.jpg', jpeg.subarray(0, 4), 'corrupt_file', /no frame header/);
   });
 
   it('a text file named .png / .tif is not an image', async () => {
