@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+
+/** The repository root (bin/unet-studio.mjs lives there). */
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** What a finished CLI run gave. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `node bin/unet-studio.mjs ...args` in a child process and resolves when it exits
+ * (killed after `timeoutMs`).
+ */
+export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'unet-studio.mjs'), ...args], {
+      cwd: opts.cwd ?? REPO_ROOT,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Runs `tasks` with at most `limit` at a time (the machine has 2 cores), keeping order. */
+export async function inBatches<T>(tasks: (() => Promise<T>)[], limit = 3): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await tasks[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+/**
+ * Expects a failed run: a non-zero exit and stderr holding exactly one line, the CLI's error
+ * line. AppErrors print `error (code): message`; argument errors found by the parser print
+ * `error: message` (commander). `code` null accepts either form; `names` must all appear in
+ * that line (the file or argument at fault).
+ */
+export function expectCliError(run: CliRun, code: string | null, names: string[]): string {
+  const lines = run.stderr.split('\n').filter((line) => line.trim() !== '');
+  expect(run.code, `exit code; stderr: ${run.stderr}`).not.toBe(0);
+  expect(run.code).not.toBeNull();
+  expect(lines, `stderr: ${run.stderr}`).toHaveLength(1);
+  const [line] = lines;
+  if (code === null) expect(line).toMatch(/^error( \([a-z_]+\))?: /);
+  else expect(line.startsWith(`error (${code}): `), line).toBe(true);
+  for (const name of names) expect(line).toContain(name);
+  expect(line).not.toMatch(/\n\s+at /);
+  return line;
+}
