@@ -121,6 +121,9 @@ def bench_train(args):
 
 
 def main(argv):
+    if argv[:1] == ['predict']:  # overlap-tile prediction (helper H3b's section below)
+        print(json.dumps(predict_main(argv[1:])))
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest='mode', required=True)
     train = sub.add_parser('train', help='time one SGD training step')
@@ -138,6 +141,98 @@ def main(argv):
         result = bench_train(args)
     print(json.dumps(result))
 
+
+
+# ---- Overlap-tile prediction (H3b) -------------------------------------------------------------
+# Usage: python3 torch_unet.py predict --depth 4 --base 64 --tile 572 --image x.f32 --width 512
+#        --height 512 [--weights manifest.json] [--out logits.f32] --runs 2 --warmup 1 --threads 2
+
+def load_raw_weights(manifest_path):
+    """A manifest {"file": path, "weights": [{"name", "shape", "offset"}]} over one float32
+    little-endian file in the TF.js layouts -> {name: numpy array} for load_tf_weights."""
+    import os
+    import numpy as np
+    with open(manifest_path) as f:
+        manifest = json.load(f)
+    path = os.path.join(os.path.dirname(manifest_path), manifest['file'])
+    raw = np.fromfile(path, dtype='<f4')
+    weights = {}
+    for w in manifest['weights']:
+        size = int(np.prod(w['shape']))
+        weights[w['name']] = raw[w['offset']:w['offset'] + size].reshape(w['shape']).copy()
+    return weights
+
+
+def tile_stride(out, depth):
+    """As src/engine/prediction/tileLayout.ts: the output edge rounded down to 2^depth."""
+    aligned = out // 2**depth * 2**depth
+    return aligned if aligned > 0 else out
+
+
+def predict_overlap_tile(model, image, tile, depth, classes):
+    """image: float32 numpy [C, H, W] (normalised). Mirror-pads (numpy 'reflect' = without
+    repeating the edge pixel), runs each input tile with batch 1, stitches the output tiles.
+    Returns logits [classes, H, W] (numpy) and the tile count."""
+    import numpy as np
+    _, h, w = image.shape
+    out = output_size(tile, depth)
+    border = (tile - out) // 2
+    stride = tile_stride(out, depth)
+    count = lambda size: 1 if size <= out else 1 + -(-(size - out) // stride)
+    ty, tx = count(h), count(w)
+    pad_b = (ty - 1) * stride + out - h + border
+    pad_r = (tx - 1) * stride + out - w + border
+    padded = torch.from_numpy(np.pad(image, ((0, 0), (border, pad_b), (border, pad_r)), mode='reflect'))
+    logits = torch.empty(classes, h, w)
+    with torch.no_grad():
+        for iy in range(ty):
+            for ix in range(tx):
+                y, x = iy * stride, ix * stride
+                res = model(padded[None, :, y:y + tile, x:x + tile])[0]
+                rows, cols = min(out, h - y), min(out, w - x)
+                logits[:, y:y + rows, x:x + cols] = res[:, :rows, :cols]
+    return logits.numpy(), ty * tx
+
+
+def predict_main(argv):
+    import numpy as np
+    parser = argparse.ArgumentParser(prog='torch_unet.py predict')
+    parser.add_argument('--depth', type=int, default=4)
+    parser.add_argument('--base', type=int, default=64)
+    parser.add_argument('--channels', type=int, default=1)
+    parser.add_argument('--classes', type=int, default=2)
+    parser.add_argument('--tile', type=int, default=572)
+    parser.add_argument('--image', help='float32 [C, H, W] raw file (default: random)')
+    parser.add_argument('--width', type=int, default=512)
+    parser.add_argument('--height', type=int, default=512)
+    parser.add_argument('--weights', help='manifest JSON (load_raw_weights); default: He init')
+    parser.add_argument('--out', help='write the logits [classes, H, W] float32 here')
+    parser.add_argument('--runs', type=int, default=2)
+    parser.add_argument('--warmup', type=int, default=1)
+    parser.add_argument('--threads', type=int, default=2)
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    model = build_unet(args.depth, args.base, args.channels, args.classes).eval()
+    if args.weights:
+        load_tf_weights(model, load_raw_weights(args.weights))
+    if args.image:
+        image = np.fromfile(args.image, dtype='<f4').reshape(args.channels, args.height, args.width)
+    else:
+        image = np.random.default_rng(0).standard_normal((args.channels, args.height, args.width), dtype=np.float32)
+    if args.warmup > 0:  # one tile pass: lets oneDNN/OpenBLAS set up before timing
+        with torch.no_grad():
+            model(torch.zeros(1, args.channels, args.tile, args.tile))
+    times = []
+    for _ in range(max(1, args.runs)):
+        start = time.perf_counter()
+        logits, tiles = predict_overlap_tile(model, image, args.tile, args.depth, args.classes)
+        times.append(time.perf_counter() - start)
+    if args.out:
+        logits.astype('<f4').tofile(args.out)
+    return {'mode': 'predict', 'seconds': statistics.median(times), 'times_s': times, 'tiles': tiles,
+            'output_size': output_size(args.tile, args.depth), 'threads': torch.get_num_threads(),
+            'torch': torch.__version__}
 
 if __name__ == '__main__':
     main(sys.argv[1:])

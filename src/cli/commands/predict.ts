@@ -1,12 +1,94 @@
-import type { Command } from 'commander';
-import { AppError } from '../../engine/index';
+import { stat } from 'node:fs/promises';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { AppError, listImages, predictFiles } from '../../engine/index';
+import { createProgressBar } from '../progress';
 
-/** Placeholder until the predict command lands; replaced by its implementation. */
+interface PredictOptions {
+  model: string;
+  images: string;
+  out: string;
+  probabilities?: boolean | 'tif' | 'npy';
+  instances?: boolean;
+  format: 'png' | 'tif';
+  backend: 'auto' | 'onnx' | 'tfjs';
+  tile?: number;
+  threads?: number;
+}
+
+function positiveInt(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
+  return n;
+}
+
+/**
+ * `unet-studio predict --model DIR --images DIR|FILE --out DIR`: overlap-tile segmentation of
+ * every image with one mask per input (same base name), optional probabilities and instances.
+ */
 export function registerPredict(program: Command): void {
-  program
-    .command('predict')
-    .description('(predict: not built yet)')
-    .action(() => {
-      throw new AppError('internal', 'predict is not built yet');
-    });
+  program.addCommand(
+    new Command('predict')
+      .description('segment images with a trained model (overlap-tile, any image size)')
+      .requiredOption('--model <dir>', 'model folder (written by train)')
+      .requiredOption('--images <path>', 'folder of images (png, jpg, tif) or one image file')
+      .requiredOption('--out <dir>', 'output folder for the masks')
+      .addOption(
+        new Option('--probabilities [format]', 'also write probabilities (float32 tif or npy)').choices([
+          'tif',
+          'npy',
+        ]),
+      )
+      .option('--instances', 'also write 16-bit instance labels (connected components)')
+      .addOption(new Option('--format <format>', 'mask format').choices(['png', 'tif']).default('png'))
+      .addOption(
+        new Option('--backend <backend>', 'inference backend')
+          .choices(['auto', 'onnx', 'tfjs'])
+          .default('auto'),
+      )
+      .option('--tile <px>', 'input tile edge (default: the training tile)', (v) => positiveInt(v, '--tile'))
+      .option('--threads <n>', 'onnxruntime threads (default: all cores)', (v) => positiveInt(v, '--threads'))
+      .action(async (options: PredictOptions) => {
+        await runPredict(options);
+      }),
+  );
+}
+
+async function runPredict(options: PredictOptions): Promise<void> {
+  const info = await stat(options.images).catch(() => {
+    throw new AppError('not_found', `--images: ${options.images} does not exist`);
+  });
+  const inputs = info.isDirectory() ? await listImages(options.images) : [options.images];
+  if (inputs.length === 0) {
+    throw new AppError('not_found', `--images: no images (png, jpg, tif) in ${options.images}`);
+  }
+  let bar: ReturnType<typeof createProgressBar> | undefined;
+  const result = await predictFiles({
+    model: options.model,
+    inputs,
+    outDir: options.out,
+    probabilities: options.probabilities === true ? 'tif' : options.probabilities,
+    instances: options.instances === true,
+    format: options.format,
+    backend: options.backend,
+    tileSize: options.tile,
+    threads: options.threads,
+    onBackend: (backend, note) => {
+      if (note) process.stdout.write(`note: ${note}\n`);
+      process.stdout.write(`inference: ${backend}\n`);
+      bar = createProgressBar(inputs.length, {
+        format: 'predict [{bar}] {value}/{total} images | tile {tile}/{tiles} | {file}',
+      });
+    },
+    onProgress: (p) =>
+      bar?.update(p.image + (p.tile === p.tiles ? 1 : 0), { tile: p.tile, tiles: p.tiles, file: p.file }),
+  }).finally(() => bar?.stop());
+  for (const file of result.files) {
+    const extras = [file.probabilities, file.instances].filter(Boolean).join(', ');
+    process.stdout.write(
+      `${file.input} -> ${file.mask}${extras ? `, ${extras}` : ''} (${file.width}x${file.height}, ${file.tiles} tiles, ${file.seconds.toFixed(2)} s)\n`,
+    );
+  }
+  process.stdout.write(`${result.files.length} image(s) segmented into ${options.out}\n`);
+  // The threaded wasm backend's workers would keep the process alive.
+  if (result.keepsProcessAlive) process.exit(0);
 }

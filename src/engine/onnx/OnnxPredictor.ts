@@ -36,6 +36,8 @@ export class OnnxPredictor {
     /** Intra-op threads (cpu provider). */
     readonly threads: number,
     private readonly output: string,
+    /** Why the providers before `provider` failed ("cuda: ..."); empty when the first ran. */
+    readonly fallbackReasons: string[],
   ) {}
 
   /**
@@ -82,7 +84,7 @@ export class OnnxPredictor {
         if (!session.outputNames.includes(output)) {
           throw new AppError('incompatible_model', `${label} has no output named '${output}'`);
         }
-        return new OnnxPredictor(session, ort, provider, threads, output);
+        return new OnnxPredictor(session, ort, provider, threads, output, failures);
       } catch (error) {
         if (error instanceof AppError) throw error;
         failures.push(`${provider}: ${error instanceof Error ? error.message : String(error)}`);
@@ -143,7 +145,11 @@ export class OnnxPredictor {
 
 async function loadOrt(): Promise<Ort> {
   try {
-    return await import('onnxruntime-node');
+    const ort = await import('onnxruntime-node');
+    // Provider load failures (no CUDA build) would print to stderr; they reach the caller as
+    // `fallbackReasons` or AppError details instead.
+    ort.env.logLevel = 'fatal';
+    return ort;
   } catch (error) {
     throw new AppError(
       'backend_unavailable',

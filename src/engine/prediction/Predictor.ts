@@ -14,7 +14,7 @@ export interface Predictor {
   classes: number;
   /** Tile strides must be a multiple of this for exact stitching: 2^depth. */
   alignment: number;
-  /** Human-readable backend, e.g. "onnxruntime-node (cpu, 2 threads)" or "tfjs (wasm)". */
+  /** Human-readable backend, e.g. "onnxruntime-node (cpu, 2 threads)" or "TensorFlow.js (wasm)". */
   backend: string;
   /** Logits of one tile. */
   runTile(tile: Float32Array): Promise<Float32Array>;
@@ -32,10 +32,10 @@ export interface TfUNet extends OnnxExportSource {
 }
 
 /**
- * A predictor on the active TF.js backend. Borrows `unet` (its `dispose()` does not dispose
+ * A predictor on the active TF.js backend (`backend` names it in banners). Borrows `unet` (its `dispose()` does not dispose
  * the network). Tensors are freed per batch.
  */
-export function createTfPredictor(unet: TfUNet): Predictor {
+export function createTfPredictor(unet: TfUNet, backend = `TensorFlow.js (${tf.getBackend()})`): Predictor {
   const { inputSize, outputSize } = unet;
   const { inputChannels: channels, classes, depth } = unet.config;
   const tileLength = inputSize * inputSize * channels;
@@ -63,7 +63,7 @@ export function createTfPredictor(unet: TfUNet): Predictor {
     channels,
     classes,
     alignment: 2 ** depth,
-    backend: `tfjs (${tf.getBackend()})`,
+    backend,
     runTiles,
     runTile: async (tile) => (await runTiles([tile]))[0],
     dispose: async () => {},

@@ -1,0 +1,229 @@
+// `npm run bench -- predict [--no-wasm] [--runs N]`: 512x512 overlap-tile prediction with the
+// paper U-Net (depth 4, 64 filters, 572 -> 388 tiles, 4 tiles), random He weights (seed 1):
+// ours on onnxruntime-node (2 threads) and TF.js wasm, against PyTorch CPU (2 threads) with the
+// same weights, tiling and image, in the same run. Writes bench/results/predict.json.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import {
+  buildOnnxModel,
+  createOnnxPredictor,
+  createTfPredictor,
+  createUNet,
+  OnnxPredictor,
+  PAPER_UNET,
+  type Predictor,
+  predictImage,
+  readImage,
+  type UNet,
+} from '../src/engine/index';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const runs = Number(argv[argv.indexOf('--runs') + 1]) || 2;
+const withWasm = !argv.includes('--no-wasm');
+const THREADS = 2;
+const TILE = 572;
+const WASM_LIMIT_S = 180;
+
+/** The first ISBI 2012 training image, normalised by its own mean/std (random if absent). */
+async function benchImage(): Promise<{ data: Float32Array; width: number; height: number; source: string }> {
+  const path = join(root, '..', 'shared', 'data', 'isbi2012', 'train', 'images', '0.png');
+  if (!existsSync(path)) {
+    const data = Float32Array.from({ length: 512 * 512 }, (_, i) => Math.sin(i * 0.01) + Math.cos(i * 0.37));
+    return { data, width: 512, height: 512, source: 'synthetic 512x512' };
+  }
+  const img = await readImage(path);
+  const data = Float32Array.from(
+    { length: img.width * img.height },
+    (_, i) => img.data[i * img.channels] / 255,
+  );
+  const mean = data.reduce((a, b) => a + b, 0) / data.length;
+  const std = Math.sqrt(data.reduce((a, b) => a + (b - mean) ** 2, 0) / data.length) || 1;
+  for (let i = 0; i < data.length; i++) data[i] = (data[i] - mean) / std;
+  return { data, width: img.width, height: img.height, source: 'isbi2012/train/images/0.png' };
+}
+
+async function timeRuns(
+  predictor: Predictor,
+  image: { data: Float32Array; width: number; height: number },
+  count: number,
+): Promise<{ seconds: number; times: number[]; logits: Float32Array; tiles: number }> {
+  const times: number[] = [];
+  let last: Awaited<ReturnType<typeof predictImage>> | undefined;
+  for (let r = 0; r < count; r++) {
+    const start = performance.now();
+    last = await predictImage(image.data, image.width, image.height, 1, predictor);
+    times.push((performance.now() - start) / 1000);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const result = last as Awaited<ReturnType<typeof predictImage>>;
+  return {
+    seconds: sorted[Math.floor((sorted.length - 1) / 2)],
+    times,
+    logits: result.logits,
+    tiles: result.tiles,
+  };
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+/** PyTorch with the same weights and image; returns its timing and logits (HWC). */
+async function runTorch(unet: UNet, image: { data: Float32Array; width: number; height: number }) {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-predict-'));
+  try {
+    const specs: { name: string; shape: number[]; offset: number }[] = [];
+    const weights = unet.getWeights();
+    const total = [...weights.values()].reduce((a, w) => a + w.data.length, 0);
+    const flat = new Float32Array(total);
+    let offset = 0;
+    for (const [name, w] of weights) {
+      flat.set(w.data, offset);
+      specs.push({ name, shape: w.shape, offset });
+      offset += w.data.length;
+    }
+    await writeFile(join(dir, 'weights.f32'), new Uint8Array(flat.buffer));
+    await writeFile(join(dir, 'weights.json'), JSON.stringify({ file: 'weights.f32', weights: specs }));
+    await writeFile(join(dir, 'image.f32'), new Uint8Array(image.data.buffer.slice(0)));
+    const args = [
+      join(root, 'bench', 'reference', 'torch_unet.py'),
+      'predict',
+      ...['--tile', String(TILE), '--width', String(image.width), '--height', String(image.height)],
+      ...['--image', join(dir, 'image.f32'), '--weights', join(dir, 'weights.json')],
+      ...['--out', join(dir, 'logits.f32'), '--runs', String(runs), '--threads', String(THREADS)],
+    ];
+    const proc = spawnSync('/usr/bin/python3', args, {
+      env: { ...process.env, OPENBLAS_CORETYPE: 'SkylakeX' },
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
+    if (proc.status !== 0) throw new Error(`PyTorch reference failed: ${proc.stderr}`);
+    const result = JSON.parse(proc.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      seconds: number;
+      times_s: number[];
+      tiles: number;
+      torch: string;
+    };
+    // [classes, H, W] -> HWC
+    const { readFile } = await import('node:fs/promises');
+    const raw = await readFile(join(dir, 'logits.f32'));
+    const chw = new Float32Array(raw.buffer, raw.byteOffset, raw.length / 4);
+    const plane = image.width * image.height;
+    const logits = new Float32Array(chw.length);
+    for (let c = 0; c < 2; c++) for (let p = 0; p < plane; p++) logits[p * 2 + c] = chw[c * plane + p];
+    return { ...result, logits };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const wasmReady = withWasm && (await tf.setBackend('wasm').catch(() => false));
+  const image = await benchImage();
+  const unet = createUNet(PAPER_UNET, TILE, 1);
+  console.log(
+    `paper U-Net: ${unet.countParams()} parameters, tile ${TILE} -> ${unet.outputSize}; image ${image.source}`,
+  );
+
+  // Paper-size check on onnxruntime: a 572 input gives a 388 output.
+  const check = await OnnxPredictor.create(buildOnnxModel(unet), {
+    executionProviders: ['cpu'],
+    threads: THREADS,
+  });
+  const { dims } = await check.run(new Float32Array(TILE * TILE), 1, 1, TILE, TILE);
+  await check.dispose();
+  console.log(`onnx paper-size check: 1x1x${TILE}x${TILE} -> ${dims.join('x')}`);
+
+  const onnx = await createOnnxPredictor(unet, {
+    executionProviders: ['cpu'],
+    threads: THREADS,
+    fallback: false,
+  });
+  await onnx.runTile(new Float32Array(TILE * TILE)); // warm-up
+  const ours = await timeRuns(onnx, image, runs);
+  await onnx.dispose();
+
+  const torch = await runTorch(unet, image);
+
+  const rows: {
+    backend: string;
+    seconds: number;
+    times: number[];
+    maxAbsDiffVsTorch?: number;
+    note?: string;
+  }[] = [
+    {
+      backend: `ours: ${onnx.backend}`,
+      seconds: ours.seconds,
+      times: ours.times,
+      maxAbsDiffVsTorch: maxAbsDiff(ours.logits, torch.logits),
+    },
+  ];
+  if (wasmReady) {
+    const tfPredictor = createTfPredictor(unet);
+    const tileStart = performance.now();
+    await tfPredictor.runTile(new Float32Array(TILE * TILE));
+    const tileSeconds = (performance.now() - tileStart) / 1000;
+    if (tileSeconds * ours.tiles < WASM_LIMIT_S) {
+      const wasm = await timeRuns(tfPredictor, image, 1);
+      rows.push({
+        backend: `ours: ${tfPredictor.backend}, 1 thread`,
+        seconds: wasm.seconds,
+        times: wasm.times,
+        maxAbsDiffVsTorch: maxAbsDiff(wasm.logits, torch.logits),
+      });
+    } else {
+      rows.push({
+        backend: `ours: ${tfPredictor.backend}`,
+        seconds: tileSeconds * ours.tiles,
+        times: [],
+        note: `estimated from one tile (${tileSeconds.toFixed(1)} s)`,
+      });
+    }
+  }
+  rows.push({
+    backend: `PyTorch ${torch.torch} CPU, ${THREADS} threads`,
+    seconds: torch.seconds,
+    times: torch.times_s,
+  });
+  unet.dispose();
+
+  console.log(
+    `\n512x512 overlap-tile prediction, ${ours.tiles} tiles of ${TILE} -> 388, median of ${runs} run(s)`,
+  );
+  console.log('| backend | seconds | ratio vs PyTorch | max abs logit diff vs PyTorch |');
+  console.log('| --- | --- | --- | --- |');
+  for (const row of rows) {
+    const diff = row.maxAbsDiffVsTorch === undefined ? '' : row.maxAbsDiffVsTorch.toExponential(2);
+    console.log(
+      `| ${row.backend} | ${row.seconds.toFixed(2)}${row.note ? ` (${row.note})` : ''} | ${(row.seconds / torch.seconds).toFixed(2)} | ${diff} |`,
+    );
+  }
+  const out = join(root, 'bench', 'results', 'predict.json');
+  await mkdir(dirname(out), { recursive: true });
+  const summary = {
+    bench: 'predict',
+    at: new Date().toISOString(),
+    model: 'paper U-Net, depth 4, 64 filters, random He weights (seed 1)',
+    image: `${image.source} (${image.width}x${image.height})`,
+    tile: TILE,
+    outputTile: 388,
+    tiles: ours.tiles,
+    onnxPaperSizeCheck: dims,
+    threads: THREADS,
+    rows: rows.map((r) => ({ ...r, ratioVsTorch: r.seconds / torch.seconds })),
+  };
+  await writeFile(out, `${JSON.stringify(summary, null, 2)}\n`);
+  console.log(`\nwrote ${out}`);
+}
+
+await main();

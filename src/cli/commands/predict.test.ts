@@ -1,0 +1,184 @@
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTfPredictor,
+  createUNet,
+  type ModelMetadata,
+  predictImage,
+  readImage,
+  readNpy,
+  saveModelFolder,
+  type UNetConfig,
+  writePng,
+} from '../../engine/index';
+
+const CONFIG: UNetConfig = { depth: 2, baseFilters: 4, inputChannels: 1, classes: 2, dropout: 0 };
+const NORM = { scale: 255, mean: [0.4], std: [0.25] };
+const METADATA: ModelMetadata = {
+  format: 'unet-studio-model',
+  version: 1,
+  architecture: CONFIG,
+  tileSize: 52,
+  classes: [
+    { name: 'background', color: '#000000' },
+    { name: 'cell', color: '#ff0000' },
+  ],
+  normalization: NORM,
+  provenance: { createdAt: '2026-01-01T00:00:00Z' },
+};
+
+const root = join(import.meta.dirname, '..', '..', '..');
+let dir = '';
+
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [join(root, 'bin', 'unet-studio.mjs'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A gray test image with structure (8-bit). */
+function grayImage(width: number, height: number): Uint8Array {
+  return Uint8Array.from({ length: width * height }, (_, i) => (i * 37 + ((i / width) | 0) * 11) % 256);
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = await mkdtemp(join(tmpdir(), 'cli-predict-'));
+  const unet = createUNet(CONFIG, 52, 5);
+  await saveModelFolder(join(dir, 'model'), unet, METADATA);
+  unet.dispose();
+  await mkdir(join(dir, 'images'));
+  await writePng(join(dir, 'images', 'a.png'), {
+    width: 37,
+    height: 53,
+    channels: 1,
+    bitDepth: 8,
+    data: grayImage(37, 53),
+  });
+  // RGB with equal channels: the model converts to gray (channel mean) = the gray image.
+  const gray = grayImage(20, 15);
+  const rgb = Uint8Array.from({ length: 20 * 15 * 3 }, (_, i) => gray[Math.floor(i / 3)]);
+  await writePng(join(dir, 'images', 'b.png'), {
+    width: 20,
+    height: 15,
+    channels: 3,
+    bitDepth: 8,
+    data: rgb,
+  });
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('unet-studio predict', () => {
+  it('writes one mask per image with the same base name, plus probabilities and instances', async () => {
+    const out = join(dir, 'out');
+    const run = cli(
+      'predict',
+      '--model',
+      join(dir, 'model'),
+      '--images',
+      join(dir, 'images'),
+      '--out',
+      out,
+      '--probabilities',
+      'npy',
+      '--instances',
+      '--threads',
+      '1',
+    );
+    expect(run.stderr).not.toMatch(/error|onnxruntime/i);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('inference: onnxruntime-node (cpu, 1 thread)');
+
+    // Independent expectation: normalise by hand, predict in-process on TF.js.
+    const unet = createUNet(CONFIG, 52, 5);
+    const predictor = createTfPredictor(unet);
+    for (const [name, width, height] of [
+      ['a', 37, 53],
+      ['b', 20, 15],
+    ] as const) {
+      const x = Float32Array.from(grayImage(width, height), (v) => (v / 255 - 0.4) / 0.25);
+      const expected = await predictImage(x, width, height, 1, predictor);
+      const mask = await readImage(join(out, `${name}.png`));
+      expect([mask.width, mask.height, mask.channels]).toEqual([width, height, 1]);
+      expect(Array.from(mask.data)).toEqual(Array.from(expected.classes, (c) => c * 255));
+      const probabilities = await readNpy(join(out, `${name}_prob.npy`));
+      expect(probabilities.shape).toEqual([height, width]);
+      for (let p = 0; p < width * height; p += 7) {
+        expect(probabilities.data[p]).toBeCloseTo(expected.probabilities[p * 2 + 1], 4);
+      }
+      const instances = await readImage(join(out, `${name}_instances.png`));
+      expect(instances.bitDepth).toBe(16);
+      for (let p = 0; p < width * height; p++) expect(instances.data[p] > 0).toBe(mask.data[p] === 255);
+    }
+    await predictor.dispose();
+    unet.dispose();
+  });
+
+  it('writes TIFF masks with --format tif and runs on TF.js with --backend tfjs', async () => {
+    const out = join(dir, 'out-tif');
+    const run = cli(
+      'predict',
+      '--model',
+      join(dir, 'model'),
+      '--images',
+      join(dir, 'images', 'a.png'),
+      '--out',
+      out,
+      '--format',
+      'tif',
+      '--backend',
+      'tfjs',
+    );
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/inference: TensorFlow\.js WebAssembly/);
+    const mask = await readImage(join(out, 'a.tif'));
+    expect([mask.width, mask.height]).toEqual([37, 53]);
+  });
+
+  it('fails clearly on a missing model, missing images and an illegal tile', () => {
+    const noModel = cli(
+      'predict',
+      '--model',
+      join(dir, 'nope'),
+      '--images',
+      join(dir, 'images'),
+      '--out',
+      join(dir, 'x'),
+    );
+    expect(noModel.status).toBe(1);
+    expect(noModel.stderr).toMatch(/^error \(not_found\): .*nope/);
+    const noImages = cli(
+      'predict',
+      '--model',
+      join(dir, 'model'),
+      '--images',
+      join(dir, 'none'),
+      '--out',
+      join(dir, 'x'),
+    );
+    expect(noImages.status).toBe(1);
+    expect(noImages.stderr).toMatch(/^error \(not_found\): --images/);
+    const badTile = cli(
+      'predict',
+      '--model',
+      join(dir, 'model'),
+      '--images',
+      join(dir, 'images'),
+      '--out',
+      join(dir, 'x'),
+      '--tile',
+      '50',
+    );
+    expect(badTile.status).toBe(1);
+    expect(badTile.stderr).toMatch(/^error \(illegal_tile_size\)/);
+  });
+});

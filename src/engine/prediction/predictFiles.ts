@@ -1,0 +1,197 @@
+import { mkdir } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { AppError } from '../../shared/errors';
+import { initBackend } from '../backend/index';
+import { fsError } from '../fsutil/index';
+import { type RasterImage, readImage, writeNpy, writePng, writeTiff } from '../image/index';
+import { connectedComponents } from '../metrics/index';
+import { loadModelFolder } from '../model/index';
+import { createOnnxPredictor } from './createOnnxPredictor';
+import { modelInput } from './modelInput';
+import { createTfPredictor, type Predictor } from './Predictor';
+import { predictImage } from './predictImage';
+
+export type InferenceBackendChoice = 'auto' | 'onnx' | 'tfjs';
+
+export interface PredictFilesArgs {
+  /** Model folder (saveModelFolder). */
+  model: string;
+  /** Image files. */
+  inputs: string[];
+  outDir: string;
+  /** Also write probabilities: 'tif' (float32) or 'npy'; true = 'tif'. */
+  probabilities?: boolean | 'tif' | 'npy';
+  /** Also write 16-bit instance labels (4-connected components per class) as PNG. */
+  instances?: boolean;
+  /** Mask format (default 'png'). */
+  format?: 'png' | 'tif';
+  /** 'auto' (default): onnxruntime, TF.js where it does not load; 'onnx' / 'tfjs' force one. */
+  backend?: InferenceBackendChoice;
+  /** Input tile edge (default: the model's training tile). Must be legal. */
+  tileSize?: number;
+  /** onnxruntime intra-op threads (default: all cores). */
+  threads?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: PredictFilesProgress) => void;
+  /** Told which backend runs, before the first image. */
+  onBackend?: (backend: string, note?: string) => void;
+}
+
+export interface PredictFilesProgress {
+  image: number;
+  images: number;
+  tile: number;
+  tiles: number;
+  file: string;
+}
+
+export interface PredictFilesResult {
+  /** The inference backend that ran, e.g. "onnxruntime-node (cpu, 2 threads)". */
+  backend: string;
+  files: PredictedFile[];
+  /** The threaded wasm backend ran: its workers keep Node alive, so a CLI should exit. */
+  keepsProcessAlive: boolean;
+}
+
+export interface PredictedFile {
+  input: string;
+  mask: string;
+  probabilities?: string;
+  instances?: string;
+  width: number;
+  height: number;
+  tiles: number;
+  seconds: number;
+}
+
+/**
+ * Segments image files with a saved model (overlap-tile, see `predictImage`) and writes, per
+ * input, `<base>.png|tif` (class mask: 0/255 for two classes, class indices otherwise), and on
+ * request `<base>_prob.tif|npy` (two classes: the foreground probability; more: all classes,
+ * HWC) and `<base>_instances.png` (uint16 object ids). AppErrors name the file at fault.
+ */
+export async function predictFiles(args: PredictFilesArgs): Promise<PredictFilesResult> {
+  const bases = args.inputs.map((input) => basename(input, extname(input)));
+  const duplicate = bases.find((b, i) => bases.indexOf(b) !== i);
+  if (duplicate !== undefined) {
+    throw new AppError(
+      'conflict',
+      `two inputs share the base name "${duplicate}"; their masks would overwrite each other`,
+    );
+  }
+  const backend = args.backend ?? 'auto';
+  // TF.js weights live on the active backend: pick it before loading when TF.js will run.
+  const tfInfo = backend === 'tfjs' ? await initBackend({ threads: args.threads }) : undefined;
+  const { unet, metadata } = await loadModelFolder(args.model, args.tileSize);
+  let predictor: Predictor | undefined;
+  let keepsProcessAlive = tfInfo?.keepsProcessAlive === true;
+  try {
+    let note: string | undefined;
+    if (tfInfo) {
+      predictor = createTfPredictor(unet, `TensorFlow.js ${tfInfo.description}`);
+    } else {
+      try {
+        predictor = await createOnnxPredictor(unet, { threads: args.threads, fallback: false });
+      } catch (error) {
+        if (backend === 'onnx' || !(error instanceof AppError)) throw error;
+        const info = await initBackend({ threads: args.threads });
+        keepsProcessAlive = info.keepsProcessAlive === true;
+        note = `onnxruntime unavailable (${error.message}); using TF.js`;
+        predictor = createTfPredictor(unet, `TensorFlow.js ${info.description}`);
+      }
+    }
+    args.onBackend?.(predictor.backend, note);
+    await mkdir(args.outDir, { recursive: true }).catch((error: unknown) => {
+      throw fsError(error, args.outDir);
+    });
+    const files: PredictedFile[] = [];
+    for (const [index, input] of args.inputs.entries()) {
+      const started = performance.now();
+      const img = await readImage(input);
+      const x = modelInput(img, predictor.channels, metadata.normalization, input);
+      const result = await predictImage(x, img.width, img.height, predictor.channels, predictor, {
+        signal: args.signal,
+        onProgress: (tile, tiles) =>
+          args.onProgress?.({ image: index, images: args.inputs.length, tile, tiles, file: input }),
+      });
+      const written = await writeOutputs(
+        args,
+        join(args.outDir, bases[index]),
+        img,
+        result,
+        predictor.classes,
+      );
+      files.push({
+        input,
+        ...written,
+        width: img.width,
+        height: img.height,
+        tiles: result.tiles,
+        seconds: (performance.now() - started) / 1000,
+      });
+    }
+    return { backend: predictor.backend, files, keepsProcessAlive };
+  } finally {
+    await predictor?.dispose();
+    unet.dispose();
+  }
+}
+
+async function writeOutputs(
+  args: PredictFilesArgs,
+  stem: string,
+  img: RasterImage,
+  result: { probabilities: Float32Array; classes: Uint8Array },
+  classes: number,
+): Promise<{ mask: string; probabilities?: string; instances?: string }> {
+  const { width, height } = img;
+  const maskData = classes === 2 ? result.classes.map((c) => c * 255) : result.classes;
+  const mask: RasterImage = { width, height, channels: 1, bitDepth: 8, data: maskData };
+  const maskPath = `${stem}.${args.format ?? 'png'}`;
+  if (args.format === 'tif') await writeTiff(maskPath, mask);
+  else await writePng(maskPath, mask);
+  const written: { mask: string; probabilities?: string; instances?: string } = { mask: maskPath };
+  if (args.probabilities) {
+    const format = args.probabilities === 'npy' ? 'npy' : 'tif';
+    const path = `${stem}_prob.${format}`;
+    const foreground = classes === 2;
+    const data = foreground ? everyNth(result.probabilities, 2, 1) : result.probabilities;
+    if (format === 'npy') {
+      await writeNpy(path, { shape: foreground ? [height, width] : [height, width, classes], data });
+    } else {
+      if (!foreground && classes !== 3 && classes !== 4) {
+        throw new AppError(
+          'unsupported_format',
+          `a TIFF holds 1, 3 or 4 channels; ${classes} class probabilities need --probabilities npy`,
+        );
+      }
+      const channels = foreground ? 1 : (classes as 3 | 4);
+      await writeTiff(path, { width, height, channels, bitDepth: 32, data });
+    }
+    written.probabilities = path;
+  }
+  if (args.instances) {
+    written.instances = `${stem}_instances.png`;
+    await writePng(written.instances, instanceImage(result.classes, width, height, written.instances));
+  }
+  return written;
+}
+
+/**
+ * uint16 object ids: 4-connected components of the class map (metrics/connectedComponents: a
+ * patch of one non-background class is one object; 4-connectivity keeps diagonal-only touching
+ * cells apart).
+ */
+function instanceImage(labels: Uint8Array, width: number, height: number, name: string): RasterImage {
+  const { labels: components, count } = connectedComponents(labels, width, height, 4);
+  if (count > 65535) {
+    throw new AppError('too_large', `${name}: ${count} objects do not fit a 16-bit label image`);
+  }
+  return { width, height, channels: 1, bitDepth: 16, data: Uint16Array.from(components) };
+}
+
+function everyNth(data: Float32Array, stride: number, offset: number): Float32Array {
+  const out = new Float32Array(data.length / stride);
+  for (let i = 0; i < out.length; i++) out[i] = data[i * stride + offset];
+  return out;
+}
