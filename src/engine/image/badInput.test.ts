@@ -71,7 +71,7 @@ describe('bad input gives a specific AppError naming the file', () => {
   });
 
   it('truncated TIFF (strip cut short, directory cut off)', async () => {
-    const tif = encodeTiff(gray);
+    const tif = await encodeTiff(gray);
     await expectFailure('cut.tif', tif.subarray(0, tif.length - 100), 'corrupt_file', /truncated/);
     await expectFailure('nodir.tif', tif.subarray(0, 30), 'corrupt_file');
   });

@@ -49,9 +49,9 @@ const images: Record<string, RasterImage> = {
 };
 
 describe('writeTiff', () => {
-  it('writes a classic TIFF our reader reads back exactly, with no geographic claims', () => {
+  it('writes a classic TIFF our reader reads back exactly, with no geographic claims', async () => {
     for (const img of Object.values(images)) {
-      const bytes = encodeTiff(img);
+      const bytes = await encodeTiff(img);
       expect(decodeImage(bytes, 'x.tif')[0]).toEqual(img);
       // no GeographicTypeGeoKey citation text ("WGS 84") in the file
       expect(Buffer.from(bytes).includes('WGS 84')).toBe(false);

@@ -1,4 +1,3 @@
-import { writeArrayBuffer } from 'geotiff';
 import { writeFileAtomic } from '../fsutil/atomicWrite';
 import { assertRaster, type RasterImage } from './rasterImage';
 
@@ -7,9 +6,11 @@ import { assertRaster, type RasterImage } from './rasterImage';
  * writer: uint8, uint16 or float32 samples (SampleFormat 1 or 3), gray, RGB or RGBA (alpha as
  * an unassociated extra sample). geotiff always adds a GeoKeyDirectory and a pixel scale;
  * we pass an empty key set and a scale of 1 so the file claims no map projection.
+ * geotiff is loaded on first use: it costs ~0.1 s to import and most runs never write TIFF.
  */
-export function encodeTiff(img: RasterImage, name = 'TIFF image'): Uint8Array {
+export async function encodeTiff(img: RasterImage, name = 'TIFF image'): Promise<Uint8Array> {
   assertRaster(img, name);
+  const { writeArrayBuffer } = await import('geotiff');
   const { width, height, channels, bitDepth } = img;
   const buffer = writeArrayBuffer(img.data, {
     width,
@@ -27,5 +28,5 @@ export function encodeTiff(img: RasterImage, name = 'TIFF image'): Uint8Array {
 
 /** Writes a TIFF atomically (see `encodeTiff` for the layout). */
 export async function writeTiff(path: string, img: RasterImage): Promise<void> {
-  await writeFileAtomic(path, encodeTiff(img, path));
+  await writeFileAtomic(path, await encodeTiff(img, path));
 }
