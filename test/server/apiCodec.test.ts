@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame, FrameError } from './apiCodec';
+import { decodeFrame, encodeFrame, FrameError } from '../../src/shared/apiCodec';
 
 describe('apiCodec frames', () => {
   it('round-trips nested typed arrays as binary parts with exact values', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { API_METHODS } from './api';
-import { API_ARGS, parseApiArgs } from './apiSchemas';
-import { AppError } from './errors';
+import { API_METHODS } from '../../src/shared/api';
+import { API_ARGS, parseApiArgs } from '../../src/shared/apiSchemas';
+import { AppError } from '../../src/shared/errors';
 
 function schemaError(run: () => unknown): AppError {
   try {
