@@ -134,6 +134,13 @@ describe('files written by other encoders (Pillow, tifffile, jpeg-js)', () => {
   it('grayscale JPEG decodes to one channel close to the source', async () => {
     const img = await readImage(join(fixtures, 'gray.jpg'));
     expect([img.width, img.height, img.channels, img.bitDepth]).toEqual([W, H, 1, 8]);
+    expect(await imageInfo(join(fixtures, 'gray.jpg'))).toEqual({
+      width: W,
+      height: H,
+      channels: 1,
+      bitDepth: 8,
+      pages: 1,
+    });
     const want = grid(g);
     const worst = Math.max(...Array.from(img.data, (v, i) => Math.abs(v - want[i])));
     expect(worst).toBeLessThanOrEqual(12); // lossy, quality 95 on a sharp 8x6 ramp
