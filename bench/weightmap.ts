@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { computeWeightMap, readNpy, writeNpy } from '../src/engine/index';
-import { syntheticCells } from './synthetic';
+import { syntheticCells } from './_synthetic';
 
 interface Row {
   image: string;

@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { syntheticCells } from '../../../bench/synthetic';
+import { syntheticCells } from '../../../bench/_synthetic';
 import { AppError } from '../../shared/errors';
 import { computeAnnotationWeightMap } from './computeAnnotationWeightMap';
 import { computeWeightMap } from './computeWeightMap';
