@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors';
+import { createUNet } from '../model/index';
 import type { UNetConfig } from '../model/types';
 import {
   buildOnnxModel,
@@ -144,6 +145,36 @@ describe('exportOnnx', () => {
       }
     } finally {
       await predictor.dispose();
+    }
+  });
+
+  it("matches the model area's UNet.apply within 1e-4 at several legal sizes", async () => {
+    const unet = createUNet(config, 44, 21);
+    const predictor = await OnnxPredictor.create(buildOnnxModel(unet), {
+      executionProviders: ['cpu'],
+      threads: 1,
+    });
+    const before = tf.memory().numTensors;
+    try {
+      for (const size of [44, 56, 68]) {
+        const sized = unet.withInputSize(size);
+        const x = tf.randomNormal([2, size, size, 2], 0, 1, 'float32', size) as tf.Tensor4D;
+        const expected = sized.apply(x, false);
+        const nchw = tf.transpose(x, [0, 3, 1, 2]);
+        const got = await predictor.run(await nchw.data<'float32'>(), 2, 2, size, size);
+        expect(got.dims).toEqual([2, 3, sized.outputSize, sized.outputSize]);
+        const maxAbs = tf.tidy(() => {
+          const gotNhwc = tf.transpose(tf.tensor4d(got.data, got.dims), [0, 2, 3, 1]);
+          return tf.max(tf.abs(tf.sub(gotNhwc, expected))).dataSync()[0];
+        });
+        expect(maxAbs).toBeLessThan(1e-4);
+        tf.dispose([x, expected, nchw]);
+        sized.dispose();
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      await predictor.dispose();
+      unet.dispose();
     }
   });
 
