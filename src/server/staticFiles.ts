@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { sendJson } from './responses';
@@ -61,6 +61,15 @@ export async function serveStatic(root: string, pathname: string, response: Serv
   };
   try {
     if (!(await stat(file)).isFile()) throw new Error('not a file');
+    // A symlink inside the UI folder must not serve a file from outside it.
+    const realRel = relative(await realpath(root), await realpath(file));
+    if (realRel.startsWith(`..${sep}`) || isAbsolute(realRel)) {
+      sendJson(response, 403, {
+        ok: false,
+        error: { code: 'forbidden_path', message: `The path ${pathname} lies outside the app folder.` },
+      });
+      return;
+    }
     const body = await readFile(file);
     response.writeHead(200, {
       ...headers,
