@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invokeApi } from '../engine/index';
 import type { ApiHandlers } from '../shared/api';
-import { decodeFrame, encodeFrame, FRAME_CONTENT_TYPE } from '../shared/apiCodec';
+import { decodeFrame, encodeFrameChunks, FRAME_CONTENT_TYPE } from '../shared/apiCodec';
 import { isApiMethod } from '../shared/apiSchemas';
 import { sendJson, statusOf } from './responses';
 
@@ -71,12 +71,14 @@ export async function handleApiRequest(
     sendJson(response, statusOf(result.error.code), result);
     return;
   }
-  const frame = encodeFrame(result);
+  // Parts go out as views of the handler's arrays: no copy of a 32 MB image.
+  const chunks = encodeFrameChunks(result);
   response.writeHead(200, {
     'content-type': FRAME_CONTENT_TYPE,
-    'content-length': String(frame.byteLength),
+    'content-length': String(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0)),
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
   });
-  response.end(frame);
+  for (const chunk of chunks) response.write(chunk);
+  response.end();
 }

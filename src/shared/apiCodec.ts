@@ -45,8 +45,12 @@ function binaryType(value: unknown): BinaryType | null {
 
 const align8 = (n: number) => (n + 7) & ~7;
 
-/** Encodes any JSON-like value that may contain typed arrays into one frame (a new buffer). */
-export function encodeFrame(body: unknown): Uint8Array {
+/**
+ * Encodes any JSON-like value that may contain typed arrays as the chunks of one frame, in
+ * order: the length-prefixed header (padded), then each part as a view of the caller's array
+ * (no copy) followed by its padding. Write them out one after another (HTTP response).
+ */
+export function encodeFrameChunks(body: unknown): Uint8Array[] {
   const parts: Binary[] = [];
   const infos: PartInfo[] = [];
   // Walk the value ourselves rather than use a JSON replacer: Node's Buffer has a toJSON that
@@ -66,16 +70,27 @@ export function encodeFrame(body: unknown): Uint8Array {
     return out;
   };
   const frameHeader: FrameHeader = { parts: infos, body: extract(body) ?? null };
-  const header = new TextEncoder().encode(JSON.stringify(frameHeader));
-  let total = align8(4 + header.byteLength);
-  for (const part of parts) total = align8(total + part.byteLength);
-  const out = new Uint8Array(total);
-  new DataView(out.buffer).setUint32(0, header.byteLength, true);
-  out.set(header, 4);
-  let offset = align8(4 + header.byteLength);
+  const json = new TextEncoder().encode(JSON.stringify(frameHeader));
+  const head = new Uint8Array(align8(4 + json.byteLength));
+  new DataView(head.buffer).setUint32(0, json.byteLength, true);
+  head.set(json, 4);
+  const chunks: Uint8Array[] = [head];
   for (const part of parts) {
-    out.set(new Uint8Array(part.buffer, part.byteOffset, part.byteLength), offset);
-    offset = align8(offset + part.byteLength);
+    chunks.push(new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
+    const padding = align8(part.byteLength) - part.byteLength;
+    if (padding > 0) chunks.push(new Uint8Array(padding));
+  }
+  return chunks;
+}
+
+/** Encodes a value as one frame in a new buffer (see encodeFrameChunks). */
+export function encodeFrame(body: unknown): Uint8Array {
+  const chunks = encodeFrameChunks(body);
+  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame, FrameError } from '../../src/shared/apiCodec';
+import { decodeFrame, encodeFrame, encodeFrameChunks, FrameError } from '../../src/shared/apiCodec';
 
 describe('apiCodec frames', () => {
   it('round-trips nested typed arrays as binary parts with exact values', () => {
@@ -62,5 +62,14 @@ describe('apiCodec frames', () => {
     const huge = new Uint8Array(8);
     new DataView(huge.buffer).setUint32(0, 1_000_000, true);
     expect(() => decodeFrame(huge)).toThrow(FrameError);
+  });
+
+  it('streams parts as views of the caller arrays (no copy) that concatenate to the same frame', () => {
+    const pixels = Uint16Array.from([1, 2, 3]);
+    const chunks = encodeFrameChunks({ data: pixels });
+    expect(chunks[1].buffer).toBe(pixels.buffer);
+    const joined = Buffer.concat(chunks);
+    expect(joined.equals(Buffer.from(encodeFrame({ data: pixels })))).toBe(true);
+    expect(joined.byteLength % 8).toBe(0);
   });
 });

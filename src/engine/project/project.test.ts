@@ -216,3 +216,27 @@ describe('Project store', () => {
     await reopened.close();
   });
 });
+
+describe('Project autosave under load', () => {
+  it('saves patches sent all at once (coalesced while a write runs) and each call sees its patch on disk', async () => {
+    const dir = join(root, 'p');
+    const project = await Project.create(dir, 'x');
+    const [entry] = await project.importBytes('grad.png', gradientPng16(8, 8));
+    const saves = Array.from({ length: 8 }, (_, row) =>
+      project.saveAnnotationPatch(entry.id, {
+        x: 0,
+        y: row,
+        w: 8,
+        h: 1,
+        classes: new Uint8Array(8).fill(row % 2 === 0 ? 1 : 2),
+        instances: new Uint16Array(8).fill(row + 1),
+      }),
+    );
+    const statuses = await Promise.all(saves);
+    expect(statuses.at(-1)).toEqual({ labelledPixels: 64, objects: 8 });
+    const onDisk = decode(await readFile(join(dir, 'annotations', `${entry.id}.instances.png`)));
+    const expected = Array.from({ length: 64 }, (_, i) => Math.floor(i / 8) + 1);
+    expect([...onDisk.data]).toEqual(expected);
+    await project.close();
+  });
+});

@@ -20,6 +20,8 @@ import { MANIFEST_FILE, PROJECT_FOLDERS, readManifest, writeManifest } from './p
 
 /** Annotations kept decoded in memory (the images being painted), most recent last. */
 const ANNOTATION_CACHE_SIZE = 4;
+/** Decoded pixels kept in memory, bytes (two 4096 x 4096 16-bit images and then some). */
+const PIXEL_CACHE_BYTES = 256 * 1024 * 1024;
 
 /**
  * An open project folder (see README "Project folder"): the manifest in memory, the
@@ -29,6 +31,9 @@ const ANNOTATION_CACHE_SIZE = 4;
 export class Project {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly annotations = new Map<string, Annotation>();
+  /** Images whose in-memory annotation holds patches not yet on disk (never evicted). */
+  private readonly unsaved = new Set<string>();
+  private readonly pixels = new Map<string, ImagePixels>();
 
   private constructor(
     readonly dir: string,
@@ -93,6 +98,7 @@ export class Project {
   async close(): Promise<void> {
     await this.exclusive(async () => {
       this.annotations.clear();
+      this.pixels.clear();
       await this.lock.release();
     });
   }
@@ -145,6 +151,8 @@ export class Project {
       const images = this.manifest.images.filter((image) => image.id !== imageId);
       await this.commit({ ...this.manifest, images });
       this.annotations.delete(imageId);
+      this.unsaved.delete(imageId);
+      this.pixels.delete(imageId);
       const paths = annotationPaths(this.dir, imageId);
       const stale = [paths.classes, paths.instances, thumbnailPath(this.dir, imageId)];
       if (!images.some((image) => image.file === entry.file))
@@ -153,12 +161,28 @@ export class Project {
     });
   }
 
-  /** Decodes the pixels of an image from its copied original. */
+  /**
+   * The pixels of an image, decoded from its copied original. The last few decoded images
+   * stay in memory (switching back is instant): the arrays are shared, do not modify them.
+   */
   async readPixels(imageId: string): Promise<ImagePixels> {
     const entry = this.image(imageId);
+    const cached = this.pixels.get(imageId);
+    if (cached !== undefined) {
+      this.pixels.delete(imageId);
+      this.pixels.set(imageId, cached);
+      return cached;
+    }
     const image = await readImage(join(this.dir, 'images', entry.file), { page: entry.page });
     const { width, height, channels, bitDepth, data } = image;
-    return { imageId, width, height, channels, bitDepth, data, stats: entry.stats };
+    const pixels: ImagePixels = { imageId, width, height, channels, bitDepth, data, stats: entry.stats };
+    this.pixels.set(imageId, pixels);
+    let bytes = 0;
+    for (const [id, held] of [...this.pixels].reverse()) {
+      bytes += held.data.byteLength;
+      if (bytes > PIXEL_CACHE_BYTES && id !== imageId) this.pixels.delete(id);
+    }
+    return pixels;
   }
 
   async readThumbnail(imageId: string): Promise<Uint8Array> {
@@ -181,11 +205,13 @@ export class Project {
 
   /**
    * Writes a rectangle of both label images (atomically, then the manifest's status). Out of
-   * bounds or an unknown class value -> 'invalid_argument'; on a failed write the saved files
-   * are unchanged and the in-memory copy is dropped.
+   * bounds or an unknown class value -> 'invalid_argument'. Patches that arrive while a write
+   * is running are applied in memory and saved together by the next write (a 4096 x 4096
+   * label PNG pair takes ~1 s to encode); each call resolves once its patch is on disk. When a
+   * write fails the saved files are unchanged and the next patch retries.
    */
   async saveAnnotationPatch(imageId: string, patch: AnnotationPatch): Promise<AnnotationStatus> {
-    return this.exclusive(async () => {
+    await this.exclusive(async () => {
       const entry = this.image(imageId);
       if (patch.x + patch.w > entry.width || patch.y + patch.h > entry.height) {
         throw new AppError(
@@ -205,33 +231,29 @@ export class Project {
         }
       }
       const annotation = await this.cachedAnnotation(imageId);
-      const next = {
-        ...annotation,
-        classes: annotation.classes.slice(),
-        instances: annotation.instances.slice(),
-      };
       for (let row = 0; row < patch.h; row++) {
         const target = (patch.y + row) * entry.width + patch.x;
-        next.classes.set(patch.classes.subarray(row * patch.w, (row + 1) * patch.w), target);
-        next.instances.set(patch.instances.subarray(row * patch.w, (row + 1) * patch.w), target);
+        annotation.classes.set(patch.classes.subarray(row * patch.w, (row + 1) * patch.w), target);
+        annotation.instances.set(patch.instances.subarray(row * patch.w, (row + 1) * patch.w), target);
       }
-      let maxId = next.nextInstanceId - 1;
-      for (let i = 0; i < patch.instances.length; i++)
-        if (patch.instances[i] > maxId) maxId = patch.instances[i];
-      next.nextInstanceId = maxId + 1;
-      try {
-        await writeAnnotation(this.dir, next);
-      } catch (error) {
-        this.annotations.delete(imageId);
-        throw error;
+      for (let i = 0; i < patch.instances.length; i++) {
+        if (patch.instances[i] >= annotation.nextInstanceId)
+          annotation.nextInstanceId = patch.instances[i] + 1;
       }
-      this.remember(next);
-      const status = annotationStatus(next);
-      const images = this.manifest.images.map((image) =>
-        image.id === imageId ? { ...image, annotation: status } : image,
-      );
-      await this.commit({ ...this.manifest, images });
-      return status;
+      this.unsaved.add(imageId);
+    });
+    return this.exclusive(async () => {
+      const annotation = await this.cachedAnnotation(imageId);
+      if (this.unsaved.has(imageId)) {
+        await writeAnnotation(this.dir, annotation);
+        this.unsaved.delete(imageId);
+        const status = annotationStatus(annotation);
+        const images = this.manifest.images.map((image) =>
+          image.id === imageId ? { ...image, annotation: status } : image,
+        );
+        await this.commit({ ...this.manifest, images });
+      }
+      return this.image(imageId).annotation;
     });
   }
 
@@ -247,8 +269,9 @@ export class Project {
   private remember(annotation: Annotation): void {
     this.annotations.delete(annotation.imageId);
     this.annotations.set(annotation.imageId, annotation);
-    while (this.annotations.size > ANNOTATION_CACHE_SIZE) {
-      this.annotations.delete(this.annotations.keys().next().value as string);
+    for (const id of this.annotations.keys()) {
+      if (this.annotations.size <= ANNOTATION_CACHE_SIZE) break;
+      if (!this.unsaved.has(id)) this.annotations.delete(id);
     }
   }
 
