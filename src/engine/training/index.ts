@@ -1,1 +1,22 @@
-export {};
+export { type CheckpointData, type CheckpointTensor, loadCheckpoint } from './checkpointStore';
+export { type MatchedPairs, matchTrainingPairs } from './matchTrainingPairs';
+export type { Clock } from './progressMeter';
+export { type LossPoint, lossCurve, parseRunLog, type RunLogLine, readRunLog } from './runLog';
+export {
+  defaultTrainingProcessFactory,
+  type ProcessFactory,
+  startTrainingProcess,
+  type TrainChildMessage,
+  type TrainingOutcome,
+  type TrainingProcess,
+  type TrainParentMessage,
+} from './startTrainingProcess';
+export { type TrainOptions, type TrainResult, train } from './train';
+export {
+  type AnnotationSource,
+  parseTrainConfig,
+  type TrainConfig,
+  type TrainConfigInput,
+  TrainConfigSchema,
+  type TrainImage,
+} from './trainConfig';

@@ -1,0 +1,120 @@
+import type * as tf from '@tensorflow/tfjs';
+import { AppError } from '../../shared/errors';
+import { createRng, type Rng } from '../augment/index';
+import { type BackendInfo, checkTrainingFits } from '../backend/index';
+import { assertLegalInputSize, createUNet, type UNet } from '../model/index';
+import type { Normalization } from '../model/types';
+import { computeNormalization } from './normalization';
+import { createOptimizer } from './optimizerState';
+import { readRunCheckpoint, restoreRunCheckpoint } from './runCheckpoint';
+import { splitSamples } from './splitSamples';
+import { type ResolvedSettings, resolveSettings, type TrainConfig } from './trainConfig';
+import { type LoadedSample, loadTrainingData, normalizeSamples } from './trainingData';
+import { type SamplerEntry, samplerEntries } from './trainStep';
+
+/** Everything a run needs once set up; `dispose()` frees the model and optimiser. */
+export interface PreparedRun {
+  settings: ResolvedSettings;
+  outputSize: number;
+  unet: UNet;
+  optimizer: tf.Optimizer;
+  rng: Rng;
+  train: SamplerEntry[];
+  validation: LoadedSample[];
+  normalization: Normalization;
+  /** Steps done before this session (0 for a new run). */
+  startStep: number;
+  elapsedSeconds: number;
+  bestValidationIoU: number | null;
+  bestStep: number | null;
+  /** Things the user should know (cache use, images without labels...). */
+  notes: string[];
+  dispose(): void;
+}
+
+/**
+ * Loads the data, splits off the validation images (seeded), computes or restores the input
+ * normalisation, builds the U-Net and optimiser, and with `config.resume` restores the
+ * checkpoint (refusing incompatible settings). A step that would not fit the backend's memory is
+ * refused up front ('out_of_memory', with checkTrainingFits' advice). A new run into a folder that holds a
+ * checkpoint is refused ('conflict') rather than overwriting it.
+ */
+export async function prepareRun(config: TrainConfig, backend: BackendInfo): Promise<PreparedRun> {
+  const checkpoint = await readRunCheckpoint(config.outDir);
+  if (config.resume && checkpoint === null) {
+    throw new AppError(
+      'not_found',
+      `Nothing to resume: ${config.outDir} holds no complete checkpoint. Start without resume to train from scratch.`,
+    );
+  }
+  if (!config.resume && checkpoint !== null) {
+    throw new AppError(
+      'conflict',
+      `${config.outDir} already holds a training checkpoint (step ${checkpoint.state.step}): resume it (--resume) or choose another output folder.`,
+    );
+  }
+  const notes: string[] = [];
+  const numClasses = config.architecture.classes ?? 2;
+  const data = await loadTrainingData(config, numClasses);
+  if (data.cacheHits > 0)
+    notes.push(`weight maps: ${data.cacheHits} of ${data.samples.length} taken from the cache`);
+  const settings = resolveSettings(config, data.channels);
+  settings.architecture.classes = numClasses;
+  const outputSize = assertLegalInputSize(settings.tileSize, settings.architecture.depth);
+  const fit = checkTrainingFits(backend, settings.architecture, settings.tileSize, settings.batch);
+  if (!fit.fits)
+    throw new AppError('out_of_memory', fit.advice ?? 'This training step does not fit in memory.');
+
+  const { train, validation } = splitSamples(data.samples, config.valFraction, config.seed);
+  const normalization: Normalization =
+    checkpoint?.state.normalization ??
+    ({
+      ...computeNormalization(
+        train.map((s) => s.image),
+        data.channels,
+        1,
+      ),
+      scale: data.scale,
+    } satisfies Normalization);
+  normalizeSamples(data.samples, normalization);
+
+  const entries = samplerEntries(train);
+  const unlabelled = train.length - entries.length;
+  if (unlabelled > 0) notes.push(`${unlabelled} training image(s) have no labelled pixel and are skipped`);
+  if (entries.length === 0) {
+    throw new AppError(
+      'invalid_argument',
+      'No training image has a labelled pixel: annotate at least one region.',
+    );
+  }
+
+  const unet = createUNet(settings.architecture, settings.tileSize, config.seed);
+  const optimizer = createOptimizer(settings.optimizer);
+  const dispose = (): void => {
+    optimizer.dispose();
+    unet.dispose();
+  };
+  try {
+    if (checkpoint !== null) await restoreRunCheckpoint(config.outDir, checkpoint, settings, unet, optimizer);
+  } catch (error) {
+    dispose();
+    throw error;
+  }
+  const state = checkpoint?.state;
+  return {
+    settings,
+    outputSize,
+    unet,
+    optimizer,
+    rng: createRng(config.seed, state?.rngState),
+    train: entries,
+    validation,
+    normalization,
+    startStep: state?.step ?? 0,
+    elapsedSeconds: state?.elapsedSeconds ?? 0,
+    bestValidationIoU: state?.bestValidationIoU ?? null,
+    bestStep: state?.bestStep ?? null,
+    notes,
+    dispose,
+  };
+}

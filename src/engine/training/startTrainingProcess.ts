@@ -1,0 +1,131 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { JobEvent } from '../../shared/jobs';
+import type { TrainConfigInput } from './trainConfig';
+
+/** Parent -> child messages. */
+export type TrainParentMessage =
+  | { type: 'start'; config: TrainConfigInput; jobId: string }
+  | { type: 'stop' };
+/** Child -> parent messages. */
+export type TrainChildMessage = { type: 'event'; event: JobEvent };
+
+/** How a training process ended. */
+export interface TrainingOutcome {
+  status: 'done' | 'cancelled' | 'failed';
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** The terminal event (synthesised as `failed` when the process died without one). */
+  event: JobEvent;
+}
+
+/** A running training process. */
+export interface TrainingProcess {
+  pid: number | undefined;
+  /** Asks the child to checkpoint and stop; resolves when it has exited. */
+  stop(): Promise<void>;
+  /** Kills the child at once (SIGKILL); the last checkpoint stays. */
+  kill(): void;
+  /** Resolves (never rejects) when the child has exited. */
+  done: Promise<TrainingOutcome>;
+}
+
+/** Starts the child; injectable so tests can run another module or a fake process. */
+export type ProcessFactory = () => ChildProcess;
+
+/** The default child: trainProcess.ts under tsx in a separate Node process. */
+export function defaultTrainingProcessFactory(): ChildProcess {
+  const modulePath = fileURLToPath(new URL('./trainProcess.ts', import.meta.url));
+  return fork(modulePath, [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+/**
+ * Runs `train` in a child process so that a crash (out of memory, a native abort, kill -9)
+ * cannot take the caller down. Events of the child arrive through `onEvent`; if the child
+ * exits without a terminal event (done / cancelled / failed), a `failed` event is emitted
+ * that names the exit code or signal and the step of the last checkpoint to resume from.
+ */
+export function startTrainingProcess(
+  config: TrainConfigInput,
+  opts: {
+    onEvent: (event: JobEvent) => void;
+    onExit?: (outcome: TrainingOutcome) => void;
+    jobId?: string;
+    factory?: ProcessFactory;
+  },
+): TrainingProcess {
+  const jobId = opts.jobId ?? `train-${Date.now().toString(36)}`;
+  const child = (opts.factory ?? defaultTrainingProcessFactory)();
+  let terminal: JobEvent | null = null;
+  let lastCheckpoint: number | null = null;
+  let exited = false;
+
+  child.on('message', (raw: unknown) => {
+    const message = raw as TrainChildMessage;
+    if (message?.type !== 'event') return;
+    const event = message.event;
+    if (event.kind === 'checkpoint') lastCheckpoint = event.step;
+    if (event.kind === 'done' || event.kind === 'cancelled' || event.kind === 'failed') terminal = event;
+    opts.onEvent(event);
+  });
+
+  const done = new Promise<TrainingOutcome>((resolve) => {
+    const finish = (exitCode: number | null, signal: NodeJS.Signals | null): void => {
+      if (exited) return;
+      exited = true;
+      let event = terminal;
+      if (event === null) {
+        event = crashEvent(jobId, exitCode, signal, lastCheckpoint);
+        opts.onEvent(event);
+      }
+      const status = event.kind === 'done' ? 'done' : event.kind === 'cancelled' ? 'cancelled' : 'failed';
+      const outcome: TrainingOutcome = { status, exitCode, signal, event };
+      opts.onExit?.(outcome);
+      resolve(outcome);
+    };
+    child.on('exit', finish);
+    child.on('error', () => {
+      // A failed spawn emits 'error' without 'exit'.
+      if (child.pid === undefined) finish(null, null);
+    });
+  });
+
+  const send = (message: TrainParentMessage): void => {
+    if (child.connected) child.send(message);
+  };
+  send({ type: 'start', config, jobId });
+
+  return {
+    pid: child.pid,
+    stop: async () => {
+      send({ type: 'stop' });
+      await done;
+    },
+    kill: () => {
+      if (!exited) child.kill('SIGKILL');
+    },
+    done,
+  };
+}
+
+function crashEvent(
+  jobId: string,
+  exitCode: number | null,
+  signal: NodeJS.Signals | null,
+  lastCheckpoint: number | null,
+): JobEvent {
+  const how = signal !== null ? `was killed (${signal})` : `exited with code ${exitCode ?? 'unknown'}`;
+  const keep =
+    lastCheckpoint === null
+      ? 'If a checkpoint was written earlier, run again with resume (--resume) to continue from it.'
+      : `The checkpoint of step ${lastCheckpoint} is kept: run again with resume (--resume) to continue from it.`;
+  return {
+    kind: 'failed',
+    jobId,
+    at: new Date().toISOString(),
+    error: { code: 'internal', message: `The training process ${how} before it finished. ${keep}` },
+  };
+}

@@ -1,0 +1,227 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppError, toErrorInfo } from '../../shared/errors';
+import type { JobEvent } from '../../shared/jobs';
+import { fsError } from '../fsutil/index';
+import type { ModelMetadata } from '../model/types';
+import { recoverModelFolder, saveModelFolderAtomic } from './modelOutput';
+import { type PreparedRun, prepareRun } from './prepareRun';
+import { type Clock, ProgressMeter, systemClock } from './progressMeter';
+import { writeRunCheckpoint } from './runCheckpoint';
+import { RunLogWriter } from './runLog';
+import { startBackend } from './startBackend';
+import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from './trainConfig';
+import { augmentOptions, drawBatch, trainStep } from './trainStep';
+import { validate } from './validation';
+
+export interface TrainOptions {
+  /** Abort = checkpoint, write the model, emit `cancelled`, resolve. */
+  signal: AbortSignal;
+  onEvent: (event: JobEvent) => void;
+  jobId?: string;
+  clock?: Clock;
+}
+
+export interface TrainResult {
+  status: 'done' | 'cancelled';
+  /** outDir/model: the weights at the last step. */
+  modelPath: string;
+  /** outDir/best: the best model by validation IoU, if validation ran. */
+  bestModelPath: string | null;
+  bestValidationIoU: number | null;
+  steps: number;
+  elapsedSeconds: number;
+  lastLoss: number | null;
+}
+
+/** Minimum time between progress events (STYLE.md: at most every ~100-200 ms). */
+const PROGRESS_INTERVAL_MS = 150;
+
+/**
+ * Trains a U-Net as configured; see issue 4. Emits started, progress, validation and checkpoint
+ * events and ends with done | cancelled (resolves) or failed (after emitting it, rejects with
+ * the AppError). Every event is also appended to outDir/run.jsonl. Checkpoints every
+ * `checkpointMinutes` (and `checkpointEverySteps`), at the end and on abort; a NaN/inf loss
+ * stops with AppError('diverged') keeping the last good checkpoint.
+ */
+export async function train(input: TrainConfigInput, opts: TrainOptions): Promise<TrainResult> {
+  const jobId = opts.jobId ?? `train-${Date.now().toString(36)}`;
+  const clock = opts.clock ?? systemClock;
+  let log: RunLogWriter | null = null;
+  const emit = (event: JobEvent): void => {
+    log?.append(event);
+    opts.onEvent(event);
+  };
+  let run: PreparedRun | null = null;
+  try {
+    const config = parseTrainConfig(input);
+    await mkdir(config.outDir, { recursive: true }).catch((error: unknown) => {
+      throw fsError(error, config.outDir);
+    });
+    log = await RunLogWriter.open(join(config.outDir, 'run.jsonl'));
+    const backend = await startBackend(config);
+    run = await prepareRun(config, backend);
+    const warnings = [...backend.warnings, ...run.notes];
+    emit({
+      kind: 'started',
+      jobId,
+      at: new Date().toISOString(),
+      backend: backend.description,
+      detail: warnings.join('\n') || undefined,
+    });
+    if (run.startStep > 0) {
+      log.append({ kind: 'resume', step: run.startStep, at: new Date().toISOString() });
+      emit({ kind: 'progress', jobId, step: run.startStep, message: `resuming from step ${run.startStep}` });
+    }
+    return await loop(config, run, backend.name, jobId, clock, opts.signal, emit, log);
+  } catch (error) {
+    const info = toErrorInfo(error);
+    emit({ kind: 'failed', jobId, at: new Date().toISOString(), error: info });
+    throw error instanceof AppError ? error : new AppError('internal', info.message, info.detail);
+  } finally {
+    run?.dispose();
+    await log?.close().catch(() => {});
+  }
+}
+
+async function loop(
+  config: TrainConfig,
+  run: PreparedRun,
+  backendName: string,
+  jobId: string,
+  clock: Clock,
+  signal: AbortSignal,
+  emit: (event: JobEvent) => void,
+  log: RunLogWriter,
+): Promise<TrainResult> {
+  const { settings, outputSize, unet, optimizer, rng } = run;
+  const augment = augmentOptions(config);
+  const meter = new ProgressMeter(clock, config, settings.batch, run.elapsedSeconds, run.startStep);
+  const bestPath = join(config.outDir, 'best');
+  const modelPath = join(config.outDir, 'model');
+  await recoverModelFolder(bestPath);
+  await recoverModelFolder(modelPath);
+  let step = run.startStep;
+  let lastLoss: number | null = null;
+  let lastProgressAt = Number.NEGATIVE_INFINITY;
+  let lastCheckpointAt = clock.now();
+  let lastValidatedStep = -1;
+
+  const metadata = (metrics: Record<string, number>): ModelMetadata => ({
+    format: 'unet-studio-model',
+    version: 1,
+    architecture: settings.architecture,
+    tileSize: settings.tileSize,
+    classes: Array.from({ length: settings.architecture.classes }, (_, i) =>
+      i === 0
+        ? { name: 'background', color: '#000000' }
+        : { name: `class ${i}`, color: i === 1 ? '#ffffff' : '#ff0000' },
+    ),
+    normalization: run.normalization,
+    provenance: {
+      createdAt: new Date().toISOString(),
+      preset: config.preset,
+      steps: step,
+      images: config.images.map((i) => i.image),
+      backend: backendName,
+      seed: config.seed,
+      optimizer: settings.optimizer,
+      batch: settings.batch,
+    },
+    metrics,
+  });
+  const checkpoint = async (): Promise<void> => {
+    meter.pause();
+    const path = await writeRunCheckpoint(config.outDir, unet, optimizer, {
+      step,
+      elapsedSeconds: meter.elapsedSeconds(),
+      rngState: rng.state(),
+      settings,
+      normalization: run.normalization,
+      bestValidationIoU: run.bestValidationIoU,
+      bestStep: run.bestStep,
+      config,
+    });
+    emit({ kind: 'checkpoint', jobId, step, path, at: new Date().toISOString() });
+    await log.sync();
+    lastCheckpointAt = clock.now();
+    meter.resume();
+  };
+  const validateNow = async (): Promise<void> => {
+    if (run.validation.length === 0 || lastValidatedStep === step) return;
+    meter.pause();
+    lastValidatedStep = step;
+    const metrics = await validate(unet, run.validation);
+    const values = { foregroundIoU: metrics.foregroundIoU, pixelAccuracy: metrics.pixelAccuracy };
+    emit({ kind: 'validation', jobId, step, metrics: values });
+    if (run.bestValidationIoU === null || metrics.foregroundIoU > run.bestValidationIoU) {
+      run.bestValidationIoU = metrics.foregroundIoU;
+      run.bestStep = step;
+      await saveModelFolderAtomic(
+        bestPath,
+        unet,
+        metadata({ validationForegroundIoU: metrics.foregroundIoU }),
+      );
+    }
+    meter.resume();
+  };
+
+  while (!signal.aborted && !meter.isFinished(step)) {
+    const batch = drawBatch(run.train, settings.batch, settings.tileSize, outputSize, rng, augment);
+    const loss = await trainStep(unet, optimizer, batch);
+    if (!Number.isFinite(loss)) {
+      throw new AppError(
+        'diverged',
+        `Training diverged at step ${step + 1}: the loss became ${loss}. The learning rate (${settings.optimizer.learningRate}) is probably too high. ` +
+          'The last good checkpoint is kept: resume with a lower learning rate (--lr), or start again.',
+      );
+    }
+    step++;
+    lastLoss = loss;
+    const now = clock.now();
+    const isLast = meter.isFinished(step);
+    if (now - lastProgressAt >= PROGRESS_INTERVAL_MS || isLast) {
+      lastProgressAt = now;
+      const figures = meter.record(step);
+      emit({
+        kind: 'progress',
+        jobId,
+        step,
+        totalSteps: config.steps,
+        fraction: figures.fraction,
+        loss,
+        learningRate: settings.optimizer.learningRate,
+        tilesPerSecond: figures.tilesPerSecond,
+        etaSeconds: figures.etaSeconds,
+        elapsedSeconds: figures.elapsedSeconds,
+        memoryBytes: process.memoryUsage().rss,
+        message: undefined,
+      });
+    }
+    if (step % config.validateEverySteps === 0) await validateNow();
+    const dueByTime = clock.now() - lastCheckpointAt >= config.checkpointMinutes * 60_000;
+    const dueBySteps = config.checkpointEverySteps !== undefined && step % config.checkpointEverySteps === 0;
+    if (dueByTime || dueBySteps) await checkpoint();
+    // Let messages (stop, disconnect) and timers through between synchronous steps.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  const cancelled = signal.aborted;
+  if (!cancelled) await validateNow();
+  await checkpoint();
+  await saveModelFolderAtomic(modelPath, unet, metadata(lastLoss === null ? {} : { trainingLoss: lastLoss }));
+  const result: TrainResult = {
+    status: cancelled ? 'cancelled' : 'done',
+    modelPath,
+    bestModelPath: run.bestStep === null ? null : bestPath,
+    bestValidationIoU: run.bestValidationIoU,
+    steps: step,
+    elapsedSeconds: meter.elapsedSeconds(),
+    lastLoss,
+  };
+  const at = new Date().toISOString();
+  emit(
+    cancelled ? { kind: 'cancelled', jobId, at, step } : { kind: 'done', jobId, at, result: { ...result } },
+  );
+  return result;
+}

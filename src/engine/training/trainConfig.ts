@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { AppError } from '../../shared/errors';
+import { type OptimizerConfig, PRESETS, type TrainingPreset } from '../model/presets';
+import type { UNetConfig } from '../model/types';
+
+/**
+ * Where the labels of one training image come from:
+ * - `mask`: a label image. 8-bit/binary: nonzero = foreground, objects are its connected
+ *   components; 16-bit with more than one nonzero value: each id is one object. Every pixel
+ *   is labelled.
+ * - `annotation`: a project annotation: a class map PNG (0 = unlabelled, 1 = background,
+ *   2.. = foreground classes) and optionally a 16-bit instance-id PNG (0 = no object).
+ */
+export const AnnotationSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('mask'), path: z.string().min(1) }),
+  z.object({
+    kind: z.literal('annotation'),
+    classesPath: z.string().min(1),
+    instancesPath: z.string().min(1).optional(),
+  }),
+]);
+export type AnnotationSource = z.infer<typeof AnnotationSourceSchema>;
+
+export const TrainImageSchema = z.object({ image: z.string().min(1), annotation: AnnotationSourceSchema });
+export type TrainImage = z.infer<typeof TrainImageSchema>;
+
+/**
+ * On-the-fly augmentation (UNET.md): elastic deformation (3x3 grid, paper std 10 px), flips and
+ * 90-degree turns, small rotations, gray-value changes. `enabled: false` turns all off.
+ */
+export const AugmentationSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Elastic grid displacement std (px); 0 = off. */
+    elasticSigma: z.number().min(0).max(50).default(10),
+    /** Random flips and 90-degree turns. */
+    flips: z.boolean().default(true),
+    /** Random rotation within +-degrees; 0 = off. */
+    rotationDegrees: z.number().min(0).max(180).default(0),
+    /** Gray-value gain and offset jitter (+-10% gain, +-0.1 std offset). */
+    intensity: z.boolean().default(true),
+  })
+  .strict();
+
+/** A training run. Unset fields fall back to the preset (architecture, tile, optimiser). */
+export const TrainConfigSchema = z
+  .object({
+    images: z.array(TrainImageSchema).min(1, 'at least one training image is needed'),
+    outDir: z.string().min(1),
+    preset: z.enum(['fast', 'paper']).default('fast'),
+    architecture: z
+      .object({
+        depth: z.number().int().min(1).max(8),
+        baseFilters: z.number().int().min(1).max(1024),
+        dropout: z.number().min(0).lt(1),
+        classes: z.number().int().min(2).max(255),
+      })
+      .partial()
+      .strict()
+      .default({}),
+    tileSize: z.number().int().positive().optional(),
+    batch: z.number().int().min(1).max(64).optional(),
+    steps: z.number().int().positive().optional(),
+    minutes: z.number().positive().optional(),
+    optimizer: z.enum(['sgd', 'adam']).optional(),
+    learningRate: z.number().positive().optional(),
+    /** SGD momentum (paper: 0.99). */
+    momentum: z.number().min(0).lt(1).default(0.99),
+    valFraction: z.number().min(0).max(0.9).default(0.2),
+    seed: z.number().int().min(0).default(1),
+    w0: z.number().min(0).default(10),
+    sigma: z.number().positive().default(5),
+    classBalance: z.boolean().default(true),
+    augmentation: AugmentationSchema.default({
+      enabled: true,
+      elasticSigma: 10,
+      flips: true,
+      rotationDegrees: 0,
+      intensity: true,
+    }),
+    checkpointMinutes: z.number().positive().default(5),
+    /** Extra checkpoint every N steps (tests, reproducible runs). */
+    checkpointEverySteps: z.number().int().positive().optional(),
+    validateEverySteps: z.number().int().positive().default(100),
+    resume: z.boolean().default(false),
+    backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    threads: z.number().int().positive().optional(),
+  })
+  .strict()
+  .refine((c) => c.steps !== undefined || c.minutes !== undefined, {
+    message: 'give a number of steps or a time budget in minutes',
+    path: ['steps'],
+  });
+
+/** A validated config with defaults filled in. */
+export type TrainConfig = z.infer<typeof TrainConfigSchema>;
+/** What callers pass (defaults may be left out). */
+export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
+
+/** Validates a config; AppError('invalid_argument') lists every problem with its field. */
+export function parseTrainConfig(input: unknown): TrainConfig {
+  const result = TrainConfigSchema.safeParse(input);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
+    throw new AppError('invalid_argument', `Invalid training configuration: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+/** The settings a run actually uses: preset defaults overridden by the config. */
+export interface ResolvedSettings {
+  architecture: UNetConfig;
+  tileSize: number;
+  batch: number;
+  optimizer: OptimizerConfig;
+}
+
+/** Fills architecture, tile, batch and optimiser from the preset; inputChannels from the data. */
+export function resolveSettings(config: TrainConfig, inputChannels: number): ResolvedSettings {
+  const preset: TrainingPreset = PRESETS[config.preset];
+  const architecture: UNetConfig = { ...preset.architecture, ...config.architecture, inputChannels };
+  const kind = config.optimizer ?? preset.optimizer.kind;
+  const presetRate = preset.optimizer.kind === kind ? preset.optimizer.learningRate : undefined;
+  const learningRate = config.learningRate ?? presetRate ?? (kind === 'adam' ? 1e-3 : 0.01);
+  const optimizer: OptimizerConfig =
+    kind === 'adam'
+      ? { kind: 'adam', learningRate, beta1: 0.9, beta2: 0.999 }
+      : { kind: 'sgd', learningRate, momentum: config.momentum };
+  return {
+    architecture,
+    tileSize: config.tileSize ?? preset.tileSize,
+    batch: config.batch ?? preset.batchSize,
+    optimizer,
+  };
+}
+
+/**
+ * Why a checkpoint written with `saved` settings cannot continue with `now` (null if it can):
+ * architecture, tile and optimiser kind must match; learning rate, steps, minutes may change.
+ */
+export function incompatibility(saved: ResolvedSettings, now: ResolvedSettings): string | null {
+  const a = saved.architecture;
+  const b = now.architecture;
+  for (const key of ['depth', 'baseFilters', 'inputChannels', 'classes'] as const) {
+    if (a[key] !== b[key]) return `architecture ${key} was ${a[key]}, now ${b[key]}`;
+  }
+  if (saved.tileSize !== now.tileSize) return `tile size was ${saved.tileSize}, now ${now.tileSize}`;
+  if (saved.batch !== now.batch) return `batch was ${saved.batch}, now ${now.batch}`;
+  if (saved.optimizer.kind !== now.optimizer.kind) {
+    return `optimizer was ${saved.optimizer.kind}, now ${now.optimizer.kind}`;
+  }
+  return null;
+}

@@ -1,0 +1,179 @@
+import { readFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { AppError } from '../../shared/errors';
+import { fsError } from '../fsutil/index';
+import { type RasterImage, readImage } from '../image/index';
+import { maskFromImage } from '../metrics/index';
+import type { Normalization } from '../model/types';
+import { computeAnnotationWeightMap } from '../weightmap/index';
+import { applyNormalization, pixelsWithChannels, scaleOfBitDepth } from './normalization';
+import type { TrainConfig, TrainImage } from './trainConfig';
+import { cachedWeightMap } from './weightMapCache';
+
+/** One image with its targets and weights; pixels still raw (see `normalizeSamples`). */
+export interface LoadedSample {
+  name: string;
+  imagePath: string;
+  width: number;
+  height: number;
+  channels: number;
+  /** HWC float32 divided by the image's bit-depth full scale (0..1 for integer images). */
+  image: Float32Array;
+  /** Network class per pixel (0 = background); 0 where unlabelled. */
+  targets: Uint8Array;
+  /** Loss weight per pixel (U-Net eq. 2); 0 = unlabelled. */
+  weights: Float32Array;
+  labelledPixels: number;
+}
+
+export interface LoadedData {
+  samples: LoadedSample[];
+  channels: 1 | 3;
+  /** Full scale of the first image (255, 65535 or 1 for float), for the model metadata. */
+  scale: number;
+  /** Weight maps taken from outDir/cache rather than computed. */
+  cacheHits: number;
+}
+
+/**
+ * Reads every training image and its labels, converts the labels to the annotation form
+ * (0 unlabelled, 1 background, 2.. foreground + instance ids) and computes weight maps once
+ * (cached in outDir/cache, keyed by a hash of the label files and w0/sigma). Images may be gray
+ * or RGB (all RGB -> 3 channels, otherwise gray). Each image is scaled by its own bit depth, as
+ * prediction does (prediction/modelInput), so 8- and 16-bit images can be mixed.
+ */
+export async function loadTrainingData(config: TrainConfig, numClasses: number): Promise<LoadedData> {
+  const rasters: { entry: TrainImage; img: RasterImage }[] = [];
+  for (const entry of config.images) rasters.push({ entry, img: await readImage(entry.image) });
+  const channels: 1 | 3 = rasters.every((r) => r.img.channels >= 3) ? 3 : 1;
+  const scale = scaleOfBitDepth(rasters[0].img.bitDepth);
+  const cacheDir = join(config.outDir, 'cache');
+  const samples: LoadedSample[] = [];
+  let cacheHits = 0;
+  for (const { entry, img } of rasters) {
+    const { width, height } = img;
+    const label = await loadAnnotation(entry, width, height, numClasses);
+    const { map, cached } = await cachedWeightMap(
+      cacheDir,
+      {
+        labelBytes: label.bytes,
+        w0: config.w0,
+        sigma: config.sigma,
+        classBalance: config.classBalance,
+        numClasses,
+      },
+      width * height,
+      () =>
+        computeAnnotationWeightMap({
+          classes: label.classes,
+          instances: label.instances,
+          width,
+          height,
+          numClasses,
+          w0: config.w0,
+          sigma: config.sigma,
+          classBalance: config.classBalance,
+        }),
+    );
+    if (cached) cacheHits++;
+    let labelledPixels = 0;
+    for (const w of map.weights) if (w > 0) labelledPixels++;
+    samples.push({
+      name: basename(entry.image, extname(entry.image)),
+      imagePath: entry.image,
+      width,
+      height,
+      channels,
+      image: scaled(pixelsWithChannels(img, channels), scaleOfBitDepth(img.bitDepth)),
+      targets: map.targets,
+      weights: map.weights,
+      labelledPixels,
+    });
+  }
+  return { samples, channels, scale, cacheHits };
+}
+
+function scaled(data: Float32Array, scale: number): Float32Array {
+  if (scale !== 1) for (let i = 0; i < data.length; i++) data[i] /= scale;
+  return data;
+}
+
+interface Annotation {
+  classes: Uint8Array;
+  instances: Int32Array;
+  bytes: Uint8Array[];
+}
+
+async function loadAnnotation(
+  entry: TrainImage,
+  width: number,
+  height: number,
+  numClasses: number,
+): Promise<Annotation> {
+  const source = entry.annotation;
+  if (source.kind === 'mask') {
+    const img = await readLabel(source.path, width, height, entry.image);
+    const mask = maskFromImage(img);
+    // Every pixel of a mask is labelled: 0 -> background (annotation class 1). With two network
+    // classes any nonzero value is foreground (2); with more, mask class k becomes k + 1.
+    const classes = new Uint8Array(width * height);
+    for (let i = 0; i < classes.length; i++) {
+      const k = mask.classes[i];
+      classes[i] = k === 0 ? 1 : numClasses === 2 ? 2 : k + 1;
+    }
+    return { classes, instances: mask.instances, bytes: [await readBytes(source.path)] };
+  }
+  const classImage = await readLabel(source.classesPath, width, height, entry.image);
+  const classes = new Uint8Array(width * height);
+  for (let i = 0; i < classes.length; i++) {
+    const value = classImage.data[i * classImage.channels];
+    if (!Number.isInteger(value) || value > 255) {
+      throw new AppError('corrupt_file', `${source.classesPath}: class map values must be integers 0..255`);
+    }
+    classes[i] = value;
+  }
+  const bytes = [await readBytes(source.classesPath)];
+  let instances: Int32Array;
+  if (source.instancesPath !== undefined) {
+    const ids = await readLabel(source.instancesPath, width, height, entry.image);
+    instances = new Int32Array(width * height);
+    for (let i = 0; i < instances.length; i++) instances[i] = ids.data[i * ids.channels];
+    bytes.push(await readBytes(source.instancesPath));
+  } else {
+    // No instance ids: the objects are the connected components of the foreground classes.
+    const foreground = new Uint8Array(width * height);
+    for (let i = 0; i < classes.length; i++) foreground[i] = classes[i] >= 2 ? 255 : 0;
+    instances = maskFromImage({ width, height, channels: 1, bitDepth: 8, data: foreground }).instances;
+  }
+  return { classes, instances, bytes };
+}
+
+async function readLabel(
+  path: string,
+  width: number,
+  height: number,
+  imagePath: string,
+): Promise<RasterImage> {
+  const img = await readImage(path);
+  if (img.width !== width || img.height !== height) {
+    throw new AppError(
+      'size_mismatch',
+      `${path} is ${img.width}x${img.height} but its image ${imagePath} is ${width}x${height}`,
+    );
+  }
+  return img;
+}
+
+async function readBytes(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    throw fsError(error, path);
+  }
+}
+
+/** Normalises every sample's pixels in place: x' = (x - mean[c]) / std[c] (already scaled). */
+export function normalizeSamples(samples: LoadedSample[], norm: Normalization): void {
+  const unscaled = { ...norm, scale: 1 };
+  for (const s of samples) applyNormalization(s.image, s.channels, unscaled);
+}

@@ -1,0 +1,184 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AppError,
+  loadCheckpoint,
+  loadModelFolder,
+  lossCurve,
+  matchTrainingPairs,
+  readRunLog,
+  type TrainConfigInput,
+  train,
+} from '../../src/engine/index';
+import type { JobEvent } from '../../src/shared/jobs';
+import { writeDiscDataset } from './syntheticData';
+
+let root: string;
+let images: TrainConfigInput['images'];
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'train-test-'));
+  const data = await writeDiscDataset(join(root, 'data'), { count: 4, width: 48, height: 40 });
+  images = (await matchTrainingPairs(data.images, data.labels)).pairs;
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** A tiny run: depth 2, 8 filters, 60 px tile (20 px output), wasm backend. */
+function tiny(outDir: string, extra: Partial<TrainConfigInput> = {}): TrainConfigInput {
+  return {
+    images,
+    outDir: join(root, outDir),
+    architecture: { depth: 2, baseFilters: 8, dropout: 0 },
+    tileSize: 60,
+    batch: 2,
+    steps: 10,
+    valFraction: 0.25,
+    validateEverySteps: 1000,
+    backend: 'wasm',
+    seed: 3,
+    ...extra,
+  };
+}
+
+/** A clock that moves 200 ms per reading, so every step emits a progress event. */
+function steppingClock(): { now: () => number } {
+  let t = 0;
+  return { now: () => (t += 200) };
+}
+
+async function run(config: TrainConfigInput, signal = new AbortController().signal) {
+  const events: JobEvent[] = [];
+  const result = await train(config, { signal, onEvent: (e) => events.push(e), clock: steppingClock() });
+  return { result, events };
+}
+
+async function weightsOf(dir: string): Promise<Map<string, Float32Array>> {
+  const { unet } = await loadModelFolder(dir);
+  try {
+    return new Map([...unet.getWeights()].map(([name, w]) => [name, w.data]));
+  } finally {
+    unet.dispose();
+  }
+}
+
+describe('train (in process, wasm backend, tiny U-Net)', () => {
+  it('learns the disc task: the loss drops clearly and validation IoU is high', async () => {
+    const { result, events } = await run(
+      tiny('learn', { steps: 80, optimizer: 'adam', learningRate: 0.01, validateEverySteps: 40 }),
+    );
+    expect(result.status).toBe('done');
+    expect(result.steps).toBe(80);
+    const losses = events.flatMap((e) => (e.kind === 'progress' && e.loss !== undefined ? [e.loss] : []));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(losses.slice(-10))).toBeLessThan(0.5 * mean(losses.slice(0, 10)));
+    const validations = events.filter((e) => e.kind === 'validation');
+    expect(validations.map((e) => e.step)).toEqual([40, 80]);
+    expect(result.bestValidationIoU).toBeGreaterThan(0.6);
+    // The log on disk holds the same curve.
+    const curve = lossCurve(await readRunLog(join(root, 'learn', 'run.jsonl')));
+    expect(curve.map((p) => p.step)).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
+    const last = events.at(-1);
+    expect(last?.kind).toBe('done');
+  });
+
+  it('keeps the tensor count flat over many steps (validation and checkpoints included)', async () => {
+    const counts = new Map<number, number>();
+    const events: JobEvent[] = [];
+    await train(tiny('leak', { steps: 50, validateEverySteps: 20, checkpointEverySteps: 15 }), {
+      signal: new AbortController().signal,
+      clock: steppingClock(),
+      onEvent: (e) => {
+        events.push(e);
+        if (e.kind === 'progress') counts.set(e.step, tf.memory().numTensors);
+      },
+    });
+    expect(events.some((e) => e.kind === 'validation')).toBe(true);
+    expect(events.filter((e) => e.kind === 'checkpoint').map((e) => e.step)).toEqual([15, 30, 45, 50]);
+    expect(counts.get(5)).toBeDefined();
+    expect(counts.get(50)).toBe(counts.get(5));
+  });
+
+  it('3 steps + resume 3 steps gives the weights of 6 straight steps (SGD momentum)', async () => {
+    const sgd = { optimizer: 'sgd' as const, learningRate: 0.05, momentum: 0.99 };
+    await run(tiny('straight', { ...sgd, steps: 6 }));
+    const first = await run(tiny('resumed', { ...sgd, steps: 3 }));
+    expect(first.result.steps).toBe(3);
+    expect((await loadCheckpoint(join(root, 'resumed')))?.step).toBe(3);
+    const second = await run(tiny('resumed', { ...sgd, steps: 6, resume: true }));
+    expect(second.result.steps).toBe(6);
+    expect(second.events.some((e) => e.kind === 'progress' && e.message === 'resuming from step 3')).toBe(
+      true,
+    );
+    const a = await weightsOf(join(root, 'straight', 'model'));
+    const b = await weightsOf(join(root, 'resumed', 'model'));
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    let worst = 0;
+    for (const [name, wa] of a) {
+      const wb = b.get(name)!;
+      for (let i = 0; i < wa.length; i++) worst = Math.max(worst, Math.abs(wa[i] - wb[i]));
+    }
+    expect(worst).toBeLessThan(1e-6);
+    // Moving away from the start at all: the weights are not simply the initial ones.
+    const steps = lossCurve(await readRunLog(join(root, 'resumed', 'run.jsonl'))).map((p) => p.step);
+    expect(steps).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('refuses to resume with another tile, and to overwrite a checkpoint without resume', async () => {
+    await expect(
+      train(tiny('resumed', { steps: 8, resume: true, tileSize: 76 }), quiet()),
+    ).rejects.toMatchObject({
+      code: 'incompatible_model',
+      message: expect.stringMatching(/tile size was 60, now 76/),
+    });
+    await expect(train(tiny('resumed', { steps: 8 }), quiet())).rejects.toMatchObject({ code: 'conflict' });
+    await expect(train(tiny('nothing-here', { resume: true }), quiet())).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+
+  it('a diverging loss stops with "diverged" and keeps the last good checkpoint', async () => {
+    const events: JobEvent[] = [];
+    const config = tiny('diverge', {
+      optimizer: 'sgd',
+      learningRate: 1e12,
+      steps: 40,
+      checkpointEverySteps: 1,
+    });
+    const error = await train(config, { ...quiet(), onEvent: (e) => events.push(e) }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('diverged');
+    expect(events.at(-1)?.kind).toBe('failed');
+    const checkpoint = await loadCheckpoint(join(root, 'diverge'));
+    expect(checkpoint).not.toBeNull();
+    for (const t of checkpoint!.tensors) expect(t.data.every(Number.isFinite)).toBe(true);
+  });
+
+  it('an abort checkpoints, writes the model and reports cancelled', async () => {
+    const controller = new AbortController();
+    const events: JobEvent[] = [];
+    const result = await train(tiny('abort', { steps: 1000 }), {
+      signal: controller.signal,
+      clock: steppingClock(),
+      onEvent: (e) => {
+        events.push(e);
+        if (e.kind === 'progress' && e.step === 4) controller.abort();
+      },
+    });
+    expect(result.status).toBe('cancelled');
+    expect(result.steps).toBe(4);
+    expect(events.at(-1)).toMatchObject({ kind: 'cancelled', step: 4 });
+    expect((await loadCheckpoint(join(root, 'abort')))?.step).toBe(4);
+    expect((await weightsOf(join(root, 'abort', 'model'))).size).toBeGreaterThan(0);
+  });
+});
+
+function quiet() {
+  return { signal: new AbortController().signal, onEvent: () => {}, clock: steppingClock() };
+}
