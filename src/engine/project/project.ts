@@ -23,6 +23,18 @@ const ANNOTATION_CACHE_SIZE = 4;
 /** Decoded pixels kept in memory, bytes (two 4096 x 4096 16-bit images and then some). */
 const PIXEL_CACHE_BYTES = 256 * 1024 * 1024;
 
+/** Temp files of writeFileAtomic (`.<name>.<12 hex>.tmp`) that a killed process left behind. */
+const STALE_TEMP = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
+async function removeStaleTempFiles(root: string): Promise<void> {
+  for (const folder of ['', 'annotations', 'images', 'images/cache']) {
+    const names = await readdir(join(root, folder)).catch(() => [] as string[]);
+    await Promise.all(
+      names.filter((n) => STALE_TEMP.test(n)).map((n) => rm(join(root, folder, n), { force: true })),
+    );
+  }
+}
+
 /**
  * An open project folder (see README "Project folder"): the manifest in memory, the
  * one-instance lock held, every write atomic and serialised (one at a time, in call order).
@@ -87,6 +99,7 @@ export class Project {
       // Read again under the lock: the holder we replaced may have written in between.
       const manifest = await readManifest(root);
       for (const folder of PROJECT_FOLDERS) await mkdir(join(root, folder), { recursive: true });
+      await removeStaleTempFiles(root);
       return new Project(root, manifest, lock);
     } catch (error) {
       await lock.release();
