@@ -11,7 +11,7 @@ interface PredictOptions {
   instances?: boolean;
   format: 'png' | 'tif';
   backend: 'auto' | 'onnx' | 'tfjs';
-  tile?: number;
+  tile: number | 'auto';
   threads?: number;
 }
 
@@ -45,7 +45,12 @@ export function registerPredict(program: Command): void {
           .choices(['auto', 'onnx', 'tfjs'])
           .default('auto'),
       )
-      .option('--tile <px>', 'input tile edge (default: the training tile)', (v) => positiveInt(v, '--tile'))
+      .option(
+        '--tile <px>',
+        "input tile edge, or 'auto': per image the legal tile with the least work",
+        (v) => (v === 'auto' ? 'auto' : positiveInt(v, '--tile')),
+        'auto',
+      )
       .option('--threads <n>', 'onnxruntime threads (default: all cores)', (v) => positiveInt(v, '--threads'))
       .action(async (options: PredictOptions) => {
         await runPredict(options);
@@ -85,7 +90,7 @@ async function runPredict(options: PredictOptions): Promise<void> {
   for (const file of result.files) {
     const extras = [file.probabilities, file.instances].filter(Boolean).join(', ');
     process.stdout.write(
-      `${file.input} -> ${file.mask}${extras ? `, ${extras}` : ''} (${file.width}x${file.height}, ${file.tiles} tiles, ${file.seconds.toFixed(2)} s)\n`,
+      `${file.input} -> ${file.mask}${extras ? `, ${extras}` : ''} (${file.width}x${file.height}, ${file.tiles} tile(s) of ${file.tileSize}, ${file.seconds.toFixed(2)} s)\n`,
     );
   }
   process.stdout.write(`${result.files.length} image(s) segmented into ${options.out}\n`);

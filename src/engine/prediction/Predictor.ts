@@ -20,6 +20,11 @@ export interface Predictor {
   runTile(tile: Float32Array): Promise<Float32Array>;
   /** Logits of several tiles in one batch (same order). */
   runTiles(tiles: Float32Array[]): Promise<Float32Array[]>;
+  /**
+   * The same network at another legal input size (`illegal_tile_size` otherwise), sharing its
+   * weights or session. Dispose the view when done; that never frees the shared network.
+   */
+  withInputSize(size: number): Predictor;
   dispose(): Promise<void>;
 }
 
@@ -29,11 +34,13 @@ export interface TfUNet extends OnnxExportSource {
   outputSize: number;
   /** Logits [B, out, out, classes] for x [B, in, in, channels]; caller disposes. */
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D;
+  /** The same weights at another legal input size; dispose the result. */
+  withInputSize(size: number): TfUNet & { dispose(): void };
 }
 
 /**
- * A predictor on the active TF.js backend (`backend` names it in banners). Borrows `unet` (its `dispose()` does not dispose
- * the network). Tensors are freed per batch.
+ * A predictor on the active TF.js backend (`backend` names it in banners). Borrows `unet`: its
+ * `dispose()` does not dispose the network. Tensors are freed per batch.
  */
 export function createTfPredictor(unet: TfUNet, backend = `TensorFlow.js (${tf.getBackend()})`): Predictor {
   const { inputSize, outputSize } = unet;
@@ -66,6 +73,10 @@ export function createTfPredictor(unet: TfUNet, backend = `TensorFlow.js (${tf.g
     backend,
     runTiles,
     runTile: async (tile) => (await runTiles([tile]))[0],
+    withInputSize: (size) => {
+      const sized = unet.withInputSize(size);
+      return { ...createTfPredictor(sized, backend), dispose: async () => sized.dispose() };
+    },
     dispose: async () => {},
   };
 }

@@ -1,4 +1,6 @@
 import { AppError } from '../../shared/errors';
+import { assertLegalInputSize } from '../model/index';
+import type { UNetConfig } from '../model/types';
 import { buildOnnxModel, type OnnxExecutionProvider, OnnxPredictor } from '../onnx/index';
 import { checkTile, createTfPredictor, type Predictor, type TfUNet } from './Predictor';
 
@@ -35,12 +37,18 @@ export async function createOnnxPredictor(
     options.onFallback?.(`onnxruntime unavailable (${reason}); using TF.js`);
     return createTfPredictor(unet);
   }
-  return onnxTilePredictor(unet, session);
+  return onnxTilePredictor(unet.config, unet.inputSize, session, true);
 }
 
-function onnxTilePredictor(unet: TfUNet, session: OnnxPredictor): Predictor {
-  const { inputSize, outputSize } = unet;
-  const { inputChannels: channels, classes, depth } = unet.config;
+/** Tiles of `inputSize` on `session` (dynamic H, W); `ownsSession`: dispose() releases it. */
+function onnxTilePredictor(
+  config: UNetConfig,
+  inputSize: number,
+  session: OnnxPredictor,
+  ownsSession: boolean,
+): Predictor {
+  const outputSize = assertLegalInputSize(inputSize, config.depth);
+  const { inputChannels: channels, classes, depth } = config;
   const inPlane = inputSize * inputSize;
   const outPlane = outputSize * outputSize;
   const runTiles = async (tiles: Float32Array[]): Promise<Float32Array[]> => {
@@ -79,6 +87,9 @@ function onnxTilePredictor(unet: TfUNet, session: OnnxPredictor): Predictor {
     backend: session.describe(),
     runTiles,
     runTile: async (tile) => (await runTiles([tile]))[0],
-    dispose: () => session.dispose(),
+    withInputSize: (size) => onnxTilePredictor(config, size, session, false),
+    dispose: async () => {
+      if (ownsSession) await session.dispose();
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mirrorPad, reflectIndex } from './mirrorPad';
-import { tileLayout } from './tileLayout';
+import { chooseTileSize, tileLayout } from './tileLayout';
 
 /** Brute force: fold the position back into the image one reflection at a time. */
 function bruteReflect(i: number, size: number): number {
@@ -68,5 +68,32 @@ describe('tileLayout', () => {
     const layout = tileLayout(10, 3, 60, 20, 4);
     expect(layout.origins).toEqual([{ x: 0, y: 0 }]);
     expect(layout.padding).toEqual({ left: 20, top: 20, right: 30, bottom: 37 });
+  });
+});
+
+describe('chooseTileSize', () => {
+  it('covers a 512x512 image with one 700 tile of the paper net', () => {
+    expect(chooseTileSize(512, 512, 4, 800)).toBe(700);
+    // Capped at 572: four 444 tiles (out 260, stride 256; 4 x 444^2 = 788k px) beat four 572s.
+    expect(chooseTileSize(512, 512, 4, 572)).toBe(444);
+  });
+
+  it('minimises tiles x area over every legal size (brute force over the cost)', () => {
+    for (const [w, h] of [
+      [37, 53],
+      [300, 90],
+      [1000, 1000],
+    ] as const) {
+      const got = chooseTileSize(w, h, 2, 400);
+      const costOf = (s: number): number => {
+        const out = s - 40; // depth 2: 44 -> 4
+        const stride = Math.floor(out / 4) * 4;
+        const n = (size: number): number => (size <= out ? 1 : 1 + Math.ceil((size - out) / stride));
+        return n(w) * n(h) * s * s;
+      };
+      let best = 44;
+      for (let s = 44; s <= 400; s += 4) if (costOf(s) < costOf(best)) best = s;
+      expect(got).toBe(best);
+    }
   });
 });

@@ -9,7 +9,18 @@ import { loadModelFolder } from '../model/index';
 import { createOnnxPredictor } from './createOnnxPredictor';
 import { modelInput } from './modelInput';
 import { createTfPredictor, type Predictor } from './Predictor';
-import { predictImage } from './predictImage';
+import { type PredictImageResult, predictImage } from './predictImage';
+import { chooseTileSize } from './tileLayout';
+
+/**
+ * Activation budget of an automatic tile: the paper tile (572 px) at twice its 64 base filters.
+ * Caps the tile at 809 px for 64 filters, 1618 px for 16; never below the training tile.
+ */
+const AUTO_TILE_BUDGET = 572 * 572 * 128;
+
+function maxAutoTile(config: { baseFilters: number }, trainingTile: number): number {
+  return Math.max(trainingTile, Math.floor(Math.sqrt(AUTO_TILE_BUDGET / config.baseFilters)));
+}
 
 export type InferenceBackendChoice = 'auto' | 'onnx' | 'tfjs';
 
@@ -27,8 +38,11 @@ export interface PredictFilesArgs {
   format?: 'png' | 'tif';
   /** 'auto' (default): onnxruntime, TF.js where it does not load; 'onnx' / 'tfjs' force one. */
   backend?: InferenceBackendChoice;
-  /** Input tile edge (default: the model's training tile). Must be legal. */
-  tileSize?: number;
+  /**
+   * Input tile edge, legal for the model; 'auto' (default) picks per image the legal tile with
+   * the least work (see `chooseTileSize`) up to a memory cap. The result does not depend on it.
+   */
+  tileSize?: number | 'auto';
   /** onnxruntime intra-op threads (default: all cores). */
   threads?: number;
   signal?: AbortSignal;
@@ -61,6 +75,8 @@ export interface PredictedFile {
   width: number;
   height: number;
   tiles: number;
+  /** Input tile edge used (px). */
+  tileSize: number;
   seconds: number;
 }
 
@@ -82,7 +98,8 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
   const backend = args.backend ?? 'auto';
   // TF.js weights live on the active backend: pick it before loading when TF.js will run.
   const tfInfo = backend === 'tfjs' ? await initBackend({ threads: args.threads }) : undefined;
-  const { unet, metadata } = await loadModelFolder(args.model, args.tileSize);
+  const fixedTile = typeof args.tileSize === 'number' ? args.tileSize : undefined;
+  const { unet, metadata } = await loadModelFolder(args.model, fixedTile);
   let predictor: Predictor | undefined;
   let keepsProcessAlive = tfInfo?.keepsProcessAlive === true;
   try {
@@ -109,11 +126,21 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
       const started = performance.now();
       const img = await readImage(input);
       const x = modelInput(img, predictor.channels, metadata.normalization, input);
-      const result = await predictImage(x, img.width, img.height, predictor.channels, predictor, {
-        signal: args.signal,
-        onProgress: (tile, tiles) =>
-          args.onProgress?.({ image: index, images: args.inputs.length, tile, tiles, file: input }),
-      });
+      const tileSize =
+        fixedTile ??
+        chooseTileSize(img.width, img.height, unet.config.depth, maxAutoTile(unet.config, metadata.tileSize));
+      const sized: Predictor =
+        tileSize === predictor.inputSize ? predictor : predictor.withInputSize(tileSize);
+      let result: PredictImageResult;
+      try {
+        result = await predictImage(x, img.width, img.height, predictor.channels, sized, {
+          signal: args.signal,
+          onProgress: (tile, tiles) =>
+            args.onProgress?.({ image: index, images: args.inputs.length, tile, tiles, file: input }),
+        });
+      } finally {
+        if (sized !== predictor) await sized.dispose();
+      }
       const written = await writeOutputs(
         args,
         join(args.outDir, bases[index]),
@@ -127,6 +154,7 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
         width: img.width,
         height: img.height,
         tiles: result.tiles,
+        tileSize,
         seconds: (performance.now() - started) / 1000,
       });
     }

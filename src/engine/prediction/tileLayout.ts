@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors';
+import { legalInputSizes, unetOutputSize } from '../model/index';
 import type { Padding } from './mirrorPad';
 
 /** Where the overlap tiles of one image sit. All sizes in pixels. */
@@ -67,4 +68,28 @@ export function tileLayout(
     },
     origins,
   };
+}
+
+/**
+ * The legal input tile edge (<= maxInputSize) that segments a width x height image with the
+ * least work, measured as tiles x inputSize^2 (every layer's cost grows with the tile area);
+ * ties go to the smaller tile. Since stitched tiles equal one whole-image pass, the choice
+ * changes speed and memory only, not the result. 512x512 with the paper net: one 700 tile
+ * (cost 490k px) instead of four 572 tiles (1.31M px).
+ */
+export function chooseTileSize(width: number, height: number, depth: number, maxInputSize: number): number {
+  let best = 0;
+  let bestCost = Number.POSITIVE_INFINITY;
+  for (const size of legalInputSizes(depth, 1, maxInputSize)) {
+    const outputSize = unetOutputSize(size, depth) as number;
+    const cost = tileLayout(width, height, size, outputSize, 2 ** depth).origins.length * size * size;
+    if (cost < bestCost) {
+      best = size;
+      bestCost = cost;
+    }
+  }
+  if (best === 0) {
+    throw new AppError('illegal_tile_size', `no legal tile size up to ${maxInputSize} px for depth ${depth}`);
+  }
+  return best;
 }
