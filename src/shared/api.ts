@@ -1,3 +1,17 @@
+import type {
+  AcceptedPrediction,
+  AcceptOptions,
+  CompareResult,
+  ExportRequest,
+  ExportResult,
+  ModelInfo,
+  Prediction,
+  PredictTarget,
+  RunInfo,
+  RunLog,
+  TrainableImage,
+  TrainingRequest,
+} from './apiModels';
 import type { ErrorInfo } from './errors';
 import type { JobEvent } from './jobs';
 import type {
@@ -41,8 +55,15 @@ export interface BackendCandidate {
 }
 
 export interface BackendInfo {
-  /** Backend in use by the engine, or null when none is initialised yet. */
+  /** Backend the engine runs on ('tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu'), or null if none could start. */
   active: string | null;
+  /** One line for the UI, e.g. 'WebAssembly (SIMD, 2 threads)'. */
+  description: string | null;
+  /** Fallbacks and slowness, in words for the user. */
+  warnings: string[];
+  /** Memory available to tensors, bytes (when known). */
+  memoryLimitBytes?: number;
+  /** The backend packages installed here. */
   candidates: BackendCandidate[];
   detail?: string;
 }
@@ -136,6 +157,36 @@ export interface ApiHandlers {
   getAnnotation(imageId: string): Promise<Annotation>;
   /** Writes a rectangle of both label images atomically (autosave); returns the new status. */
   saveAnnotationPatch(imageId: string, patch: AnnotationPatch): Promise<AnnotationStatus>;
+
+  // Training, prediction, compare, export (issue 6; types in apiModels.ts).
+  /** Every image with its annotation status (annotated ones are preselected for training). */
+  listTrainableImages(): Promise<TrainableImage[]>;
+  /** Starts a training run in its own process (owned by the main side); events: jobEvent with jobId = runId. */
+  startTraining(request: TrainingRequest): Promise<RunInfo>;
+  /** Asks a run to checkpoint and stop; resolves once it has stopped. */
+  stopTraining(runId: string): Promise<RunInfo>;
+  /** Continues a stopped or interrupted run from its last checkpoint. */
+  resumeTraining(runId: string): Promise<RunInfo>;
+  /** The project's runs, newest first (status, best metrics, checkpoints). */
+  listRuns(): Promise<RunInfo[]>;
+  /** Loss / validation points of a run after `sinceStep` (-1 = all), from run.jsonl. */
+  getRunLog(runId: string, sinceStep: number): Promise<RunLog>;
+  /** The run's latest saved model's prediction on an image (live preview). */
+  getPreview(runId: string, imageId: string): Promise<Prediction>;
+  /** Trained models of the project, newest first. */
+  listModels(): Promise<ModelInfo[]>;
+  /** Starts a prediction job (progress as jobEvent); returns its id at once. */
+  predictImages(modelId: string, target: PredictTarget): Promise<{ jobId: string }>;
+  /** Cancels a prediction job or stops a training run; no-op for finished jobs. */
+  cancelJob(jobId: string): Promise<void>;
+  /** The stored prediction of an image ('not_found' until predicted). */
+  getPrediction(modelId: string, imageId: string): Promise<Prediction>;
+  /** Scores of one or two models against the annotations (per image and for the set). */
+  compareModels(modelIds: string[], imageIds: string[] | null): Promise<CompareResult>;
+  /** The label patch that takes over a prediction (whole or some objects); optionally saved. */
+  acceptPrediction(imageId: string, modelId: string, options: AcceptOptions): Promise<AcceptedPrediction>;
+  /** Writes masks (same base names as the images) and objects.csv into a folder. */
+  exportMasks(request: ExportRequest): Promise<ExportResult>;
 }
 
 /** Names of every API method, in one list; shells and clients are generated from it. */
@@ -157,6 +208,20 @@ export const API_METHODS = [
   'getThumbnail',
   'getAnnotation',
   'saveAnnotationPatch',
+  'listTrainableImages',
+  'startTraining',
+  'stopTraining',
+  'resumeTraining',
+  'listRuns',
+  'getRunLog',
+  'getPreview',
+  'listModels',
+  'predictImages',
+  'cancelJob',
+  'getPrediction',
+  'compareModels',
+  'acceptPrediction',
+  'exportMasks',
 ] as const satisfies readonly (keyof ApiHandlers)[];
 
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiArgs, ApiMethod } from './api';
+import { MODEL_API_ARGS } from './apiModelSchemas';
 import { AppError } from './errors';
 import { classListSchema, imageIdSchema } from './schemas';
 
@@ -54,6 +55,7 @@ export const API_ARGS: ArgSchemas = {
   getThumbnail: z.tuple([imageIdSchema]),
   getAnnotation: z.tuple([imageIdSchema]),
   saveAnnotationPatch: z.tuple([imageIdSchema, annotationPatchSchema]),
+  ...MODEL_API_ARGS,
 };
 
 /**

@@ -1,4 +1,5 @@
 export * from './backendInfo';
 export * from './invokeApi';
+export * from './modelHandlers';
 export * from './pathPolicy';
 export * from './studioService';

@@ -5,6 +5,7 @@ import type {
   ApiEventMessage,
   ApiEventPayloads,
   ApiHandlers,
+  BackendInfo,
   PickResult,
   ShellKind,
   Unsubscribe,
@@ -13,7 +14,8 @@ import { AppError } from '../../shared/errors';
 import type { ProjectSnapshot } from '../../shared/schemas';
 import { Project } from '../project/project';
 import { readRecentProjects, rememberProject } from '../project/recentProjects';
-import { detectBackends } from './backendInfo';
+import { backendInfo } from './backendInfo';
+import { createModelHandlers } from './modelHandlers';
 import { confinePath } from './pathPolicy';
 
 /** Native dialogs a shell can offer (Electron); without them pick* answers "cancelled". */
@@ -55,6 +57,8 @@ const cancelled: PickResult = { cancelled: true, paths: [] };
  */
 export function createStudioService(options: StudioServiceOptions): StudioService {
   let project: Project | null = null;
+  // The backend is chosen once per process; later calls report the same choice.
+  let backend: Promise<BackendInfo> | null = null;
   const listeners = new Set<(message: ApiEventMessage) => void>();
   const emit = <K extends ApiEvent>(event: K, payload: ApiEventPayloads[K]) => {
     for (const listener of listeners) listener({ event, payload } as ApiEventMessage);
@@ -83,7 +87,16 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     return snapshot;
   };
 
+  // Training, prediction, compare, export (issue 6): their own module, same project and events.
+  const models = createModelHandlers({
+    current,
+    emitJob: (event) => emit('jobEvent', event),
+    projectChanged: () => void changed(),
+    workspaceRoot: options.workspaceRoot,
+  });
+
   const handlers: ApiHandlers = {
+    ...models.handlers,
     appInfo: async () => ({
       shell: options.shell,
       version: options.version,
@@ -91,7 +104,10 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       nativeDialogs: options.dialogs !== undefined,
       workspaceRoot: options.workspaceRoot,
     }),
-    getBackendInfo: async () => detectBackends(),
+    getBackendInfo: () => {
+      backend ??= backendInfo();
+      return backend;
+    },
     getRecentProjects: () => readRecentProjects(options.env),
     pickFolder: (purpose) => options.dialogs?.pickFolder(purpose) ?? Promise.resolve(cancelled),
     pickFiles: () => options.dialogs?.pickFiles() ?? Promise.resolve(cancelled),
@@ -153,6 +169,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       return () => listeners.delete(listener);
     },
     dispose: async () => {
+      await models.dispose();
       if (project !== null) await project.close();
       project = null;
     },

@@ -1,0 +1,190 @@
+/**
+ * Types of the training, prediction, compare and export part of the API (issue 6). Class
+ * indices here are the network's (0 = background, 1.. = foreground classes); a project class id
+ * `k` (1 = background, 2 = cell, ...) is network class `k - 1`.
+ */
+
+/** An image of the project as a training candidate. */
+export interface TrainableImage {
+  imageId: string;
+  name: string;
+  width: number;
+  height: number;
+  labelledPixels: number;
+  objects: number;
+  /** Has at least one labelled pixel (the panel preselects these). */
+  annotated: boolean;
+}
+
+/** Settings the training panel folds away; unset = the preset's value. */
+export interface TrainingAdvanced {
+  tileSize?: number;
+  baseFilters?: number;
+  depth?: number;
+  optimizer?: 'sgd' | 'adam';
+  learningRate?: number;
+  /** U-Net eq. 2 border weight and width (px). */
+  w0?: number;
+  sigma?: number;
+  augmentation?: boolean;
+  /** Budget: steps or minutes (one of them; steps wins when both are given). */
+  steps?: number;
+  minutes?: number;
+  checkpointMinutes?: number;
+  checkpointEverySteps?: number;
+  validateEverySteps?: number;
+  seed?: number;
+}
+
+/** What the training panel sends to startTraining. */
+export interface TrainingRequest {
+  imageIds: string[];
+  /** Share of the images held out for validation (0..0.9). */
+  valFraction: number;
+  preset: 'fast' | 'paper';
+  advanced: TrainingAdvanced;
+  /** Retrain: start from this model's weights (same architecture). */
+  initFromModel?: string;
+}
+
+/** How a run stands: `interrupted` = its process died without finishing (resume from a checkpoint). */
+export type RunStatus = 'starting' | 'running' | 'stopping' | 'done' | 'stopped' | 'failed' | 'interrupted';
+
+/** One training run of the project (folder runs/<runId>). */
+export interface RunInfo {
+  runId: string;
+  createdAt: string;
+  status: RunStatus;
+  request: TrainingRequest;
+  imageNames: string[];
+  /** Last step reached (from the log). */
+  step: number;
+  totalSteps: number | null;
+  /** Step of the last complete checkpoint (resume point), or null. */
+  checkpointStep: number | null;
+  checkpointTimes: { step: number; at: string }[];
+  bestValidationIoU: number | null;
+  bestStep: number | null;
+  lastLoss: number | null;
+  backend: string | null;
+  elapsedSeconds: number;
+  startedAt: string | null;
+  endedAt: string | null;
+  /** Error message of a failed / interrupted run. */
+  message: string | null;
+  /** Models this run has written (`<runId>.best`, `<runId>.last`). */
+  modelIds: string[];
+}
+
+/** A point of the live curves. */
+export interface RunLogPoint {
+  step: number;
+  loss?: number;
+  validationIoU?: number;
+}
+
+/** getRunLog: points after `sinceStep`, and the run's current status. */
+export interface RunLog {
+  runId: string;
+  points: RunLogPoint[];
+  run: RunInfo;
+}
+
+/** A trained model the project can predict with. */
+export interface ModelInfo {
+  modelId: string;
+  runId: string;
+  /** `best`: best by validation IoU; `last`: weights at the last step. */
+  kind: 'best' | 'last';
+  label: string;
+  createdAt: string;
+  steps: number | null;
+  classes: number;
+  tileSize: number;
+  depth: number;
+  baseFilters: number;
+  metrics: Record<string, number>;
+}
+
+/** What to predict: project images or a folder of image files (masks then go to `outDir`). */
+export type PredictTarget = { imageIds: string[] } | { folder: string; outDir?: string };
+
+/** A stored prediction of one image (network classes, probabilities HWC, objects). */
+export interface Prediction {
+  modelId: string;
+  imageId: string;
+  width: number;
+  height: number;
+  classCount: number;
+  /** Arg-max network class per pixel. */
+  classes: Uint8Array;
+  /** Foreground probability per pixel (1 - P(background)), 0..1. */
+  foreground: Float32Array;
+  /** Objects: 4-connected components of the foreground (ids 1..objects). */
+  instances: Uint16Array;
+  objects: number;
+}
+
+/** Scores of one prediction against the annotation (labelled pixels; see metrics/evaluateSegmentation). */
+export interface ImageScores {
+  iou: number;
+  dice: number;
+  pixelError: number;
+  randError: number;
+  objectF1: number;
+  truthObjects: number;
+  predictedObjects: number;
+}
+
+export interface CompareRow {
+  imageId: string;
+  name: string;
+  /** Per model (same order as `modelIds`): scores, or null when not predicted yet. */
+  scores: (ImageScores | null)[];
+}
+
+export interface CompareResult {
+  modelIds: string[];
+  rows: CompareRow[];
+  /** Per model: mean over the images scored for it, or null when none. */
+  set: (ImageScores | null)[];
+  /** Annotated images without a prediction of some model. */
+  missing: { imageId: string; modelId: string }[];
+}
+
+/** A rectangle of label values to paint; `classes[i] = 0` means "leave this pixel as it is". */
+export interface AcceptedPrediction {
+  imageId: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  classes: Uint8Array;
+  instances: Uint16Array;
+  /** Objects taken over. */
+  objects: number;
+  /** True when the patch was written to the saved annotation. */
+  saved: boolean;
+}
+
+export interface AcceptOptions {
+  /** Object ids of `Prediction.instances` to take; absent = the whole prediction. */
+  objects?: number[];
+  /** Write into the saved annotation (default false: the UI applies it as an undoable edit). */
+  save?: boolean;
+}
+
+export interface ExportRequest {
+  modelId: string;
+  imageIds: string[];
+  folder: string;
+  format: 'png' | 'tif';
+  /** classes: network class indices; binary: 0/255; instances: 16-bit object ids. */
+  kind: 'classes' | 'binary' | 'instances';
+}
+
+export interface ExportResult {
+  folder: string;
+  files: string[];
+  csv: string;
+}
