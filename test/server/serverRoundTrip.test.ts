@@ -104,6 +104,10 @@ describe('browser shell round trip (client of the renderer against the real serv
     const notImage = await h.api.uploadImage('notes.png', new TextEncoder().encode('plain text'));
     expect(notImage).toMatchObject({ ok: false, error: { code: 'unsupported_format' } });
     const backend = value(await h.api.getBackendInfo());
-    expect(backend.candidates.find((c) => c.name.startsWith('cpu'))?.available).toBe(true);
+    expect(backend.candidates.find((c) => c.name === 'cpu')?.available).toBe(true);
+    // The engine's own choice (initBackend), not a placeholder: one of its backends, described.
+    expect(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).toContain(backend.active);
+    expect(backend.description).toEqual(expect.any(String));
+    expect(value(await h.api.getBackendInfo())).toEqual(backend);
   });
 });

@@ -83,5 +83,7 @@ export function registerServe(program: Command): void {
       });
       await server.close();
       await service.dispose();
+      // The threaded wasm backend's workers would keep Node alive after everything is closed.
+      process.exit(0);
     });
 }

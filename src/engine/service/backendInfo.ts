@@ -1,24 +1,19 @@
 import { createRequire } from 'node:module';
 import type { BackendCandidate, BackendInfo } from '../../shared/api';
+import { toErrorInfo } from '../../shared/errors';
+import { initBackend } from '../backend/index';
 
 /** tfjs backends U-Net Studio can use, fastest first, with the package that provides each. */
 const CANDIDATES: { name: string; packageName: string }[] = [
-  { name: 'tensorflow-gpu (tfjs-node-gpu, CUDA)', packageName: '@tensorflow/tfjs-node-gpu' },
-  { name: 'tensorflow (tfjs-node, native CPU)', packageName: '@tensorflow/tfjs-node' },
+  { name: 'tensorflow-gpu', packageName: '@tensorflow/tfjs-node-gpu' },
+  { name: 'tensorflow', packageName: '@tensorflow/tfjs-node' },
   { name: 'wasm', packageName: '@tensorflow/tfjs-backend-wasm' },
-  { name: 'cpu (pure JavaScript)', packageName: '@tensorflow/tfjs' },
+  { name: 'cpu', packageName: '@tensorflow/tfjs' },
 ];
 
-/**
- * The tfjs backends installed here, found by resolving their packages (without loading them:
- * loading a native binding has global side effects that belong to the engine's own backend
- * start-up). `active` is what the engine reports once it has chosen one, else null.
- */
-export function detectBackends(
-  active: string | null = null,
-  resolve = createRequire(import.meta.url).resolve,
-): BackendInfo {
-  const candidates: BackendCandidate[] = CANDIDATES.map(({ name, packageName }) => {
+/** The tfjs backend packages installed here, found by resolving them (without loading them). */
+export function detectBackends(resolve = createRequire(import.meta.url).resolve): BackendCandidate[] {
+  return CANDIDATES.map(({ name, packageName }) => {
     try {
       resolve(packageName);
       return { name, available: true, detail: `${packageName} is installed` };
@@ -26,12 +21,25 @@ export function detectBackends(
       return { name, available: false, detail: `${packageName} is not installed` };
     }
   });
-  return {
-    active,
-    candidates,
-    detail:
-      active === null
-        ? 'No backend started yet: one is chosen when training or prediction starts.'
-        : undefined,
-  };
+}
+
+/**
+ * What the engine runs on: the engine's own `initBackend()` (the same choice training and
+ * prediction make), plus the installed packages. A backend that cannot start is reported, not
+ * thrown: `active` null with the reason in `detail`.
+ */
+export async function backendInfo(init: typeof initBackend = initBackend): Promise<BackendInfo> {
+  const candidates = detectBackends();
+  try {
+    const info = await init();
+    return {
+      active: info.name,
+      description: info.description,
+      warnings: info.warnings,
+      memoryLimitBytes: info.memoryLimitBytes,
+      candidates,
+    };
+  } catch (error) {
+    return { active: null, description: null, warnings: [], candidates, detail: toErrorInfo(error).message };
+  }
 }
