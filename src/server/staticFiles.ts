@@ -77,6 +77,12 @@ export async function serveStatic(root: string, pathname: string, response: Serv
     });
     response.end(body);
   } catch {
+    if (wanted === 'favicon.ico') {
+      // Browsers ask for it on their own; no icon is not an error worth a console line.
+      response.writeHead(204, headers);
+      response.end();
+      return;
+    }
     if (wanted === 'index.html') {
       response.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' });
       response.end(MISSING_BUILD);
