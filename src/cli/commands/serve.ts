@@ -76,6 +76,11 @@ export function registerServe(program: Command): void {
       process.stdout.write(
         `Projects may be created or opened under ${workspaceRoot}. Press Ctrl+C to stop.\n`,
       );
+      if (!existsSync(resolve(staticDir, 'index.html'))) {
+        process.stderr.write(
+          'note: the user interface is not built yet: run `npm run build`, then reload the page.\n',
+        );
+      }
       await new Promise<void>((done) => {
         const stop = () => done();
         process.once('SIGINT', stop);
