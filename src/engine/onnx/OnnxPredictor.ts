@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { InferenceSession } from 'onnxruntime-node';
 import { AppError } from '../../shared/errors';
 import { ONNX_INPUT, ONNX_LOGITS } from './exportOnnx';
+import { decodeModel } from './onnxGraph';
 
 type Ort = typeof import('onnxruntime-node');
 export type OnnxExecutionProvider = 'cuda' | 'cpu';
@@ -90,7 +91,11 @@ export class OnnxPredictor {
         failures.push(`${provider}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    const corrupt = failures.some((f) => /protobuf|parse|model|load/i.test(f));
+    // Every provider failed: a file that does not parse as an ONNX graph is the file's fault,
+    // anything else is the runtime's (e.g. only a CUDA provider asked for and not installed).
+    const corrupt =
+      !isOnnxGraph(bytes) ||
+      (providers.includes('cpu') && /protobuf|pars|invalid|load model/i.test(failures.at(-1) ?? ''));
     throw new AppError(
       corrupt ? 'corrupt_file' : 'backend_unavailable',
       corrupt
@@ -140,6 +145,15 @@ export class OnnxPredictor {
   /** Releases the native session. */
   async dispose(): Promise<void> {
     await this.session.release();
+  }
+}
+
+/** Whether `bytes` decode as an ONNX model with a graph of at least one node. */
+function isOnnxGraph(bytes: Uint8Array): boolean {
+  try {
+    return (decodeModel(bytes).graph?.node?.length ?? 0) > 0;
+  } catch {
+    return false;
   }
 }
 

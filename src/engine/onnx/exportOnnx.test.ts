@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../shared/errors';
 import { createUNet } from '../model/index';
 import type { UNetConfig } from '../model/types';
 import {
@@ -198,9 +197,9 @@ describe('exportOnnx', () => {
     });
     const truncated = join(dir, 'truncated.onnx');
     await writeFile(truncated, buildOnnxModel(source).subarray(0, 500));
-    await expect(OnnxPredictor.create(truncated, { executionProviders: ['cpu'] })).rejects.toBeInstanceOf(
-      AppError,
-    );
+    await expect(OnnxPredictor.create(truncated, { executionProviders: ['cpu'] })).rejects.toMatchObject({
+      code: 'corrupt_file',
+    });
     await expect(OnnxPredictor.create(join(dir, 'missing.onnx'))).rejects.toMatchObject({
       code: 'not_found',
     });
@@ -208,7 +207,9 @@ describe('exportOnnx', () => {
 
   it('rejects an illegal tile size with AppError', async () => {
     const predictor = await OnnxPredictor.create(buildOnnxModel(source), { executionProviders: ['cpu'] });
-    await expect(predictor.run(new Float32Array(2 * 45 * 45), 1, 2, 45, 45)).rejects.toBeInstanceOf(AppError);
+    await expect(predictor.run(new Float32Array(2 * 45 * 45), 1, 2, 45, 45)).rejects.toMatchObject({
+      code: 'incompatible_model',
+    });
     await predictor.dispose();
   });
 });
