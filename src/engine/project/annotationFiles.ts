@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decode, encode } from 'fast-png';
 import type { Annotation } from '../../shared/api';
@@ -55,6 +56,7 @@ export async function readAnnotation(
   width: number,
   height: number,
 ): Promise<Annotation> {
+  await rollForward(dir, imageId);
   const paths = annotationPaths(dir, imageId);
   const [classBytes, instanceBytes] = await Promise.all([
     readOptional(paths.classes),
@@ -73,18 +75,82 @@ export async function readAnnotation(
   return { imageId, width, height, classes, instances, nextInstanceId: maxId + 1 };
 }
 
-/** Writes both label images, each atomically (classes first, then instances). */
+/** `annotations/<id>.commit.json`: the journal of a label-pair write (see writeAnnotation). */
+function journalPath(dir: string, imageId: string): string {
+  return join(dir, 'annotations', `${imageId}.commit.json`);
+}
+
+async function writeSynced(path: string, data: Uint8Array): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Writes both label images as one atomic step: both are staged (written and fsynced beside
+ * their targets), then a journal naming them is written atomically (the commit point), then
+ * both are renamed into place and the journal removed. A crash before the journal leaves the
+ * old pair; after it, the next read rolls the renames forward. (Two separate atomic writes
+ * could leave new classes beside old instances after a kill -9 between them.)
+ * Disk full / read-only -> AppError with the old pair intact.
+ */
 export async function writeAnnotation(dir: string, annotation: Annotation): Promise<void> {
-  const paths = annotationPaths(dir, annotation.imageId);
-  const { width, height } = annotation;
-  await writeFileAtomic(
-    paths.classes,
-    encode({ width, height, data: annotation.classes, depth: 8, channels: 1 }),
-  );
-  await writeFileAtomic(
-    paths.instances,
-    encode({ width, height, data: annotation.instances, depth: 16, channels: 1 }),
-  );
+  const { imageId, width, height } = annotation;
+  const paths = annotationPaths(dir, imageId);
+  const classes = encode({ width, height, data: annotation.classes, depth: 8, channels: 1 });
+  const instances = encode({ width, height, data: annotation.instances, depth: 16, channels: 1 });
+  const suffix = `.${randomBytes(6).toString('hex')}.pending`;
+  const staged = {
+    classes: `${imageId}.classes.png${suffix}`,
+    instances: `${imageId}.instances.png${suffix}`,
+  };
+  const stagedPath = (name: string) => join(dir, 'annotations', name);
+  try {
+    await writeSynced(stagedPath(staged.classes), classes);
+    await writeSynced(stagedPath(staged.instances), instances);
+    await writeFileAtomic(journalPath(dir, imageId), JSON.stringify(staged));
+  } catch (error) {
+    await rm(stagedPath(staged.classes), { force: true }).catch(() => {});
+    await rm(stagedPath(staged.instances), { force: true }).catch(() => {});
+    throw fsError(error, paths.classes);
+  }
+  await rollForward(dir, imageId);
+}
+
+/** Completes a committed label-pair write left by a crash (no-op without a journal). */
+async function rollForward(dir: string, imageId: string): Promise<void> {
+  const journal = journalPath(dir, imageId);
+  let staged: Record<string, unknown>;
+  try {
+    staged = JSON.parse(await readFile(journal, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if (!(error instanceof SyntaxError)) throw fsError(error, journal);
+    staged = {};
+  }
+  const paths = annotationPaths(dir, imageId);
+  for (const part of ['classes', 'instances'] as const) {
+    const name = staged[part];
+    // Only a staged file of this image in this folder (never a path taken from the journal).
+    if (typeof name !== 'string' || !name.startsWith(`${imageId}.${part}.png.`) || /[\\/]/.test(name))
+      continue;
+    try {
+      await rename(join(dir, 'annotations', name), paths[part]);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(error, paths[part]);
+    }
+  }
+  try {
+    const folder = await open(join(dir, 'annotations'), 'r');
+    await folder.sync().finally(() => folder.close());
+  } catch {
+    /* best effort (not every platform fsyncs a folder) */
+  }
+  await rm(journal, { force: true });
 }
 
 /** Labelled pixels (class != 0) and the number of distinct object ids (!= 0). */
