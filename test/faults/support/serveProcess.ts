@@ -1,0 +1,60 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { StudioApi } from '../../../src/shared/api';
+import { createHttpApi } from '../../../src/shared/apiHttpClient';
+import { REPO_ROOT } from '../../bad-input/support/cli';
+
+/** A `unet-studio serve` child process and an HTTP client for it. */
+export interface ServeProcess {
+  child: ChildProcess;
+  origin: string;
+  token: string;
+  api: StudioApi;
+  /** stderr so far (for failure messages). */
+  stderr(): string;
+  /** Resolves when the process has exited (exit code, or the signal that ended it). */
+  exited: Promise<number | string>;
+}
+
+/** The outcome of starting `serve`: running (with its URL) or exited before printing one. */
+export type ServeStart = { running: ServeProcess } | { exited: { code: number | string; stderr: string } };
+
+/**
+ * Starts `node bin/unet-studio.mjs serve --project DIR --port 0` and waits for the URL line
+ * (or the exit). The caller ends it (`child.kill`).
+ */
+export function startServe(projectDir: string, extra: string[] = []): Promise<ServeStart> {
+  const child = spawn(
+    process.execPath,
+    [join(REPO_ROOT, 'bin', 'unet-studio.mjs'), 'serve', '--project', projectDir, '--port', '0', ...extra],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  const exited = new Promise<number | string>((resolve) => {
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+  });
+  return new Promise((resolve) => {
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.stdout?.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const match = /U-Net Studio: (http:\/\/[^/\s]+)\/\?token=([0-9a-f]+)/.exec(stdout);
+      if (match === null) return;
+      const [, origin, token] = match;
+      const api = createHttpApi({
+        baseUrl: origin,
+        token,
+        fetch: (url, init) =>
+          fetch(url, {
+            ...init,
+            body: Buffer.from(init.body.buffer, init.body.byteOffset, init.body.byteLength),
+          }),
+        openSocket: null,
+      });
+      resolve({ running: { child, origin, token, api, stderr: () => stderr, exited } });
+    });
+    void exited.then((code) => resolve({ exited: { code, stderr } }));
+  });
+}
