@@ -8,6 +8,7 @@ import { useStore } from '../store/Store';
 import type { StudioController } from '../store/StudioController';
 import { classPalette } from './labelOverlay';
 import { ImageCanvas, LabelCanvas } from './PixelCanvases';
+import { timed } from './perfProbe';
 import { useViewport } from './useViewport';
 
 function union(a: Rect | null, b: Rect): Rect {
@@ -60,7 +61,8 @@ export function AnnotationCanvas({
     if (!layer) return;
     layer.draw();
     if (!firstPaint) {
-      performance.mark('unet:image-painted');
+      // The mark lands on the frame after the draw, when the pixels are on screen.
+      requestAnimationFrame(() => performance.mark('unet:image-painted'));
       setFirstPaint(true);
     }
   }, [imageCanvas, display, firstPaint, ready]);
@@ -75,12 +77,13 @@ export function AnnotationCanvas({
   useEffect(() => {
     let dirty: Rect | null = null;
     let frame = 0;
-    const flush = () => {
-      frame = 0;
-      if (dirty) labelCanvas.update(palette, dirty);
-      dirty = null;
-      labelLayer.current?.draw();
-    };
+    const flush = () =>
+      timed('label-repaint', () => {
+        frame = 0;
+        if (dirty) labelCanvas.update(palette, dirty);
+        dirty = null;
+        labelLayer.current?.draw();
+      });
     const off = session.doc.onChange((r) => {
       dirty = union(dirty, r);
       if (!frame) frame = requestAnimationFrame(flush);
@@ -137,7 +140,9 @@ export function AnnotationCanvas({
     });
   };
 
-  const onPointerDown = (e: React.PointerEvent<HTMLDivElement>) => {
+  const onPointerDown = (e: React.PointerEvent<HTMLDivElement>) =>
+    timed('pointer-down', () => pointerDown(e));
+  const pointerDown = (e: React.PointerEvent<HTMLDivElement>) => {
     if (pan.begin(e)) return;
     if (e.button !== 0) return;
     e.currentTarget.setPointerCapture(e.pointerId);
@@ -147,7 +152,9 @@ export function AnnotationCanvas({
     drawOverlay(toImagePoint(e));
   };
 
-  const onPointerMove = (e: React.PointerEvent<HTMLDivElement>) => {
+  const onPointerMove = (e: React.PointerEvent<HTMLDivElement>) =>
+    timed('pointer-move', () => pointerMove(e));
+  const pointerMove = (e: React.PointerEvent<HTMLDivElement>) => {
     if (pan.move(e)) return;
     const p = toImagePoint(e);
     // Coalesced events carry every sample the pointer produced since the last frame.
@@ -158,7 +165,8 @@ export function AnnotationCanvas({
     drawOverlay(p);
   };
 
-  const onPointerUp = (e: React.PointerEvent<HTMLDivElement>) => {
+  const onPointerUp = (e: React.PointerEvent<HTMLDivElement>) => timed('pointer-up', () => pointerUp(e));
+  const pointerUp = (e: React.PointerEvent<HTMLDivElement>) => {
     if (pan.end(e)) return;
     if (e.button !== 0) return;
     tool.up(toImagePoint(e));
@@ -172,6 +180,7 @@ export function AnnotationCanvas({
       ref={containerRef}
       className={`canvas-host ${pan.active ? 'panning' : ''}`}
       data-testid="canvas"
+      data-image-id={session.imageId}
       data-scale={vp.scale}
       data-offset-x={vp.x}
       data-offset-y={vp.y}

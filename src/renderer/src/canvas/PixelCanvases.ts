@@ -47,9 +47,14 @@ export class LabelCanvas {
     this.words = new Uint32Array(this.data.data.buffer);
   }
 
+  private painted = false;
+
   /** Repaints `rect` (whole image when omitted) with the class palette. */
   update(palette: Uint32Array, rect?: Rect): void {
     const { doc } = this;
+    // A fresh canvas is transparent: an image never labelled needs no first full repaint.
+    if (!this.painted && !rect && !doc.classes.some((v) => v !== 0)) return;
+    this.painted = true;
     const r = renderLabels(
       doc.classes,
       doc.instances,

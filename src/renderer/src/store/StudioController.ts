@@ -120,6 +120,7 @@ export class StudioController {
         this.api.getAnnotation(imageId),
       ]);
       if (token !== this.loadToken) return;
+      performance.mark('unet:image-received');
       const px = this.unwrap(pixels, 'Load image');
       const ann = this.unwrap(annotation, 'Load annotation');
       if (!px || !ann) {
@@ -129,6 +130,7 @@ export class StudioController {
       session = new ImageSession(imageId, px, ann);
       this.attach(session);
       this.sessions.set(imageId, session);
+      performance.mark('unet:session-ready');
     }
     const { low, high } = session.pixels.stats;
     const display = this.autoWindow(session, low, high);

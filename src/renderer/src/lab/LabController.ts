@@ -1,0 +1,283 @@
+import type { Result, Unsubscribe } from '../../../shared/api';
+import type { ExportRequest, PredictTarget, TrainingRequest } from '../../../shared/apiModels';
+import type { ErrorCode } from '../../../shared/errors';
+import type { JobEvent } from '../../../shared/jobs';
+import { Store } from '../store/Store';
+import type { StudioController } from '../store/StudioController';
+import { applyAcceptedPatch } from './applyAcceptedPatch';
+import { initialLabState, type LabState, type StudioMode } from './labState';
+
+/**
+ * The actions of the training, compare and export screens. Talks to the API through the studio
+ * controller's client, follows job events (training runs: jobId = runId; prediction jobs), and
+ * keeps its small observable state. Training itself belongs to the main side: this only watches.
+ */
+export class LabController {
+  readonly store = new Store<LabState>(initialLabState);
+
+  constructor(readonly studio: StudioController) {}
+
+  private get api() {
+    return this.studio.api;
+  }
+
+  /** Subscribes to job events; returns the unsubscribe (call from an effect). */
+  attach(): Unsubscribe {
+    return this.api.onJobEvent((event) => this.onJobEvent(event));
+  }
+
+  setMode(mode: StudioMode): void {
+    this.store.set({ mode });
+    if (mode !== 'annotate') void this.refresh();
+  }
+
+  /** Reloads images, runs and models; watches the newest run when none is watched. */
+  async refresh(): Promise<void> {
+    const [images, runs, models] = await Promise.all([
+      this.api.listTrainableImages(),
+      this.api.listRuns(),
+      this.api.listModels(),
+    ]);
+    const patch: Partial<LabState> = {};
+    const imgs = this.unwrap(images, 'Images');
+    if (imgs) patch.images = imgs;
+    const r = this.unwrap(runs, 'Training runs');
+    if (r) patch.runs = r;
+    const m = this.unwrap(models, 'Models');
+    if (m) {
+      patch.models = m;
+      const known = this.store.get().compareModels.filter((id) => m.some((x) => x.modelId === id));
+      patch.compareModels = known.length > 0 ? known : m.length > 0 ? [m[0].modelId] : [];
+    }
+    this.store.set(patch);
+    const s = this.store.get();
+    if (s.runId === null && s.runs.length > 0) await this.watch(s.runs[0].runId);
+  }
+
+  /** Shows a run's curves (the whole log) and figures. */
+  async watch(runId: string): Promise<void> {
+    const log = this.unwrap(await this.api.getRunLog(runId, -1), 'Run log');
+    if (!log) return;
+    const run = log.run;
+    this.store.set({
+      runId,
+      points: log.points,
+      backend: run.backend,
+      live: {
+        step: run.step,
+        totalSteps: run.totalSteps,
+        loss: run.lastLoss,
+        tilesPerSecond: null,
+        etaSeconds: null,
+        elapsedSeconds: run.elapsedSeconds,
+        message: run.message,
+      },
+    });
+    this.replaceRun(run);
+  }
+
+  async startTraining(request: TrainingRequest): Promise<void> {
+    await this.studio.flushAll();
+    const run = this.unwrap(await this.api.startTraining(request), 'Start training');
+    if (!run) return;
+    this.store.set({ runId: run.runId, points: [], live: null, backend: null, preview: null, initFromModel: null });
+    this.replaceRun(run);
+  }
+
+  async stopTraining(runId: string): Promise<void> {
+    this.patchRun(runId, { status: 'stopping' });
+    const run = this.unwrap(await this.api.stopTraining(runId), 'Stop training');
+    if (run) this.replaceRun(run);
+    await this.refreshModels();
+  }
+
+  async resumeTraining(runId: string): Promise<void> {
+    await this.studio.flushAll();
+    const run = this.unwrap(await this.api.resumeTraining(runId), 'Resume training');
+    if (!run) return;
+    if (this.store.get().runId !== runId) await this.watch(runId);
+    this.replaceRun(run);
+  }
+
+  setPreviewImage(imageId: string | null): void {
+    this.store.set({ previewImageId: imageId, preview: null });
+    void this.loadPreview();
+  }
+
+  /** The watched run's latest model on the chosen preview image. */
+  async loadPreview(): Promise<void> {
+    const { runId, previewImageId } = this.store.get();
+    if (runId === null || previewImageId === null) return;
+    const r = await this.api.getPreview(runId, previewImageId);
+    // No model yet (before the first validation) is not worth a banner.
+    if (r.ok && this.store.get().runId === runId) this.store.set({ preview: r.value });
+  }
+
+  async predict(modelId: string, target: PredictTarget): Promise<void> {
+    const r = this.unwrap(await this.api.predictImages(modelId, target), 'Predict');
+    if (r) this.store.set({ job: { jobId: r.jobId, modelId, status: 'running', fraction: 0, message: 'starting…', backend: null } });
+  }
+
+  async cancelJob(jobId: string): Promise<void> {
+    this.unwrap(await this.api.cancelJob(jobId), 'Cancel');
+  }
+
+  setCompareModels(modelIds: string[]): void {
+    this.store.set({ compareModels: modelIds, compare: null });
+    void this.runCompare();
+  }
+
+  async runCompare(): Promise<void> {
+    const ids = this.store.get().compareModels;
+    if (ids.length === 0) return;
+    const r = this.unwrap(await this.api.compareModels(ids, null), 'Compare');
+    if (!r) return;
+    const current = this.store.get().compareImageId;
+    const keep = current !== null && r.rows.some((row) => row.imageId === current);
+    this.store.set({ compare: r, compareImageId: keep ? current : (r.rows[0]?.imageId ?? null) });
+  }
+
+  selectCompareImage(imageId: string): void {
+    this.store.set({ compareImageId: imageId });
+  }
+
+  /**
+   * Takes over a prediction (whole, or the listed objects) into the annotation as one undoable
+   * edit, then shows the annotation screen so it can be corrected with the painting tools.
+   */
+  async accept(imageId: string, modelId: string, objects?: number[]): Promise<void> {
+    await this.studio.flushAll();
+    const r = this.unwrap(await this.api.acceptPrediction(imageId, modelId, { objects }), 'Accept prediction');
+    if (!r) return;
+    await this.studio.selectImage(imageId);
+    const session = this.studio.current();
+    if (!session || session.imageId !== imageId) return;
+    applyAcceptedPatch(session.doc, r);
+    this.studio.gestureEnded();
+    this.store.set({ mode: 'annotate' });
+  }
+
+  /** Retrain from a model: opens the training panel with it as the starting point. */
+  retrainFrom(modelId: string): void {
+    this.store.set({ initFromModel: modelId });
+    this.setMode('train');
+  }
+
+  async exportMasks(request: ExportRequest): Promise<void> {
+    this.store.set({ exported: null });
+    const r = this.unwrap(await this.api.exportMasks(request), 'Export masks');
+    if (r) this.store.set({ exported: r });
+  }
+
+  private async refreshModels(): Promise<void> {
+    const m = this.unwrap(await this.api.listModels(), 'Models');
+    if (m) this.store.set({ models: m });
+  }
+
+  private onJobEvent(event: JobEvent): void {
+    const s = this.store.get();
+    if (s.job !== null && event.jobId === s.job.jobId) {
+      this.onPredictEvent(event);
+      return;
+    }
+    if (!event.jobId.startsWith('run_')) return;
+    if (event.jobId !== s.runId) {
+      if (event.kind === 'done' || event.kind === 'cancelled' || event.kind === 'failed') void this.refresh();
+      return;
+    }
+    switch (event.kind) {
+      case 'started':
+        this.store.set({ backend: event.backend ?? null });
+        this.patchRun(event.jobId, { status: 'running', backend: event.backend ?? null });
+        break;
+      case 'progress': {
+        const resumed = /^resuming from step (\d+)/.exec(event.message ?? '');
+        let points = s.points;
+        if (resumed) points = points.filter((p) => p.step <= Number(resumed[1]));
+        if (event.loss !== undefined) points = [...points, { step: event.step, loss: event.loss }];
+        this.store.set({
+          points,
+          live: {
+            step: event.step,
+            totalSteps: event.totalSteps ?? s.live?.totalSteps ?? null,
+            loss: event.loss ?? s.live?.loss ?? null,
+            tilesPerSecond: event.tilesPerSecond ?? null,
+            etaSeconds: event.etaSeconds ?? null,
+            elapsedSeconds: event.elapsedSeconds ?? s.live?.elapsedSeconds ?? null,
+            message: event.message ?? null,
+          },
+        });
+        this.patchRun(event.jobId, { step: event.step, status: 'running' });
+        break;
+      }
+      case 'validation': {
+        const iou = event.metrics.foregroundIoU;
+        if (iou !== undefined) this.store.set({ points: [...s.points, { step: event.step, validationIoU: iou }] });
+        void this.loadPreview();
+        void this.refreshRun(event.jobId);
+        break;
+      }
+      case 'checkpoint':
+        void this.refreshRun(event.jobId);
+        break;
+      case 'done':
+      case 'cancelled':
+      case 'failed':
+        // A crash reads as "interrupted" in the run list; its message offers the resume.
+        void this.refresh().then(() => this.loadPreview());
+        break;
+    }
+  }
+
+  private onPredictEvent(event: JobEvent): void {
+    const job = this.store.get().job;
+    if (!job) return;
+    switch (event.kind) {
+      case 'started':
+        this.store.set({ job: { ...job, backend: event.backend ?? null } });
+        break;
+      case 'progress':
+        this.store.set({ job: { ...job, fraction: event.fraction ?? job.fraction, message: event.message ?? job.message } });
+        break;
+      case 'done':
+        this.store.set({ job: { ...job, status: 'done', fraction: 1, message: 'done' } });
+        void this.runCompare();
+        break;
+      case 'cancelled':
+        this.store.set({ job: { ...job, status: 'cancelled', message: 'cancelled' } });
+        break;
+      case 'failed':
+        this.store.set({ job: { ...job, status: 'failed', message: event.error.message } });
+        this.studio.reportError('Predict', { code: event.error.code as ErrorCode, message: event.error.message });
+        break;
+      case 'checkpoint':
+      case 'validation':
+        break;
+    }
+  }
+
+  private async refreshRun(runId: string): Promise<void> {
+    const runs = this.unwrap(await this.api.listRuns(), 'Training runs');
+    if (runs) this.store.set({ runs });
+    // A validation may have written the run's first (or a better) model.
+    if (this.store.get().runId === runId) await this.refreshModels();
+  }
+
+  private replaceRun(run: LabState['runs'][number]): void {
+    const runs = this.store.get().runs;
+    const next = runs.some((r) => r.runId === run.runId)
+      ? runs.map((r) => (r.runId === run.runId ? run : r))
+      : [run, ...runs];
+    this.store.set({ runs: next });
+  }
+
+  private patchRun(runId: string, patch: Partial<LabState['runs'][number]>): void {
+    this.store.set({ runs: this.store.get().runs.map((r) => (r.runId === runId ? { ...r, ...patch } : r)) });
+  }
+
+  private unwrap<T>(r: Result<T>, context: string): T | null {
+    if (r.ok) return r.value;
+    this.studio.reportError(context, r.error);
+    return null;
+  }
+}

@@ -1,0 +1,75 @@
+import type {
+  CompareResult,
+  ExportResult,
+  ModelInfo,
+  Prediction,
+  RunInfo,
+  RunLogPoint,
+  TrainableImage,
+} from '../../../shared/apiModels';
+
+/** Which screen the workspace shows. */
+export type StudioMode = 'annotate' | 'train' | 'compare' | 'export';
+
+/** The latest progress figures of the run being watched. */
+export interface LiveFigures {
+  step: number;
+  totalSteps: number | null;
+  loss: number | null;
+  tilesPerSecond: number | null;
+  etaSeconds: number | null;
+  elapsedSeconds: number | null;
+  message: string | null;
+}
+
+/** A prediction job as the predict panel shows it. */
+export interface PredictJob {
+  jobId: string;
+  modelId: string;
+  status: 'running' | 'done' | 'cancelled' | 'failed';
+  fraction: number;
+  message: string;
+  backend: string | null;
+}
+
+/** Everything the training, compare and export screens render from. */
+export interface LabState {
+  mode: StudioMode;
+  images: TrainableImage[];
+  runs: RunInfo[];
+  models: ModelInfo[];
+  /** The run whose curves and preview are shown. */
+  runId: string | null;
+  points: RunLogPoint[];
+  live: LiveFigures | null;
+  backend: string | null;
+  previewImageId: string | null;
+  preview: Prediction | null;
+  job: PredictJob | null;
+  /** Models compared (one or two). */
+  compareModels: string[];
+  compare: CompareResult | null;
+  compareImageId: string | null;
+  exported: ExportResult | null;
+  /** Retrain: the training panel starts from this model (set by the compare view). */
+  initFromModel: string | null;
+}
+
+export const initialLabState: LabState = {
+  mode: 'annotate',
+  images: [],
+  runs: [],
+  models: [],
+  runId: null,
+  points: [],
+  live: null,
+  backend: null,
+  previewImageId: null,
+  preview: null,
+  job: null,
+  compareModels: [],
+  compare: null,
+  compareImageId: null,
+  exported: null,
+  initFromModel: null,
+};
