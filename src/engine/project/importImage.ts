@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import type { ImageEntry } from '../../shared/schemas';
+import type { ImageEntry, IntensityStats } from '../../shared/schemas';
 import { writeFileAtomic } from '../fsutil/index';
-import { decodeImage, decodeImageInfo } from '../image/index';
+import { decodeImage, decodeImageInfo, type RasterImage } from '../image/index';
 import { intensityStats } from './intensityStats';
 import { thumbnailPng } from './thumbnail';
 
@@ -35,12 +35,14 @@ async function uniqueFileName(dir: string, originalName: string): Promise<string
  * Imports one image file given as bytes: checks that it decodes (headers first, so a huge or
  * corrupt file is refused before it is copied), copies the bytes unchanged to `images/`,
  * and writes a thumbnail per page. Returns one entry per page (the caller adds them to the
- * manifest). `originalName` names the file in errors and entries.
+ * manifest). `originalName` names the file in errors and entries. `onDecoded` sees each
+ * decoded page with its future id (the project keeps the last ones in its pixel cache).
  */
 export async function importImage(
   dir: string,
   bytes: Uint8Array,
   originalName: string,
+  onDecoded?: (imageId: string, image: RasterImage, stats: IntensityStats) => void,
 ): Promise<ImageEntry[]> {
   const info = decodeImageInfo(bytes, originalName);
   const prepared = [];
@@ -48,16 +50,26 @@ export async function importImage(
     const [image] = decodeImage(bytes, originalName, info.pages > 1 ? page : undefined);
     const stats = intensityStats(image.data);
     const { width, height, channels, bitDepth } = image;
+    const id = newImageId();
+    onDecoded?.(id, image, stats);
     // Keep only what the entry needs: a long stack must not hold every decoded page.
-    prepared.push({ page, width, height, channels, bitDepth, stats, thumbnail: thumbnailPng(image, stats) });
+    prepared.push({
+      id,
+      page,
+      width,
+      height,
+      channels,
+      bitDepth,
+      stats,
+      thumbnail: thumbnailPng(image, stats),
+    });
   }
   const file = await uniqueFileName(dir, originalName);
   await writeFileAtomic(join(dir, 'images', file), bytes);
   const addedAt = new Date().toISOString();
   const stem = basename(originalName.replaceAll('\\', '/'));
   const entries: ImageEntry[] = [];
-  for (const { page, width, height, channels, bitDepth, stats, thumbnail } of prepared) {
-    const id = newImageId();
+  for (const { id, page, width, height, channels, bitDepth, stats, thumbnail } of prepared) {
     await writeFileAtomic(thumbnailPath(dir, id), thumbnail);
     entries.push({
       id,

@@ -162,6 +162,11 @@ describe('Project store', () => {
       /^unsupported_format: fake\.png/,
     );
     await project.close();
+    // After reopening nothing is cached: pixels are decoded again from the copied originals.
+    const reopened = await Project.open(project.dir);
+    expect((await reopened.readPixels(entry.id)).data[3 * 10 + 7]).toBe(3700);
+    expect([...(await reopened.readPixels(pages[0].id)).data]).toEqual(new Array(12).fill(11));
+    await reopened.close();
   });
 
   it('saves annotation patches as 8-bit class and 16-bit instance PNGs that survive reopening', async () => {

@@ -151,7 +151,11 @@ export class Project {
   /** Imports one image given as bytes (`name`: its file name). */
   async importBytes(name: string, bytes: Uint8Array): Promise<ImageEntry[]> {
     return this.exclusive(async () => {
-      const entries = await importImage(this.dir, bytes, name);
+      // The image just imported is usually opened next: keep its decoded pixels.
+      const entries = await importImage(this.dir, bytes, name, (imageId, image, stats) => {
+        const { width, height, channels, bitDepth, data } = image;
+        this.cachePixels({ imageId, width, height, channels, bitDepth, data, stats });
+      });
       await this.commit({ ...this.manifest, images: [...this.manifest.images, ...entries] });
       return entries;
     });
@@ -189,12 +193,7 @@ export class Project {
     const image = await readImage(join(this.dir, 'images', entry.file), { page: entry.page });
     const { width, height, channels, bitDepth, data } = image;
     const pixels: ImagePixels = { imageId, width, height, channels, bitDepth, data, stats: entry.stats };
-    this.pixels.set(imageId, pixels);
-    let bytes = 0;
-    for (const [id, held] of [...this.pixels].reverse()) {
-      bytes += held.data.byteLength;
-      if (bytes > PIXEL_CACHE_BYTES && id !== imageId) this.pixels.delete(id);
-    }
+    this.cachePixels(pixels);
     return pixels;
   }
 
@@ -268,6 +267,17 @@ export class Project {
       }
       return this.image(imageId).annotation;
     });
+  }
+
+  /** Keeps decoded pixels, dropping the least recently used beyond PIXEL_CACHE_BYTES. */
+  private cachePixels(pixels: ImagePixels): void {
+    this.pixels.delete(pixels.imageId);
+    this.pixels.set(pixels.imageId, pixels);
+    let bytes = 0;
+    for (const [id, held] of [...this.pixels].reverse()) {
+      bytes += held.data.byteLength;
+      if (bytes > PIXEL_CACHE_BYTES && id !== pixels.imageId) this.pixels.delete(id);
+    }
   }
 
   private async cachedAnnotation(imageId: string): Promise<Annotation> {
