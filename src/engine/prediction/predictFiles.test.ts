@@ -1,0 +1,80 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readImage, writePng } from '../image/index';
+import { createUNet, saveModelFolder } from '../model/index';
+import type { ModelMetadata, UNetConfig } from '../model/types';
+import { createTfPredictor } from './Predictor';
+import { predictFiles } from './predictFiles';
+import { predictImage } from './predictImage';
+
+// Three classes, an RGB model, fed a 16-bit gray image (replicated to RGB, scaled by 65535).
+const CONFIG: UNetConfig = { depth: 2, baseFilters: 4, inputChannels: 3, classes: 3, dropout: 0 };
+const NORM = { scale: 255, mean: [0.5, 0.4, 0.3], std: [0.2, 0.25, 0.3] };
+const METADATA: ModelMetadata = {
+  format: 'unet-studio-model',
+  version: 1,
+  architecture: CONFIG,
+  tileSize: 52,
+  classes: ['background', 'a', 'b'].map((name) => ({ name, color: '#ffffff' })),
+  normalization: NORM,
+  provenance: { createdAt: '2026-01-01T00:00:00Z' },
+};
+const W = 23;
+const H = 31;
+const gray = Uint16Array.from({ length: W * H }, (_, i) => (i * 2654435761) % 65536);
+let dir = '';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = await mkdtemp(join(tmpdir(), 'predict-files-'));
+  const unet = createUNet(CONFIG, 52, 9);
+  await saveModelFolder(join(dir, 'model'), unet, METADATA);
+  unet.dispose();
+  await mkdir(join(dir, 'in'));
+  await writePng(join(dir, 'in', 'g.png'), { width: W, height: H, channels: 1, bitDepth: 16, data: gray });
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('predictFiles', () => {
+  it('writes class-index TIFF masks and 3-channel probabilities for a 3-class RGB model', async () => {
+    const result = await predictFiles({
+      model: join(dir, 'model'),
+      inputs: [join(dir, 'in', 'g.png')],
+      outDir: join(dir, 'out'),
+      format: 'tif',
+      probabilities: 'tif',
+      backend: 'onnx',
+      threads: 1,
+    });
+    expect(result.backend).toBe('onnxruntime-node (cpu, 1 thread)');
+    const [file] = result.files;
+    expect(file.mask).toBe(join(dir, 'out', 'g.tif'));
+    // Independent expectation: gray / 65535 repeated per channel, normalised per channel.
+    const x = new Float32Array(W * H * 3);
+    for (let p = 0; p < W * H; p++) {
+      for (let c = 0; c < 3; c++) x[p * 3 + c] = (gray[p] / 65535 - NORM.mean[c]) / NORM.std[c];
+    }
+    const unet = createUNet(CONFIG, 52, 9);
+    const expected = await predictImage(x, W, H, 3, createTfPredictor(unet));
+    unet.dispose();
+    const mask = await readImage(file.mask);
+    expect(Array.from(mask.data)).toEqual(Array.from(expected.classes));
+    expect(new Set(mask.data).size).toBeGreaterThan(1);
+    const probabilities = await readImage(file.probabilities as string);
+    expect([probabilities.channels, probabilities.bitDepth]).toEqual([3, 32]);
+    for (let i = 0; i < W * H * 3; i += 5) {
+      expect(probabilities.data[i]).toBeCloseTo(expected.probabilities[i], 4);
+    }
+  });
+
+  it('refuses inputs whose masks would overwrite each other', async () => {
+    await expect(
+      predictFiles({ model: join(dir, 'model'), inputs: ['a/x.png', 'b/x.tif'], outDir: join(dir, 'o2') }),
+    ).rejects.toMatchObject({ code: 'conflict' });
+  });
+});
