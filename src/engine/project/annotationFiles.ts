@@ -65,11 +65,11 @@ export async function readAnnotation(
   const classes =
     classBytes === null
       ? new Uint8Array(width * height)
-      : Uint8Array.from(decodeLabel(classBytes, paths.classes, width, height, 8));
+      : new Uint8Array(decodeLabel(classBytes, paths.classes, width, height, 8));
   const instances =
     instanceBytes === null
       ? new Uint16Array(width * height)
-      : Uint16Array.from(decodeLabel(instanceBytes, paths.instances, width, height, 16));
+      : new Uint16Array(decodeLabel(instanceBytes, paths.instances, width, height, 16));
   let maxId = 0;
   for (let i = 0; i < instances.length; i++) if (instances[i] > maxId) maxId = instances[i];
   return { imageId, width, height, classes, instances, nextInstanceId: maxId + 1 };
