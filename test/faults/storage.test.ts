@@ -189,8 +189,8 @@ describe('storage faults: a clear message and nothing lost', () => {
       if (!pixels.ok) expect(pixels.error.message).toContain(join(dir, 'images', gone.file));
       // Everything else is still there: the other image, the annotation of the lost one.
       expect(await invokeApi(service.handlers, 'getImagePixels', [kept.id])).toMatchObject({ ok: true });
-      const annotation = await invokeApi(service.handlers, 'getAnnotation', [gone.id]);
-      expect(annotation.ok && annotation.value.classes[20 * SIZE + 10]).toBe(2);
+      const annotation = await service.handlers.getAnnotation(gone.id);
+      expect(annotation.classes[20 * SIZE + 10]).toBe(2);
       const thumbnail = await invokeApi(service.handlers, 'getThumbnail', [gone.id]);
       expect(thumbnail.ok).toBe(true);
     } finally {
