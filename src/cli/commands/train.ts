@@ -1,12 +1,257 @@
-import type { Command } from 'commander';
-import { AppError } from '../../engine/index';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import {
+  AppError,
+  type ErrorCode,
+  matchTrainingPairs,
+  parseTrainConfig,
+  startTrainingProcess,
+  type TrainConfigInput,
+  type TrainingOutcome,
+} from '../../engine/index';
+import type { JobEvent } from '../../shared/jobs';
+import { createProgressBar, type ProgressBar } from '../progress';
 
-/** Placeholder until the train command lands; replaced by its implementation. */
+interface TrainCliOptions {
+  images: string;
+  labels: string;
+  out: string;
+  preset: 'fast' | 'paper';
+  steps?: number;
+  minutes?: number;
+  checkpointMinutes?: number;
+  checkpointSteps?: number;
+  validateEvery?: number;
+  resume?: boolean;
+  valFraction?: number;
+  seed?: number;
+  backend: TrainConfigInput['backend'];
+  threads?: number;
+  tile?: number;
+  depth?: number;
+  filters?: number;
+  batch?: number;
+  lr?: number;
+  optimizer?: 'sgd' | 'adam';
+  augment: boolean;
+}
+
+const number = (name: string, integer: boolean) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+    throw new InvalidArgumentError(`${name} must be ${integer ? 'an integer' : 'a number'}`);
+  }
+  return n;
+};
+
+/**
+ * `unet-studio train`: pairs images and labels by base name, runs training in a child process
+ * (a crash there is reported, never takes the CLI down), shows a progress bar (or, when stderr
+ * is not a terminal, a progress line every 30 s), validation lines and a summary. Ctrl-C
+ * checkpoints and stops; a second Ctrl-C kills the training process.
+ */
 export function registerTrain(program: Command): void {
   program
     .command('train')
-    .description('(train: not built yet)')
-    .action(() => {
-      throw new AppError('internal', 'train is not built yet');
-    });
+    .description('Train a U-Net on images and label masks matched by base name')
+    .requiredOption('--images <dir>', 'folder of training images (PNG, JPEG, TIFF; gray or RGB)')
+    .requiredOption(
+      '--labels <dir>',
+      'folder of label masks: binary (nonzero = foreground) or 16-bit instance ids',
+    )
+    .requiredOption('--out <dir>', 'output folder: model/, best/, checkpoint/, run.jsonl')
+    .addOption(new Option('--preset <name>', 'settings bundle').choices(['fast', 'paper']).default('fast'))
+    .option('--steps <n>', 'training steps (total, counting earlier sessions)', number('--steps', true))
+    .option(
+      '--minutes <m>',
+      'time budget in minutes (total, counting earlier sessions)',
+      number('--minutes', false),
+    )
+    .option(
+      '--checkpoint-minutes <c>',
+      'minutes between checkpoints (default 5)',
+      number('--checkpoint-minutes', false),
+    )
+    .option('--checkpoint-steps <n>', 'also checkpoint every n steps', number('--checkpoint-steps', true))
+    .option(
+      '--validate-every <n>',
+      'steps between validations (default 100)',
+      number('--validate-every', true),
+    )
+    .option('--resume', 'continue from the checkpoint in --out')
+    .option(
+      '--val-fraction <f>',
+      'share of images held out for validation (default 0.2)',
+      number('--val-fraction', false),
+    )
+    .option('--seed <s>', 'random seed (default 1)', number('--seed', true))
+    .addOption(
+      new Option('--backend <name>', 'TensorFlow.js backend')
+        .choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'])
+        .default('auto'),
+    )
+    .option('--threads <n>', 'wasm threads (default: all cores)', number('--threads', true))
+    .option('--tile <t>', 'input tile edge in px (must be legal for the depth)', number('--tile', true))
+    .option('--depth <n>', 'U-Net depth: max-pool steps (preset: 4)', number('--depth', true))
+    .option('--filters <n>', 'base filters of the first level (fast 16, paper 64)', number('--filters', true))
+    .option('--batch <b>', 'tiles per step', number('--batch', true))
+    .option('--lr <x>', 'learning rate', number('--lr', false))
+    .addOption(new Option('--optimizer <name>', 'optimiser').choices(['sgd', 'adam']))
+    .option('--no-augment', 'turn off augmentation')
+    .action(async (options: TrainCliOptions) => runTrain(options));
+}
+
+async function runTrain(options: TrainCliOptions): Promise<void> {
+  const matched = await matchTrainingPairs(options.images, options.labels);
+  const input: TrainConfigInput = {
+    images: matched.pairs,
+    outDir: options.out,
+    preset: options.preset,
+    steps: options.steps,
+    minutes: options.minutes,
+    checkpointMinutes: options.checkpointMinutes,
+    checkpointEverySteps: options.checkpointSteps,
+    validateEverySteps: options.validateEvery,
+    resume: options.resume === true,
+    valFraction: options.valFraction,
+    seed: options.seed,
+    backend: options.backend,
+    threads: options.threads,
+    tileSize: options.tile,
+    architecture: { depth: options.depth, baseFilters: options.filters },
+    batch: options.batch,
+    learningRate: options.lr,
+    optimizer: options.optimizer,
+    augmentation: options.augment ? undefined : { enabled: false },
+  };
+  const config = parseTrainConfig(input); // fail fast, before a process starts
+  const say = (line: string): void => {
+    process.stdout.write(`${line}\n`);
+  };
+  say(`training on ${matched.pairs.length} image(s) from ${options.images} -> ${options.out}`);
+  if (matched.unlabelledImages.length > 0)
+    say(`note: ${matched.unlabelledImages.length} image(s) without a label are not used`);
+  if (matched.orphanLabels.length > 0)
+    say(`note: ${matched.orphanLabels.length} label(s) without an image are ignored`);
+
+  const reporter = new TrainReporter(config.steps, say);
+  const child = startTrainingProcess(input, { onEvent: (event) => reporter.onEvent(event) });
+  say(`training process: pid ${child.pid ?? 'unknown'}`);
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      say('\nstopping: writing a checkpoint (Ctrl-C again to kill at once)...');
+      void child.stop();
+    } else {
+      child.kill();
+    }
+  };
+  process.on('SIGINT', onSigint);
+  let outcome: TrainingOutcome;
+  try {
+    outcome = await child.done;
+  } finally {
+    process.off('SIGINT', onSigint);
+    reporter.close();
+  }
+  const resumeHint = `resume with: unet-studio train --images ${options.images} --labels ${options.labels} --out ${options.out} --resume`;
+  if (outcome.event.kind === 'failed') {
+    const { code, message, detail } = outcome.event.error;
+    throw new AppError(code as ErrorCode, message, detail);
+  }
+  if (outcome.event.kind === 'cancelled') {
+    say(`stopped at step ${outcome.event.step ?? '?'}; checkpoint and model saved in ${options.out}`);
+    say(resumeHint);
+  }
+}
+
+/** Turns job events into a progress bar and lines of text. */
+class TrainReporter {
+  private bar: ProgressBar | null = null;
+  private lastLineAt = 0;
+  private readonly interactive = process.stderr.isTTY === true;
+
+  constructor(
+    private readonly steps: number | undefined,
+    private readonly say: (line: string) => void,
+  ) {}
+
+  onEvent(event: JobEvent): void {
+    switch (event.kind) {
+      case 'started':
+        this.say(`backend: ${event.backend ?? 'unknown'}`);
+        for (const line of event.detail?.split('\n') ?? []) this.say(line);
+        break;
+      case 'progress':
+        if (event.message !== undefined) this.say(event.message);
+        if (event.loss !== undefined) this.progress(event);
+        break;
+      case 'validation':
+        this.say(
+          `validation at step ${event.step}: ${Object.entries(event.metrics)
+            .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+            .join(', ')}`,
+        );
+        break;
+      case 'checkpoint':
+        this.say(`checkpoint at step ${event.step}: ${event.path}`);
+        break;
+      case 'done': {
+        this.close();
+        const r = event.result ?? {};
+        this.say(`done: ${String(r.steps)} steps in ${formatSeconds(Number(r.elapsedSeconds))}`);
+        this.say(`model: ${String(r.modelPath)}`);
+        if (r.bestModelPath)
+          this.say(
+            `best model: ${String(r.bestModelPath)} (validation foreground IoU ${Number(r.bestValidationIoU).toFixed(4)})`,
+          );
+        break;
+      }
+      case 'cancelled':
+      case 'failed':
+        this.close();
+        break;
+    }
+  }
+
+  close(): void {
+    this.bar?.stop();
+    this.bar = null;
+  }
+
+  private progress(event: Extract<JobEvent, { kind: 'progress' }>): void {
+    const payload = {
+      loss: (event.loss ?? 0).toFixed(4),
+      speed: (event.tilesPerSecond ?? 0).toFixed(2),
+      eta: event.etaSeconds === undefined ? '?' : formatSeconds(event.etaSeconds),
+      step: event.step,
+    };
+    if (this.interactive) {
+      const total = this.steps ?? 1000;
+      this.bar ??= createProgressBar(total, {
+        format: 'train [{bar}] step {step} | loss {loss} | {speed} tiles/s | ETA {eta}',
+      });
+      this.bar.update(
+        this.steps === undefined ? Math.round((event.fraction ?? 0) * total) : event.step,
+        payload,
+      );
+      return;
+    }
+    const now = Date.now();
+    if (now - this.lastLineAt < 30_000) return;
+    this.lastLineAt = now;
+    const memory =
+      event.memoryBytes === undefined ? '' : ` | rss ${(event.memoryBytes / 2 ** 20).toFixed(0)} MiB`;
+    this.say(
+      `step ${payload.step} | loss ${payload.loss} | ${payload.speed} tiles/s | ETA ${payload.eta}${memory}`,
+    );
+  }
+}
+
+function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(s % 60).padStart(2, '0')}s`;
 }

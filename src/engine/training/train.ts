@@ -105,6 +105,7 @@ async function loop(
   let lastLoss: number | null = null;
   let lastProgressAt = Number.NEGATIVE_INFINITY;
   let lastCheckpointAt = clock.now();
+  let lastCheckpointStep = -1;
   let lastValidatedStep = -1;
 
   const metadata = (metrics: Record<string, number>): ModelMetadata => ({
@@ -145,16 +146,19 @@ async function loop(
     emit({ kind: 'checkpoint', jobId, step, path, at: new Date().toISOString() });
     await log.sync();
     lastCheckpointAt = clock.now();
+    lastCheckpointStep = step;
     meter.resume();
   };
-  const validateNow = async (): Promise<void> => {
-    if (run.validation.length === 0 || lastValidatedStep === step) return;
+  /** Validates unless already done at this step; true when it found a new best model. */
+  const validateNow = async (): Promise<boolean> => {
+    if (run.validation.length === 0 || lastValidatedStep === step) return false;
     meter.pause();
     lastValidatedStep = step;
     const metrics = await validate(unet, run.validation);
     const values = { foregroundIoU: metrics.foregroundIoU, pixelAccuracy: metrics.pixelAccuracy };
     emit({ kind: 'validation', jobId, step, metrics: values });
-    if (run.bestValidationIoU === null || metrics.foregroundIoU > run.bestValidationIoU) {
+    const improved = run.bestValidationIoU === null || metrics.foregroundIoU > run.bestValidationIoU;
+    if (improved) {
       run.bestValidationIoU = metrics.foregroundIoU;
       run.bestStep = step;
       await saveModelFolderAtomic(
@@ -164,6 +168,7 @@ async function loop(
       );
     }
     meter.resume();
+    return improved;
   };
 
   while (!signal.aborted && !meter.isFinished(step)) {
@@ -207,8 +212,8 @@ async function loop(
   }
 
   const cancelled = signal.aborted;
-  if (!cancelled) await validateNow();
-  await checkpoint();
+  const improved = !cancelled && (await validateNow());
+  if (improved || lastCheckpointStep !== step) await checkpoint();
   await saveModelFolderAtomic(modelPath, unet, metadata(lastLoss === null ? {} : { trainingLoss: lastLoss }));
   const result: TrainResult = {
     status: cancelled ? 'cancelled' : 'done',

@@ -49,6 +49,15 @@ describe('training config', () => {
     expect(s.optimizer).toEqual({ kind: 'sgd', learningRate: 0.5, momentum: 0.9 });
   });
 
+  it('architecture keys left undefined keep the preset value', () => {
+    const s = resolveSettings(
+      parseTrainConfig({ ...base, architecture: { depth: undefined, baseFilters: 8 } }),
+      1,
+    );
+    expect(s.architecture.depth).toBe(4);
+    expect(s.architecture.baseFilters).toBe(8);
+  });
+
   it('rejects configs with a clear message naming the field', () => {
     const { steps: _steps, ...noBudget } = base;
     expect(() => parseTrainConfig(noBudget)).toThrow(/steps: give a number of steps or a time budget/);

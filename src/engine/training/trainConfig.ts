@@ -118,7 +118,11 @@ export interface ResolvedSettings {
 /** Fills architecture, tile, batch and optimiser from the preset; inputChannels from the data. */
 export function resolveSettings(config: TrainConfig, inputChannels: number): ResolvedSettings {
   const preset: TrainingPreset = PRESETS[config.preset];
-  const architecture: UNetConfig = { ...preset.architecture, ...config.architecture, inputChannels };
+  // Keys given as undefined (e.g. CLI options left out) must not erase the preset's values.
+  const overrides = Object.fromEntries(
+    Object.entries(config.architecture).filter(([, v]) => v !== undefined),
+  );
+  const architecture: UNetConfig = { ...preset.architecture, ...overrides, inputChannels };
   const kind = config.optimizer ?? preset.optimizer.kind;
   const presetRate = preset.optimizer.kind === kind ? preset.optimizer.learningRate : undefined;
   const learningRate = config.learningRate ?? presetRate ?? (kind === 'adam' ? 1e-3 : 0.01);
