@@ -48,6 +48,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
   const token = options.token ?? newToken();
   const host = options.host ?? '127.0.0.1';
   const { service } = options;
+  let boundPort: number | undefined;
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -57,7 +58,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       request.resume();
       return;
     }
-    if (source === 'query') response.setHeader('set-cookie', tokenCookie(token));
+    if (source === 'query') response.setHeader('set-cookie', tokenCookie(token, boundPort));
     if (url.pathname.startsWith('/api/')) {
       await handleApiRequest(
         service.handlers,
@@ -110,6 +111,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  boundPort = port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const origin = `http://${shownHost}:${port}`;
   return {

@@ -19,13 +19,21 @@ export function tokensEqual(expected: string, given: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-function cookieValue(header: string | undefined, name: string): string | null {
-  if (!header) return null;
+/** Values of every session cookie (`unet_studio_token` or `unet_studio_token_<port>`). */
+function tokenCookieValues(header: string | undefined): string[] {
+  if (!header) return [];
+  const values: string[] = [];
   for (const part of header.split(';')) {
     const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
+    if (key === TOKEN_COOKIE || key.startsWith(`${TOKEN_COOKIE}_`)) {
+      try {
+        values.push(decodeURIComponent(rest.join('=')));
+      } catch {
+        /* a malformed cookie is simply not a token */
+      }
+    }
   }
-  return null;
+  return values;
 }
 
 /**
@@ -38,12 +46,17 @@ export function authenticate(request: IncomingMessage, url: URL, token: string):
   const authorization = request.headers.authorization;
   if (authorization?.startsWith('Bearer ') && tokensEqual(token, authorization.slice(7).trim()))
     return 'header';
-  const fromCookie = cookieValue(request.headers.cookie, TOKEN_COOKIE);
-  if (fromCookie !== null && tokensEqual(token, fromCookie)) return 'cookie';
+  // Cookies ignore ports: servers on two ports of 127.0.0.1 each set their own cookie name, and
+  // the browser sends them all; any one that matches this server's token will do.
+  if (tokenCookieValues(request.headers.cookie).some((value) => tokensEqual(token, value))) return 'cookie';
   return null;
 }
 
-/** The Set-Cookie header value: HttpOnly, SameSite=Strict, whole site, session-only. */
-export function tokenCookie(token: string): string {
-  return `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
+/**
+ * The Set-Cookie header value: HttpOnly, SameSite=Strict, whole site, session-only. Named per
+ * port (`unet_studio_token_<port>`) so two servers on one host do not overwrite each other.
+ */
+export function tokenCookie(token: string, port?: number): string {
+  const name = port === undefined ? TOKEN_COOKIE : `${TOKEN_COOKIE}_${port}`;
+  return `${name}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
 }

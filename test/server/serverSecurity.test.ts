@@ -66,9 +66,21 @@ describe('browser shell security', () => {
     const first = await fetch(h.server.url);
     expect(first.status).toBe(200);
     const cookie = first.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^unet_studio_token=[0-9a-f]{64}; HttpOnly; SameSite=Strict; Path=\//);
+    expect(cookie).toBe(
+      `unet_studio_token_${h.server.port}=${h.server.token}; HttpOnly; SameSite=Strict; Path=/`,
+    );
     expect(first.headers.get('content-security-policy')).toContain("default-src 'self'");
     const pair = cookie.split(';')[0];
+    // Another server's cookie next to ours (cookies ignore ports) does not get in the way.
+    const both = `unet_studio_token_1=${'f'.repeat(64)}; ${pair}`;
+    expect((await fetch(`${h.server.origin}/`, { headers: { cookie: both } })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${h.server.origin}/`, {
+          headers: { cookie: `unet_studio_token_1=${h.server.token.slice(1)}` },
+        })
+      ).status,
+    ).toBe(401);
     const second = await fetch(`${h.server.origin}/index.html`, { headers: { cookie: pair } });
     expect(second.status).toBe(200);
     expect(await second.text()).toContain('<title>UI</title>');
