@@ -15,8 +15,11 @@ export async function importImages(page: Page, files: string[]): Promise<void> {
   await waitPainted(page);
 }
 
+/** Waits until the shown image is painted and its saved labels are loaded (tools work). */
 export async function waitPainted(page: Page): Promise<void> {
-  await page.locator('[data-testid="canvas"][data-painted="yes"]').waitFor({ timeout: 60_000 });
+  await page
+    .locator('[data-testid="canvas"][data-painted="yes"][data-labels="ready"]')
+    .waitFor({ timeout: 60_000 });
 }
 
 /** The canvas transform: client = (left + x + imageX * scale, top + y + imageY * scale). */

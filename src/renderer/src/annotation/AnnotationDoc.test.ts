@@ -125,4 +125,20 @@ describe('AnnotationDoc undo / redo / abort', () => {
     expect(doc.nextInstanceId).toBe(8);
     expect(() => new AnnotationDoc(4, 5, { instances })).toThrow(/4x5/);
   });
+
+  it('replaceAll loads saved labels, clears history and reports the whole image', () => {
+    const doc = new AnnotationDoc(3, 2);
+    doc.beginStroke();
+    doc.paintSpans([rowSpan(0, 0, 2)], { classId: 1, instanceId: 0 });
+    doc.commitStroke();
+    const rects: string[] = [];
+    doc.onChange((r) => rects.push(`${r.x},${r.y},${r.w},${r.h}`));
+    doc.replaceAll(Uint8Array.of(0, 2, 2, 0, 0, 1), Uint16Array.of(0, 4, 4, 0, 0, 0), 2);
+    expect([...doc.classes]).toEqual([0, 2, 2, 0, 0, 1]);
+    expect(doc.nextInstanceId).toBe(5);
+    expect(doc.canUndo).toBe(false);
+    expect(doc.hasUnsaved).toBe(false);
+    expect(rects).toEqual(['0,0,3,2']);
+    expect(() => doc.replaceAll(new Uint8Array(5), new Uint16Array(6), 1)).toThrow(/3x2/);
+  });
 });

@@ -64,6 +64,25 @@ export class AnnotationDoc {
     this.tilesX = Math.ceil(width / TILE);
   }
 
+  /**
+   * Replaces every label with saved ones (arrays of width * height), forgetting the history and
+   * any unsaved rect; notifies the whole image. Not allowed during a gesture.
+   */
+  replaceAll(classes: Uint8Array, instances: Uint16Array, nextInstanceId: number): void {
+    if (this.stroke) throw new Error('replaceAll during a stroke');
+    if (classes.length !== this.classes.length || instances.length !== this.instances.length) {
+      throw new Error(`label arrays must hold ${this.width}x${this.height} pixels`);
+    }
+    this.classes.set(classes);
+    this.instances.set(instances);
+    let maxId = 0;
+    for (let i = 0; i < instances.length; i++) if (instances[i] > maxId) maxId = instances[i];
+    this.nextInstanceId = Math.max(nextInstanceId, maxId + 1);
+    this.history.clear();
+    this.unsaved = null;
+    this.emit({ x: 0, y: 0, w: this.width, h: this.height });
+  }
+
   /** Subscribes to pixel changes; returns the unsubscribe function. */
   onChange(listener: ChangeListener): () => void {
     this.listeners.add(listener);

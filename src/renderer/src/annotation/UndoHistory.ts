@@ -62,6 +62,13 @@ export class UndoHistory {
     return p;
   }
 
+  /** Forgets every step (the document was replaced). */
+  clear(): void {
+    this.undoStack.length = 0;
+    this.redoStack.length = 0;
+    this.bytes = 0;
+  }
+
   get canUndo(): boolean {
     return this.undoStack.length > 0;
   }

@@ -37,6 +37,7 @@ export function AnnotationCanvas({
   const opacity = useStore(store, (s) => s.opacity);
   const classes = useStore(store, (s) => s.project?.classes);
   const brushSize = useStore(store, (s) => s.brushSize);
+  const labelsLoading = useStore(store, (s) => s.labelsLoading);
   const { containerRef, size, vp, toImagePoint, pan } = useViewport(
     controller,
     session.raw.width,
@@ -144,7 +145,7 @@ export function AnnotationCanvas({
     timed('pointer-down', () => pointerDown(e));
   const pointerDown = (e: React.PointerEvent<HTMLDivElement>) => {
     if (pan.begin(e)) return;
-    if (e.button !== 0) return;
+    if (e.button !== 0 || !session.labelsReady) return;
     e.currentTarget.setPointerCapture(e.pointerId);
     controller.syncToolContext(session.ctx!);
     tool.down(toImagePoint(e), { alt: e.altKey });
@@ -185,6 +186,7 @@ export function AnnotationCanvas({
       data-offset-x={vp.x}
       data-offset-y={vp.y}
       data-painted={firstPaint ? 'yes' : 'no'}
+      data-labels={labelsLoading || !session.labelsReady ? 'loading' : 'ready'}
       onPointerDown={onPointerDown}
       onPointerMove={onPointerMove}
       onPointerUp={onPointerUp}

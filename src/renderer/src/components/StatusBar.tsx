@@ -15,13 +15,18 @@ export function StatusBar({ controller }: { controller: StudioController }) {
   const saveState = useStore(store, (s) => s.saveState);
   const busy = useStore(store, (s) => s.busy);
   const loading = useStore(store, (s) => s.loadingImage);
+  const labelsLoading = useStore(store, (s) => s.labelsLoading);
   return (
     <footer className="status-bar">
       <span data-testid="status-cursor">{cursor ? `x ${cursor.x}  y ${cursor.y}` : 'x –  y –'}</span>
       <span data-testid="status-value">value {cursor?.value ?? '–'}</span>
       <span data-testid="status-label">label {cursor?.label ?? '–'}</span>
       <span className="spacer" />
-      {(busy || loading) && <span className="muted">{busy ?? 'Loading image…'}</span>}
+      {(busy || loading || labelsLoading) && (
+        <span className="muted" data-testid="status-busy">
+          {busy ?? (loading ? 'Loading image…' : 'Loading labels…')}
+        </span>
+      )}
       <span className={`save save-${saveState}`} data-testid="save-state" data-state={saveState}>
         {SAVE_TEXT[saveState]}
       </span>

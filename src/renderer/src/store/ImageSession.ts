@@ -7,7 +7,9 @@ import type { RawImage } from '../canvas/imageRender';
 /**
  * One opened image: its pixels (as delivered, plus an 8/16-bit view for display), its label
  * document with undo history, its autosaver and the tool context. Kept per image for the whole
- * project session so undo survives switching images and tools.
+ * project session so undo survives switching images and tools. Created as soon as the pixels
+ * arrive (the image paints first); the saved labels follow via `loadLabels`, and tools stay
+ * idle until then (`labelsReady`).
  */
 export class ImageSession {
   readonly raw: RawImage;
@@ -15,17 +17,22 @@ export class ImageSession {
   saver: Autosaver | null = null;
   ctx: ToolContext | null = null;
 
+  labelsReady = false;
+
   constructor(
     readonly imageId: string,
     readonly pixels: ImagePixels,
-    annotation: Annotation,
   ) {
     this.raw = toDisplayable(pixels);
-    this.doc = new AnnotationDoc(annotation.width, annotation.height, {
-      classes: annotation.classes,
-      instances: annotation.instances,
-      nextInstanceId: annotation.nextInstanceId,
-    });
+    this.doc = new AnnotationDoc(pixels.width, pixels.height);
+  }
+
+  /** Puts the saved labels into the document; false when their size does not match the image. */
+  loadLabels(annotation: Annotation): boolean {
+    if (annotation.width !== this.pixels.width || annotation.height !== this.pixels.height) return false;
+    this.doc.replaceAll(annotation.classes, annotation.instances, annotation.nextInstanceId);
+    this.labelsReady = true;
+    return true;
   }
 
   /** Raw value(s) at pixel (x, y) as text ("1234" or "12, 40, 7"). */

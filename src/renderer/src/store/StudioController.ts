@@ -1,4 +1,4 @@
-import type { Result, StudioApi } from '../../../shared/api';
+import type { Annotation, Result, StudioApi } from '../../../shared/api';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { ProjectSnapshot } from '../../../shared/schemas';
 import type { LabelValue } from '../annotation/AnnotationDoc';
@@ -112,22 +112,21 @@ export class StudioController {
     const token = ++this.loadToken;
     await this.current()?.saver?.flush();
     let session = this.sessions.get(imageId);
+    let labels: Promise<Result<Annotation>> | null = null;
     if (!session) {
       this.store.set({ loadingImage: true, selectedImageId: imageId });
       performance.mark('unet:image-requested');
-      const [pixels, annotation] = await Promise.all([
-        this.api.getImagePixels(imageId),
-        this.api.getAnnotation(imageId),
-      ]);
+      // Both requests start now; the image paints as soon as its pixels are here.
+      labels = this.api.getAnnotation(imageId);
+      const pixels = await this.api.getImagePixels(imageId);
       if (token !== this.loadToken) return;
       performance.mark('unet:image-received');
       const px = this.unwrap(pixels, 'Load image');
-      const ann = this.unwrap(annotation, 'Load annotation');
-      if (!px || !ann) {
+      if (!px) {
         this.store.set({ loadingImage: false, selectedImageId: null });
         return;
       }
-      session = new ImageSession(imageId, px, ann);
+      session = new ImageSession(imageId, px);
       this.attach(session);
       this.sessions.set(imageId, session);
       performance.mark('unet:session-ready');
@@ -140,7 +139,23 @@ export class StudioController {
       sessionVersion: this.store.get().sessionVersion + 1,
       saveState: session.saver?.saveState ?? 'saved',
       display: { ...display, lut: this.store.get().display.lut },
+      labelsLoading: !session.labelsReady,
     });
+    if (labels) await this.finishLabels(session, labels);
+  }
+
+  private async finishLabels(session: ImageSession, pending: Promise<Result<Annotation>>): Promise<void> {
+    const ann = this.unwrap(await pending, 'Load annotation');
+    if (ann && !session.loadLabels(ann)) {
+      this.reportError('Load annotation', {
+        code: 'size_mismatch',
+        message: `The saved labels are ${ann.width}x${ann.height}, the image is ${session.pixels.width}x${session.pixels.height}.`,
+      });
+    }
+    if (!ann || !session.labelsReady) this.sessions.delete(session.imageId);
+    if (this.store.get().selectedImageId === session.imageId) {
+      this.store.set({ labelsLoading: false, historyVersion: this.store.get().historyVersion + 1 });
+    }
   }
 
   /** Auto contrast: the 0.5 / 99.5 percentiles (in display units for float images). */

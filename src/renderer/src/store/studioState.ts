@@ -29,6 +29,8 @@ export interface StudioState {
   /** Bumped when the shown image session changes (a new one loaded). */
   sessionVersion: number;
   loadingImage: boolean;
+  /** The shown image's saved labels are still on their way (tools wait). */
+  labelsLoading: boolean;
   tool: ToolName;
   brushSize: number;
   classId: number;
@@ -58,6 +60,7 @@ export const initialState: StudioState = {
   selectedImageId: null,
   sessionVersion: 0,
   loadingImage: false,
+  labelsLoading: false,
   tool: 'brush',
   brushSize: 12,
   classId: 2,
