@@ -225,6 +225,10 @@ export const API_METHODS = [
 ] as const satisfies readonly (keyof ApiHandlers)[];
 
 export type ApiMethod = (typeof API_METHODS)[number];
+
+/** Compile-time check that API_METHODS lists every handler: a missing one is named here. */
+type UnlistedMethods = Exclude<keyof ApiHandlers, ApiMethod>;
+export const API_METHODS_COMPLETE: [UnlistedMethods] extends [never] ? true : UnlistedMethods = true;
 export type ApiArgs<K extends ApiMethod> = Parameters<ApiHandlers[K]>;
 export type ApiValue<K extends ApiMethod> = Awaited<ReturnType<ApiHandlers[K]>>;
 
