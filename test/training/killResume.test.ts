@@ -48,8 +48,8 @@ async function waitFor<T>(probe: () => T | undefined, what: string, ms = 90_000)
   }
 }
 
-describe('unet-studio train: kill -9 and --resume', () => {
-  it('survives a SIGKILL of the training process and resumes from the last checkpoint', async () => {
+describe('unet-studio train: kill -9, --resume, Ctrl-C', () => {
+  it('survives a SIGKILL of the training process, resumes from the last checkpoint, stops on Ctrl-C', async () => {
     const out = join(root, 'run');
     const args = [
       'train',
@@ -80,10 +80,24 @@ describe('unet-studio train: kill -9 and --resume', () => {
     const before = lossCurve(await readRunLog(join(out, 'run.jsonl')));
     expect(before.at(-1)!.step).toBeGreaterThanOrEqual(n);
 
-    const second = cli([...args, '--resume']);
+    // Resume with a larger budget, then stop it with Ctrl-C (SIGINT) after its next checkpoint.
+    const second = cli([...args.map((a) => (a === '40' ? '1000' : a)), '--resume']);
+    await waitFor(
+      () => (second.stdout().includes(`resuming from step ${n}`) ? true : undefined),
+      'the resume line',
+    );
+    const nextCheckpoint = /checkpoint at step (\d+)/g;
+    await waitFor(() => {
+      const steps = [...second.stdout().matchAll(nextCheckpoint)].map((m) => Number(m[1]));
+      return steps.some((s) => s >= n + 8) ? true : undefined;
+    }, 'a checkpoint after the resume');
+    second.process.kill('SIGINT');
     expect(await second.exit).toBe(0);
-    expect(second.stdout()).toContain(`resuming from step ${n}`);
-    expect(second.stdout()).toMatch(/done: 40 steps/);
+    const stopped = /stopped at step (\d+); checkpoint and model saved/.exec(second.stdout());
+    expect(stopped).not.toBeNull();
+    const m = Number(stopped![1]);
+    expect(second.stdout()).toMatch(/resume with: unet-studio train .* --resume/);
+    expect((await loadCheckpoint(out))!.step).toBe(m);
 
     const lines = await readRunLog(join(out, 'run.jsonl'));
     const resumeAt = lines.findIndex((l) => l.kind === 'resume');
@@ -92,10 +106,11 @@ describe('unet-studio train: kill -9 and --resume', () => {
       .slice(resumeAt)
       .flatMap((l) => (l.kind === 'progress' && l.loss !== undefined ? [l.step] : []));
     expect(after[0]).toBe(n + 1);
-    expect(after.at(-1)).toBe(40);
-    // The curve continues: steps 1..40, each once, the first n from the killed session.
+    expect(after.at(-1)).toBe(m);
+    expect(lines.at(-1)).toMatchObject({ kind: 'cancelled', step: m });
+    // The curve continues: steps 1..m, each once, the first n from the killed session.
     const curve = lossCurve(lines);
-    expect(curve.map((p) => p.step)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(curve.map((p) => p.step)).toEqual(Array.from({ length: m }, (_, i) => i + 1));
     expect(curve.slice(0, n)).toEqual(before.slice(0, n));
   }, 180_000);
 });

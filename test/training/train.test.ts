@@ -69,19 +69,19 @@ async function weightsOf(dir: string): Promise<Map<string, Float32Array>> {
 describe('train (in process, wasm backend, tiny U-Net)', () => {
   it('learns the disc task: the loss drops clearly and validation IoU is high', async () => {
     const { result, events } = await run(
-      tiny('learn', { steps: 80, optimizer: 'adam', learningRate: 0.01, validateEverySteps: 40 }),
+      tiny('learn', { steps: 60, optimizer: 'adam', learningRate: 0.01, validateEverySteps: 30 }),
     );
     expect(result.status).toBe('done');
-    expect(result.steps).toBe(80);
+    expect(result.steps).toBe(60);
     const losses = events.flatMap((e) => (e.kind === 'progress' && e.loss !== undefined ? [e.loss] : []));
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(mean(losses.slice(-10))).toBeLessThan(0.5 * mean(losses.slice(0, 10)));
     const validations = events.filter((e) => e.kind === 'validation');
-    expect(validations.map((e) => e.step)).toEqual([40, 80]);
+    expect(validations.map((e) => e.step)).toEqual([30, 60]);
     expect(result.bestValidationIoU).toBeGreaterThan(0.6);
     // The log on disk holds the same curve.
     const curve = lossCurve(await readRunLog(join(root, 'learn', 'run.jsonl')));
-    expect(curve.map((p) => p.step)).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
+    expect(curve.map((p) => p.step)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
     const last = events.at(-1);
     expect(last?.kind).toBe('done');
   });
@@ -158,6 +158,24 @@ describe('train (in process, wasm backend, tiny U-Net)', () => {
     const checkpoint = await loadCheckpoint(join(root, 'diverge'));
     expect(checkpoint).not.toBeNull();
     for (const t of checkpoint!.tensors) expect(t.data.every(Number.isFinite)).toBe(true);
+  });
+
+  it('checkpoints by time (checkpointMinutes) and refuses a second run into a busy folder', async () => {
+    const events: JobEvent[] = [];
+    let second: Promise<unknown> | null = null;
+    // The stepping clock advances 200 ms per reading; 0.01 min = 600 ms of it.
+    await train(tiny('timed', { steps: 12, checkpointMinutes: 0.01 }), {
+      ...quiet(),
+      onEvent: (e) => {
+        events.push(e);
+        if (e.kind === 'started')
+          second = train(tiny('timed', { steps: 12 }), quiet()).catch((error: unknown) => error);
+      },
+    });
+    const steps = events.filter((e) => e.kind === 'checkpoint').map((e) => e.step);
+    expect(steps.length).toBeGreaterThanOrEqual(3);
+    expect(steps.at(-1)).toBe(12);
+    expect(await second).toMatchObject({ code: 'locked' });
   });
 
   it('an abort checkpoints, writes the model and reports cancelled', async () => {

@@ -4,6 +4,7 @@ import { AppError, toErrorInfo } from '../../shared/errors';
 import type { JobEvent } from '../../shared/jobs';
 import { fsError } from '../fsutil/index';
 import type { ModelMetadata } from '../model/types';
+import { acquireProjectLock, type ProjectLock } from '../project/index';
 import { recoverModelFolder, saveModelFolderAtomic } from './modelOutput';
 import { type PreparedRun, prepareRun } from './prepareRun';
 import { type Clock, ProgressMeter, systemClock } from './progressMeter';
@@ -53,11 +54,13 @@ export async function train(input: TrainConfigInput, opts: TrainOptions): Promis
     opts.onEvent(event);
   };
   let run: PreparedRun | null = null;
+  let lock: ProjectLock | null = null;
   try {
     const config = parseTrainConfig(input);
     await mkdir(config.outDir, { recursive: true }).catch((error: unknown) => {
       throw fsError(error, config.outDir);
     });
+    lock = await lockOutput(config.outDir);
     log = await RunLogWriter.open(join(config.outDir, 'run.jsonl'));
     const backend = await startBackend(config);
     run = await prepareRun(config, backend);
@@ -81,6 +84,23 @@ export async function train(input: TrainConfigInput, opts: TrainOptions): Promis
   } finally {
     run?.dispose();
     await log?.close().catch(() => {});
+    await lock?.release().catch(() => {});
+  }
+}
+
+/** One run per output folder: a second one would interleave checkpoints and logs. */
+async function lockOutput(outDir: string): Promise<ProjectLock> {
+  try {
+    return await acquireProjectLock(outDir);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'locked') {
+      throw new AppError(
+        'locked',
+        `Another training run is writing to ${outDir}: stop it first or choose another output folder.`,
+        error.message,
+      );
+    }
+    throw error;
   }
 }
 

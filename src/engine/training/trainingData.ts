@@ -130,6 +130,14 @@ async function loadAnnotation(
     if (!Number.isInteger(value) || value > 255) {
       throw new AppError('corrupt_file', `${source.classesPath}: class map values must be integers 0..255`);
     }
+    // 0 = unlabelled, 1 = background, 2..numClasses = foreground classes of the network.
+    if (value > numClasses) {
+      throw new AppError(
+        'invalid_argument',
+        `${source.classesPath}: class ${value} at (${i % width}, ${Math.floor(i / width)}) is not a class of ` +
+          `this model (values 0..${numClasses}: 0 unlabelled, 1 background, 2.. foreground)`,
+      );
+    }
     classes[i] = value;
   }
   const bytes = [await readBytes(source.classesPath)];
