@@ -32,6 +32,8 @@ interface TrainCliOptions {
   batch?: number;
   lr?: number;
   optimizer?: 'sgd' | 'adam';
+  w0?: number;
+  sigma?: number;
   augment: boolean;
 }
 
@@ -96,6 +98,8 @@ export function registerTrain(program: Command): void {
     .option('--batch <b>', 'tiles per step', number('--batch', true))
     .option('--lr <x>', 'learning rate', number('--lr', false))
     .addOption(new Option('--optimizer <name>', 'optimiser').choices(['sgd', 'adam']))
+    .option('--w0 <x>', 'border weight amplitude of the weight map (paper: 10)', number('--w0', false))
+    .option('--sigma <px>', 'border weight width in px (paper: 5)', number('--sigma', false))
     .option('--no-augment', 'turn off augmentation')
     .action(async (options: TrainCliOptions) => runTrain(options));
 }
@@ -121,6 +125,8 @@ async function runTrain(options: TrainCliOptions): Promise<void> {
     batch: options.batch,
     learningRate: options.lr,
     optimizer: options.optimizer,
+    w0: options.w0,
+    sigma: options.sigma,
     augmentation: options.augment ? undefined : { enabled: false },
   };
   const config = parseTrainConfig(input); // fail fast, before a process starts
@@ -180,7 +186,7 @@ class TrainReporter {
     switch (event.kind) {
       case 'started':
         this.say(`backend: ${event.backend ?? 'unknown'}`);
-        for (const line of event.detail?.split('\n') ?? []) this.say(line);
+        for (const line of event.detail?.split('\n') ?? []) this.say(`WARNING: ${line}`);
         break;
       case 'progress':
         if (event.message !== undefined) this.say(event.message);

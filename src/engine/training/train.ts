@@ -15,6 +15,7 @@ import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from './tra
 import { augmentOptions, drawBatch, trainStep } from './trainStep';
 import { validate } from './validation';
 
+/** How `train` is driven: an abort signal in, job events out; the clock is injectable. */
 export interface TrainOptions {
   /** Abort = checkpoint, write the model, emit `cancelled`, resolve. */
   signal: AbortSignal;
@@ -23,6 +24,7 @@ export interface TrainOptions {
   clock?: Clock;
 }
 
+/** What a finished or stopped run produced (also the `result` of its `done` event). */
 export interface TrainResult {
   status: 'done' | 'cancelled';
   /** outDir/model: the weights at the last step. */
@@ -64,14 +66,11 @@ export async function train(input: TrainConfigInput, opts: TrainOptions): Promis
     log = await RunLogWriter.open(join(config.outDir, 'run.jsonl'));
     const backend = await startBackend(config);
     run = await prepareRun(config, backend);
-    const warnings = [...backend.warnings, ...run.notes];
-    emit({
-      kind: 'started',
-      jobId,
-      at: new Date().toISOString(),
-      backend: backend.description,
-      detail: warnings.join('\n') || undefined,
-    });
+    // `detail` carries the warnings (shells show them loudly); notes follow as progress messages.
+    const detail = backend.warnings.join('\n') || undefined;
+    emit({ kind: 'started', jobId, at: new Date().toISOString(), backend: backend.description, detail });
+    for (const note of run.notes)
+      emit({ kind: 'progress', jobId, step: run.startStep, message: `note: ${note}` });
     if (run.startStep > 0) {
       log.append({ kind: 'resume', step: run.startStep, at: new Date().toISOString() });
       emit({ kind: 'progress', jobId, step: run.startStep, message: `resuming from step ${run.startStep}` });
