@@ -24,9 +24,12 @@ export interface OnnxRunResult {
 }
 
 /**
- * An onnxruntime-node session over an exported U-Net. Tries CUDA first where the user installed
- * onnxruntime-node's GPU build (its install script fetches the CUDA provider), else cpu;
- * `provider` says which runs. Call `dispose()` to release the native session.
+ * An onnxruntime-node session over an exported U-Net. Tries CUDA first, else cpu; `provider`
+ * says which runs and `fallbackReasons` why CUDA did not. CUDA needs Linux x64, an NVIDIA
+ * driver with CUDA 12 and cuDNN 9 libraries on the library path, and the CUDA provider
+ * binaries that onnxruntime-node's install script downloads (`npm rebuild onnxruntime-node`
+ * with its install script allowed; this project's install skips it, so cpu runs by default).
+ * Call `dispose()` to release the native session.
  */
 export class OnnxPredictor {
   private constructor(
