@@ -2,6 +2,7 @@ import { cp, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunInfo, RunLog, RunStatus, TrainingRequest } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
+import type { JobEvent } from '../../shared/jobs';
 import { fsError, writeFileAtomic } from '../fsutil/index';
 import { writePng, writeTiff } from '../image/index';
 import { annotationPaths } from '../project/annotationFiles';
@@ -167,6 +168,10 @@ export class TrainingRuns {
   }
 
   private launch(runId: string, config: Record<string, unknown>): void {
+    // The terminal event is held until the process has exited, so that whoever reacts to it
+    // (listRuns) sees the run finished: its status then comes from the log alone, and a crash
+    // (the synthesised `failed`, no terminal line in run.jsonl) reads as `interrupted`.
+    let terminal: JobEvent | null = null;
     const entry: LiveRun = {
       status: 'starting',
       process: startTrainingProcess(config as Parameters<typeof startTrainingProcess>[0], {
@@ -174,10 +179,13 @@ export class TrainingRuns {
         factory: this.factory,
         onEvent: (event) => {
           if (event.kind === 'started' && entry.status === 'starting') entry.status = 'running';
-          this.emit(event);
+          if (event.kind === 'done' || event.kind === 'cancelled' || event.kind === 'failed')
+            terminal = event;
+          else this.emit(event);
         },
-        onExit: () => {
+        onExit: (outcome) => {
           this.live.delete(runId);
+          this.emit(terminal ?? outcome.event);
         },
       }),
     };

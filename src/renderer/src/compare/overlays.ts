@@ -59,35 +59,22 @@ export function differenceOverlay(truth: Uint8Array, predicted: Uint8Array, out:
 
 /**
  * A prediction as packed RGBA: foreground pixels in their class colour (network class c = project
- * class c + 1, looked up in `palette` by project class id), object borders in white, chosen objects
- * (`selected` ids) in yellow; background transparent.
+ * class c + 1, looked up in `palette` by project class id), chosen objects (`selected` ids) in
+ * yellow; background transparent. (No object outlines: objects are separated by background, and
+ * outlines would swamp the small specks of an early model.)
  */
 export function predictionOverlay(
   classes: Uint8Array,
   instances: Uint16Array,
-  width: number,
   palette: Uint32Array,
   selected: ReadonlySet<number>,
   out: Uint32Array,
 ): void {
-  const border = packRgba(255, 255, 255);
   const chosen = packRgba(250, 204, 21);
-  const height = classes.length / width;
+  const fallback = packRgba(255, 255, 255);
   for (let i = 0; i < classes.length; i++) {
     const c = classes[i];
-    if (c === 0) {
-      out[i] = 0;
-      continue;
-    }
-    const id = instances[i];
-    const x = i % width;
-    const y = (i - x) / width;
-    const edge =
-      (x > 0 && instances[i - 1] !== id) ||
-      (x < width - 1 && instances[i + 1] !== id) ||
-      (y > 0 && instances[i - width] !== id) ||
-      (y < height - 1 && instances[i + width] !== id);
-    out[i] = edge ? border : selected.has(id) ? chosen : palette[c + 1] || border;
+    out[i] = c === 0 ? 0 : selected.has(instances[i]) ? chosen : palette[c + 1] || fallback;
   }
 }
 

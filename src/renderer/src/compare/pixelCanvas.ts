@@ -3,7 +3,11 @@ import { buildLut, renderImage } from '../canvas/imageRender';
 import { toDisplayable } from '../store/ImageSession';
 
 /** An offscreen canvas of `width` x `height` filled by `paint` with packed RGBA words. */
-export function rgbaCanvas(width: number, height: number, paint: (words: Uint32Array) => void): HTMLCanvasElement {
+export function rgbaCanvas(
+  width: number,
+  height: number,
+  paint: (words: Uint32Array) => void,
+): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;

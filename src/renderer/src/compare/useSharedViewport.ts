@@ -12,15 +12,22 @@ export interface ViewportBinding {
 /**
  * One viewport shared by several views (side by side: zoom or pan one, all follow). Wheel zooms
  * to the cursor, a drag pans; a click without movement calls `onClick` with the image point.
- * `fit(w, h)` fits the image into a view of that size (first layout, Fit button).
+ * `fitTo(w, h)` fits the image into a view of that size (first layout, Fit button).
  */
-export function useSharedViewport(imageW: number, imageH: number, onClick?: (p: { x: number; y: number }) => void) {
+export function useSharedViewport(
+  imageW: number,
+  imageH: number,
+  onClick?: (p: { x: number; y: number }) => void,
+) {
   const [vp, setVp] = useState<Viewport>({ scale: 1, x: 0, y: 0 });
   const drag = useRef<{ x: number; y: number; vx: number; vy: number; moved: boolean } | null>(null);
   const vpRef = useRef(vp);
   vpRef.current = vp;
 
-  const fit = useCallback((w: number, h: number) => setVp(fitView(imageW, imageH, w, h, 8)), [imageW, imageH]);
+  const fitTo = useCallback(
+    (w: number, h: number) => setVp(fitView(imageW, imageH, w, h, 8)),
+    [imageW, imageH],
+  );
 
   const bind: ViewportBinding = {
     onWheel(e) {
@@ -45,5 +52,5 @@ export function useSharedViewport(imageW: number, imageH: number, onClick?: (p: 
       onClick(toImage(vpRef.current, e.clientX - r.left, e.clientY - r.top));
     },
   };
-  return { vp, setVp, fit, bind };
+  return { vp, setVp, fitTo, bind };
 }

@@ -1,5 +1,8 @@
-import { useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { AnnotationCanvas } from '../canvas/AnnotationCanvas';
+import { LabController } from '../lab/LabController';
+import { LabScreens } from '../lab/LabScreens';
+import { ModeTabs } from '../lab/ModeTabs';
 import { useStore } from '../store/Store';
 import type { StudioController } from '../store/StudioController';
 import { ClassPanel } from './ClassPanel';
@@ -16,6 +19,10 @@ export function Workspace({ controller }: { controller: StudioController }) {
   const loading = useStore(store, (s) => s.loadingImage);
   const hasImages = useStore(store, (s) => (s.project?.images.length ?? 0) > 0);
   const [dragOver, setDragOver] = useState(false);
+  // Train / compare / export screens (their own controller and state; see lab/).
+  const lab = useMemo(() => new LabController(controller), [controller]);
+  useEffect(() => lab.attach(), [lab]);
+  const mode = useStore(lab.store, (s) => s.mode);
   useShortcuts(controller);
   const session = controller.current();
 
@@ -37,7 +44,9 @@ export function Workspace({ controller }: { controller: StudioController }) {
       }}
     >
       <Toolbar controller={controller} />
-      <div className="main-row">
+      <ModeTabs lab={lab} />
+      <LabScreens lab={lab} />
+      <div className="main-row" hidden={mode !== 'annotate'}>
         <ImageList controller={controller} />
         <main className="canvas-area">
           {session && !loading ? (

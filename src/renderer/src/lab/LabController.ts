@@ -80,7 +80,14 @@ export class LabController {
     await this.studio.flushAll();
     const run = this.unwrap(await this.api.startTraining(request), 'Start training');
     if (!run) return;
-    this.store.set({ runId: run.runId, points: [], live: null, backend: null, preview: null, initFromModel: null });
+    this.store.set({
+      runId: run.runId,
+      points: [],
+      live: null,
+      backend: null,
+      preview: null,
+      initFromModel: null,
+    });
     this.replaceRun(run);
   }
 
@@ -100,7 +107,12 @@ export class LabController {
   }
 
   setPreviewImage(imageId: string | null): void {
-    this.store.set({ previewImageId: imageId, preview: null });
+    this.store.set({ previewImageId: imageId, preview: null, previewPixels: null });
+    if (imageId === null) return;
+    void this.api.getImagePixels(imageId).then((r) => {
+      const px = this.unwrap(r, 'Load preview image');
+      if (px && this.store.get().previewImageId === imageId) this.store.set({ previewPixels: px });
+    });
     void this.loadPreview();
   }
 
@@ -115,7 +127,10 @@ export class LabController {
 
   async predict(modelId: string, target: PredictTarget): Promise<void> {
     const r = this.unwrap(await this.api.predictImages(modelId, target), 'Predict');
-    if (r) this.store.set({ job: { jobId: r.jobId, modelId, status: 'running', fraction: 0, message: 'starting…', backend: null } });
+    if (r)
+      this.store.set({
+        job: { jobId: r.jobId, modelId, status: 'running', fraction: 0, message: 'starting…', backend: null },
+      });
   }
 
   async cancelJob(jobId: string): Promise<void> {
@@ -135,10 +150,36 @@ export class LabController {
     const current = this.store.get().compareImageId;
     const keep = current !== null && r.rows.some((row) => row.imageId === current);
     this.store.set({ compare: r, compareImageId: keep ? current : (r.rows[0]?.imageId ?? null) });
+    await this.loadCompareImage();
   }
 
   selectCompareImage(imageId: string): void {
     this.store.set({ compareImageId: imageId });
+    void this.loadCompareImage();
+  }
+
+  /** Loads the compare image's pixels, annotation and each compared model's prediction. */
+  async loadCompareImage(): Promise<void> {
+    const { compareImageId: imageId, compareModels } = this.store.get();
+    if (imageId === null) return;
+    await this.studio.flushAll();
+    const [pixels, annotation, ...predictions] = await Promise.all([
+      this.api.getImagePixels(imageId),
+      this.api.getAnnotation(imageId),
+      ...compareModels.map((id) => this.api.getPrediction(id, imageId)),
+    ]);
+    const px = this.unwrap(pixels, 'Load image');
+    const ann = this.unwrap(annotation, 'Load annotation');
+    if (!px || !ann || this.store.get().compareImageId !== imageId) return;
+    this.store.set({
+      compareData: {
+        imageId,
+        pixels: px,
+        annotation: ann,
+        // Not predicted yet is shown as such in the view, not as an error.
+        predictions: predictions.map((p) => (p.ok ? p.value : null)),
+      },
+    });
   }
 
   /**
@@ -147,7 +188,10 @@ export class LabController {
    */
   async accept(imageId: string, modelId: string, objects?: number[]): Promise<void> {
     await this.studio.flushAll();
-    const r = this.unwrap(await this.api.acceptPrediction(imageId, modelId, { objects }), 'Accept prediction');
+    const r = this.unwrap(
+      await this.api.acceptPrediction(imageId, modelId, { objects }),
+      'Accept prediction',
+    );
     if (!r) return;
     await this.studio.selectImage(imageId);
     const session = this.studio.current();
@@ -212,7 +256,8 @@ export class LabController {
       }
       case 'validation': {
         const iou = event.metrics.foregroundIoU;
-        if (iou !== undefined) this.store.set({ points: [...s.points, { step: event.step, validationIoU: iou }] });
+        if (iou !== undefined)
+          this.store.set({ points: [...s.points, { step: event.step, validationIoU: iou }] });
         void this.loadPreview();
         void this.refreshRun(event.jobId);
         break;
@@ -237,7 +282,9 @@ export class LabController {
         this.store.set({ job: { ...job, backend: event.backend ?? null } });
         break;
       case 'progress':
-        this.store.set({ job: { ...job, fraction: event.fraction ?? job.fraction, message: event.message ?? job.message } });
+        this.store.set({
+          job: { ...job, fraction: event.fraction ?? job.fraction, message: event.message ?? job.message },
+        });
         break;
       case 'done':
         this.store.set({ job: { ...job, status: 'done', fraction: 1, message: 'done' } });
@@ -248,7 +295,10 @@ export class LabController {
         break;
       case 'failed':
         this.store.set({ job: { ...job, status: 'failed', message: event.error.message } });
-        this.studio.reportError('Predict', { code: event.error.code as ErrorCode, message: event.error.message });
+        this.studio.reportError('Predict', {
+          code: event.error.code as ErrorCode,
+          message: event.error.message,
+        });
         break;
       case 'checkpoint':
       case 'validation':

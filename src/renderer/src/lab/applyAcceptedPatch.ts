@@ -8,7 +8,10 @@ import type { Span } from '../annotation/raster';
  * document (so ids never collide with objects drawn since the server read the annotation).
  * Returns the number of pixels painted.
  */
-export function applyAcceptedPatch(doc: AnnotationDoc, patch: Pick<AcceptedPrediction, 'x' | 'y' | 'w' | 'h' | 'classes' | 'instances'>): number {
+export function applyAcceptedPatch(
+  doc: AnnotationDoc,
+  patch: Pick<AcceptedPrediction, 'x' | 'y' | 'w' | 'h' | 'classes' | 'instances'>,
+): number {
   const ids = new Map<number, number>();
   const docId = (id: number): number => {
     if (id === 0) return 0;

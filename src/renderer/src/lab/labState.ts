@@ -1,3 +1,4 @@
+import type { Annotation, ImagePixels } from '../../../shared/api';
 import type {
   CompareResult,
   ExportResult,
@@ -51,6 +52,15 @@ export interface LabState {
   compare: CompareResult | null;
   compareImageId: string | null;
   exported: ExportResult | null;
+  /** The image shown in the compare view with its annotation and each model's prediction. */
+  compareData: {
+    imageId: string;
+    pixels: ImagePixels;
+    annotation: Annotation;
+    predictions: (Prediction | null)[];
+  } | null;
+  /** Pixels of the preview image (training panel). */
+  previewPixels: ImagePixels | null;
   /** Retrain: the training panel starts from this model (set by the compare view). */
   initFromModel: string | null;
 }
@@ -72,4 +82,6 @@ export const initialLabState: LabState = {
   compareImageId: null,
   exported: null,
   initFromModel: null,
+  compareData: null,
+  previewPixels: null,
 };

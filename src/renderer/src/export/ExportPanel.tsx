@@ -1,0 +1,200 @@
+import { useState } from 'react';
+import type { ExportRequest } from '../../../shared/apiModels';
+import type { LabController } from '../lab/LabController';
+import { useStore } from '../store/Store';
+
+/**
+ * Predict & export: predict the project's images (or a folder of files) with a model, with a
+ * progress bar and Cancel; export masks (PNG/TIFF: class indices, 0/255 or instance ids) with
+ * the images' base names plus objects.csv into a folder (native dialog in Electron, a typed path
+ * in the browser).
+ */
+export function ExportPanel({ lab }: { lab: LabController }) {
+  const { store } = lab;
+  const models = useStore(store, (s) => s.models);
+  const images = useStore(store, (s) => s.images);
+  const job = useStore(store, (s) => s.job);
+  const exported = useStore(store, (s) => s.exported);
+  const nativeDialogs = useStore(lab.studio.store, (s) => s.appInfo?.nativeDialogs ?? false);
+  const projectDir = useStore(lab.studio.store, (s) => s.project?.dir ?? '');
+  const [modelId, setModelId] = useState('');
+  const [folder, setFolder] = useState('');
+  const [outDir, setOutDir] = useState('');
+  const [exportDir, setExportDir] = useState(() => (projectDir ? `${projectDir}/exports/masks` : ''));
+  const [format, setFormat] = useState<ExportRequest['format']>('png');
+  const [kind, setKind] = useState<ExportRequest['kind']>('binary');
+  const model = modelId || models[0]?.modelId || '';
+  const running = job?.status === 'running';
+  const allImages = images.map((i) => i.imageId);
+
+  const pick = async (purpose: 'open' | 'create', set: (path: string) => void) => {
+    const r = await lab.studio.api.pickFolder(purpose);
+    if (r.ok && !r.value.cancelled && r.value.paths[0]) set(r.value.paths[0]);
+  };
+
+  if (models.length === 0)
+    return <div className="lab-empty muted">No trained model yet: train one first (Train tab).</div>;
+  return (
+    <div className="lab export-panel" data-testid="export-panel">
+      <div className="lab-main narrow">
+        <div className="panel">
+          <h3>Model</h3>
+          <select data-testid="export-model" value={model} onChange={(e) => setModelId(e.target.value)}>
+            {models.map((m) => (
+              <option key={m.modelId} value={m.modelId}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="panel">
+          <h3>Predict</h3>
+          <div className="row">
+            <button
+              type="button"
+              className="primary"
+              data-testid="predict-project"
+              disabled={running || allImages.length === 0}
+              onClick={() => void lab.predict(model, { imageIds: allImages })}
+            >
+              Predict the project's {allImages.length} image(s)
+            </button>
+          </div>
+          <div className="row">
+            <label className="field grow">
+              <span>…or a folder of images</span>
+              <input
+                type="text"
+                placeholder="/path/to/images"
+                value={folder}
+                data-testid="predict-folder"
+                onChange={(e) => setFolder(e.target.value)}
+              />
+            </label>
+            {nativeDialogs && (
+              <button type="button" onClick={() => void pick('open', setFolder)}>
+                Choose…
+              </button>
+            )}
+            <label className="field grow">
+              <span>Masks to (default: the project's predictions folder)</span>
+              <input type="text" value={outDir} onChange={(e) => setOutDir(e.target.value)} />
+            </label>
+            <button
+              type="button"
+              disabled={running || folder.trim() === ''}
+              data-testid="predict-folder-run"
+              onClick={() =>
+                void lab.predict(
+                  model,
+                  outDir.trim()
+                    ? { folder: folder.trim(), outDir: outDir.trim() }
+                    : { folder: folder.trim() },
+                )
+              }
+            >
+              Predict folder
+            </button>
+          </div>
+          {job && (
+            <div
+              className="row job"
+              data-testid="predict-job"
+              data-status={job.status}
+              data-fraction={job.fraction}
+            >
+              <progress max={1} value={job.fraction} />
+              <span className="num">{Math.round(job.fraction * 100)}%</span>
+              <span className="muted small">
+                {job.status === 'running' ? job.message : job.status}
+                {job.backend ? ` · ${job.backend}` : ''}
+              </span>
+              {running && (
+                <button
+                  type="button"
+                  data-testid="predict-cancel"
+                  onClick={() => void lab.cancelJob(job.jobId)}
+                >
+                  Cancel
+                </button>
+              )}
+            </div>
+          )}
+        </div>
+        <div className="panel">
+          <h3>Export masks</h3>
+          <div className="row">
+            <label className="field grow">
+              <span>Folder</span>
+              <input
+                type="text"
+                value={exportDir}
+                data-testid="export-folder"
+                onChange={(e) => setExportDir(e.target.value)}
+              />
+            </label>
+            {nativeDialogs && (
+              <button type="button" onClick={() => void pick('create', setExportDir)}>
+                Choose…
+              </button>
+            )}
+            <label className="field">
+              <span>Format</span>
+              <select
+                value={format}
+                data-testid="export-format"
+                onChange={(e) => setFormat(e.target.value as ExportRequest['format'])}
+              >
+                <option value="png">PNG</option>
+                <option value="tif">TIFF</option>
+              </select>
+            </label>
+            <label className="field">
+              <span>Values</span>
+              <select
+                value={kind}
+                data-testid="export-kind"
+                onChange={(e) => setKind(e.target.value as ExportRequest['kind'])}
+              >
+                <option value="binary">binary 0/255</option>
+                <option value="classes">class indices</option>
+                <option value="instances">instance ids (16-bit)</option>
+              </select>
+            </label>
+            <button
+              type="button"
+              className="primary"
+              data-testid="export-run"
+              disabled={exportDir.trim() === ''}
+              onClick={() =>
+                void lab.exportMasks({
+                  modelId: model,
+                  imageIds: allImages,
+                  folder: exportDir.trim(),
+                  format,
+                  kind,
+                })
+              }
+            >
+              Export
+            </button>
+          </div>
+          {exported && (
+            <div className="export-result" data-testid="export-result" data-files={exported.files.length}>
+              <p>
+                Wrote {exported.files.length} mask(s) and <code>{exported.csv}</code>
+              </p>
+              <ul className="small">
+                {exported.files.map((f) => (
+                  <li key={f}>
+                    <code>{f}</code>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
