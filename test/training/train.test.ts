@@ -141,6 +141,20 @@ describe('train (in process, wasm backend, tiny U-Net)', () => {
     });
   });
 
+  it('refuses up front what the wasm heap cannot hold (paper preset, 572 tile), with advice', async () => {
+    const paper = {
+      images,
+      outDir: join(root, 'paper'),
+      preset: 'paper' as const,
+      steps: 1,
+      backend: 'wasm' as const,
+    };
+    await expect(train(paper, quiet())).rejects.toMatchObject({
+      code: 'out_of_memory',
+      message: expect.stringMatching(/572 px tile.*fast preset/),
+    });
+  });
+
   it('a diverging loss stops with "diverged" and keeps the last good checkpoint', async () => {
     const events: JobEvent[] = [];
     const config = tiny('diverge', {
