@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,11 @@ import { expectCliError, inBatches, runCli } from './support/cli';
 let root: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'unet-badargs-'));
+  // One good image/label pair, so that only the argument is wrong.
+  await mkdir(join(root, 'images'));
+  await mkdir(join(root, 'labels'));
+  await copyFile(join(CORPUS_DIR, 'good.png'), join(root, 'images', 'a.png'));
+  await copyFile(join(CORPUS_DIR, 'good-mask.png'), join(root, 'labels', 'a.png'));
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -15,6 +20,8 @@ afterAll(async () => {
 
 const good = join(CORPUS_DIR, 'good.png');
 const missing = '/nonexistent/unet-studio-h7';
+
+const trainData = () => ['--images', join(root, 'images'), '--labels', join(root, 'labels')];
 
 interface Case {
   what: string;
@@ -42,6 +49,28 @@ const cases: Case[] = [
     args: () => ['predict', '--model', root, '--images', good, '--out', join(root, 'o3'), '--tile', '-3'],
     code: null,
     names: ['--tile'],
+  },
+  {
+    what: 'a negative step count (--steps -3)',
+    args: () => ['train', ...trainData(), '--out', join(root, 'o8'), '--steps', '-3'],
+    code: 'invalid_argument',
+    names: ['steps'],
+  },
+  {
+    what: 'a missing training images folder',
+    args: () => [
+      'train',
+      '--images',
+      missing,
+      '--labels',
+      join(root, 'labels'),
+      '--out',
+      join(root, 'o9'),
+      '--steps',
+      '2',
+    ],
+    code: 'not_found',
+    names: [missing],
   },
   {
     what: 'a port out of range',
