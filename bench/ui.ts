@@ -55,10 +55,11 @@ async function openImage(page: Page, name: string): Promise<number> {
   const phases = {
     received: at('unet:image-received'),
     ready: at('unet:session-ready'),
+    rendered: at('unet:image-rendered'),
     painted: at('unet:image-painted'),
   };
   console.log(
-    `  4096² open: data received ${phases.received.toFixed(0)} ms, session ${phases.ready.toFixed(0)} ms, painted ${phases.painted.toFixed(0)} ms`,
+    `  4096² open: data received ${phases.received.toFixed(0)} ms, session ${phases.ready.toFixed(0)} ms, LUT rendered ${phases.rendered.toFixed(0)} ms, painted ${phases.painted.toFixed(0)} ms`,
   );
   return phases.painted;
 }

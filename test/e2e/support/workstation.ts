@@ -1,5 +1,4 @@
 import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
 
 /** Creates a project through the project screen and waits for the workstation. */
 export async function createProject(page: Page, dir: string, name: string): Promise<void> {
@@ -9,10 +8,22 @@ export async function createProject(page: Page, dir: string, name: string): Prom
   await page.getByTestId('image-list').waitFor();
 }
 
-/** Imports files with the file input (the browser path) and waits until the image is painted. */
-export async function importImages(page: Page, files: string[]): Promise<void> {
+/**
+ * Imports files with the file input (the browser path) and waits until the first new image is
+ * shown, painted and its labels loaded. Returns the new images' ids.
+ */
+export async function importImages(page: Page, files: string[]): Promise<string[]> {
+  const items = page.getByTestId('image-item');
+  const before = await items.count();
   await page.getByTestId('import-input').setInputFiles(files);
-  await waitPainted(page);
+  await items.nth(before + files.length - 1).waitFor({ timeout: 60_000 });
+  const ids: string[] = [];
+  for (let i = before; i < (await items.count()); i++)
+    ids.push((await items.nth(i).getAttribute('data-image-id')) ?? '');
+  await page
+    .locator(`[data-testid="canvas"][data-image-id="${ids[0]}"][data-painted="yes"][data-labels="ready"]`)
+    .waitFor({ timeout: 60_000 });
+  return ids;
 }
 
 /** Waits until the shown image is painted and its saved labels are loaded (tools work). */
@@ -28,11 +39,11 @@ export async function canvasTransform(
 ): Promise<{ left: number; top: number; x: number; y: number; scale: number }> {
   const canvas = page.getByTestId('canvas');
   const box = await canvas.boundingBox();
-  expect(box).not.toBeNull();
+  if (!box) throw new Error('the canvas is not on screen');
   const attr = async (n: string) => Number(await canvas.getAttribute(n));
   return {
-    left: box!.x,
-    top: box!.y,
+    left: box.x,
+    top: box.y,
     x: await attr('data-offset-x'),
     y: await attr('data-offset-y'),
     scale: await attr('data-scale'),

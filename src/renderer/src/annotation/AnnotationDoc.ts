@@ -40,6 +40,7 @@ export class AnnotationDoc {
     nextIdBefore: number;
   } | null = null;
   private unsaved: Rect | null = null;
+  private blank: boolean;
 
   constructor(
     readonly width: number,
@@ -58,8 +59,9 @@ export class AnnotationDoc {
       throw new Error(`label arrays must hold ${width}x${height} pixels`);
     }
     let maxId = 0;
-    for (let i = 0; i < n; i++) if (this.instances[i] > maxId) maxId = this.instances[i];
+    if (init?.instances) for (let i = 0; i < n; i++) if (this.instances[i] > maxId) maxId = this.instances[i];
     this.nextInstanceId = Math.max(init?.nextInstanceId ?? 1, maxId + 1);
+    this.blank = !init?.classes || !this.classes.some((v) => v !== 0);
     this.history = new UndoHistory(init?.maxHistoryBytes ?? 256 * 1024 * 1024);
     this.tilesX = Math.ceil(width / TILE);
   }
@@ -76,8 +78,13 @@ export class AnnotationDoc {
     this.classes.set(classes);
     this.instances.set(instances);
     let maxId = 0;
-    for (let i = 0; i < instances.length; i++) if (instances[i] > maxId) maxId = instances[i];
+    let labelled = false;
+    for (let i = 0; i < instances.length; i++) {
+      if (instances[i] > maxId) maxId = instances[i];
+      if (classes[i] !== 0) labelled = true;
+    }
     this.nextInstanceId = Math.max(nextInstanceId, maxId + 1);
+    this.blank = !labelled;
     this.history.clear();
     this.unsaved = null;
     this.emit({ x: 0, y: 0, w: this.width, h: this.height });
@@ -87,6 +94,11 @@ export class AnnotationDoc {
   onChange(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** True while no pixel was ever labelled (lets a fresh overlay skip its first full repaint). */
+  get isBlank(): boolean {
+    return this.blank;
   }
 
   get isStroking(): boolean {
@@ -134,6 +146,7 @@ export class AnnotationDoc {
       rect = union(rect, { x: x0, y, w: x1 - x0 + 1, h: 1 });
     }
     if (!rect) return;
+    this.blank = false;
     s.bounds = union(s.bounds, rect);
     this.emit(rect);
   }

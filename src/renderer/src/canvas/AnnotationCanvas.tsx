@@ -60,20 +60,23 @@ export function AnnotationCanvas({
     imageCanvas.render(display.min, display.max, display.lut);
     const layer = imageLayer.current;
     if (!layer) return;
+    if (!firstPaint) performance.mark('unet:image-rendered');
     layer.draw();
     if (!firstPaint) {
-      // The mark lands on the frame after the draw, when the pixels are on screen.
-      requestAnimationFrame(() => performance.mark('unet:image-painted'));
+      // Canvas 2D rasterises lazily: the frame after next starts once the drawn frame is out.
+      requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('unet:image-painted')));
       setFirstPaint(true);
     }
   }, [imageCanvas, display, firstPaint, ready]);
 
   useEffect(() => {
     if (!ready) return;
-    labelCanvas.update(palette);
+    labelCanvas.update(palette, opacity);
     labelLayer.current?.batchDraw();
-  }, [labelCanvas, palette, ready]);
+  }, [labelCanvas, palette, opacity, ready]);
 
+  const opacityRef = useRef(opacity);
+  opacityRef.current = opacity;
   // Dirty rects from the document are merged and painted once per animation frame.
   useEffect(() => {
     let dirty: Rect | null = null;
@@ -81,7 +84,7 @@ export function AnnotationCanvas({
     const flush = () =>
       timed('label-repaint', () => {
         frame = 0;
-        if (dirty) labelCanvas.update(palette, dirty);
+        if (dirty) labelCanvas.update(palette, opacityRef.current, dirty);
         dirty = null;
         labelLayer.current?.draw();
       });
@@ -210,7 +213,7 @@ export function AnnotationCanvas({
           <Layer ref={imageLayer} imageSmoothingEnabled={false} listening={false}>
             <KImage image={imageCanvas.canvas} listening={false} />
           </Layer>
-          <Layer ref={labelLayer} imageSmoothingEnabled={false} listening={false} opacity={opacity}>
+          <Layer ref={labelLayer} imageSmoothingEnabled={false} listening={false}>
             <KImage image={labelCanvas.canvas} listening={false} />
           </Layer>
           <Layer ref={overlayLayer} listening={false}>

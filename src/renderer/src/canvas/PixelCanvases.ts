@@ -1,7 +1,7 @@
 import type { AnnotationDoc } from '../annotation/AnnotationDoc';
 import type { Rect } from '../annotation/UndoHistory';
 import { buildLut, type LutName, type RawImage, renderImage } from './imageRender';
-import { renderLabels } from './labelOverlay';
+import { outlinePalette, renderLabels } from './labelOverlay';
 
 function makeCanvas(w: number, h: number): { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } {
   const canvas = document.createElement('canvas');
@@ -34,12 +34,14 @@ export class ImageCanvas {
 /**
  * The label overlay: one RGBA ImageData the size of the image, repainted by dirty rect only
  * (renderLabels + putImageData of that rect), so a brush dab on a 2048x2048 image costs the dab.
+ * Opacity is baked into the fill alpha so outlines can stay opaque.
  */
 export class LabelCanvas {
   readonly canvas: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D;
   private readonly data: ImageData;
   private readonly words: Uint32Array;
+  private readonly outlines = outlinePalette();
 
   constructor(private readonly doc: AnnotationDoc) {
     ({ canvas: this.canvas, ctx: this.ctx } = makeCanvas(doc.width, doc.height));
@@ -49,11 +51,14 @@ export class LabelCanvas {
 
   private painted = false;
 
-  /** Repaints `rect` (whole image when omitted) with the class palette. */
-  update(palette: Uint32Array, rect?: Rect): void {
+  /**
+   * Repaints `rect` (whole image when omitted) with the class palette; `opacity` (0..1) is the
+   * fill's alpha (object outlines stay opaque), so changing it needs a whole repaint.
+   */
+  update(palette: Uint32Array, opacity: number, rect?: Rect): void {
     const { doc } = this;
     // A fresh canvas is transparent: an image never labelled needs no first full repaint.
-    if (!this.painted && !rect && !doc.classes.some((v) => v !== 0)) return;
+    if (!this.painted && !rect && doc.isBlank) return;
     this.painted = true;
     const r = renderLabels(
       doc.classes,
@@ -61,7 +66,7 @@ export class LabelCanvas {
       doc.width,
       doc.height,
       rect ?? { x: 0, y: 0, w: doc.width, h: doc.height },
-      palette,
+      { palette, outlines: this.outlines, fillAlpha: opacity * 255 },
       this.words,
     );
     this.ctx.putImageData(this.data, 0, 0, r.x, r.y, r.w, r.h);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildLut, packRgba, percentileWindow, type RawImage, renderImage } from './imageRender';
-import { classPalette, OUTLINE, renderLabels } from './labelOverlay';
+import { classPalette, outlinePalette, renderLabels } from './labelOverlay';
 import { fitView, toImage, zoomAt } from './viewport';
 
 describe('image display', () => {
@@ -52,21 +52,27 @@ describe('label overlay', () => {
       { id: 2, color: '#ff8000' },
     ]);
     const out = new Uint32Array(w * h);
-    const rect = renderLabels(classes, instances, w, h, { x: 0, y: 0, w, h }, palette, out);
+    const outlines = outlinePalette();
+    const colors = { palette, outlines, fillAlpha: 128 };
+    const rect = renderLabels(classes, instances, w, h, { x: 0, y: 0, w, h }, colors, out);
     expect(rect).toEqual({ x: 0, y: 0, w, h });
-    const B = packRgba(0, 0, 255);
-    const C = packRgba(255, 128, 0);
-    const O = OUTLINE;
+    const B = packRgba(0, 0, 255, 128);
+    const C = packRgba(255, 128, 0, 128);
+    const O = outlines[1];
+    const P = outlines[2];
     // Outline: object pixels with a 4-neighbour of another id (row 1 touches row 0's id 0;
-    // columns 1 and 2 touch each other). Interior: (3,2) (3,3)? (3,3) is on the image edge but
-    // edges do not count, so (3,2), (3,3), (4,2), (4,3), (0,2), (0,3) stay class colour.
+    // columns 1 and 2 touch each other); the image edge does not count, so (0,2), (0,3),
+    // (3,2), (3,3), (4,2), (4,3) keep the class colour at the fill alpha.
     // biome-ignore format: a 5x4 picture
     expect([...out]).toEqual([
       B, B, 0, 0, 0,
-      O, O, O, O, O,
-      C, O, O, C, C,
-      C, O, O, C, C,
+      O, O, P, P, P,
+      C, O, P, C, C,
+      C, O, P, C, C,
     ]);
+    // Outlines are opaque and differ between touching objects.
+    expect(O >>> 24).toBe(255);
+    expect(O).not.toBe(P);
   });
 });
 

@@ -18,14 +18,39 @@ export function classPalette(classes: readonly ClassStyle[]): Uint32Array {
   return palette;
 }
 
-/** Outline colour of objects: opaque white. */
-export const OUTLINE = packRgba(255, 255, 255);
+/**
+ * Opaque outline colour per instance id (index = id): hues spaced by the golden angle so
+ * touching objects differ, saturated so the outline shows on bright and dark images alike.
+ */
+export function outlinePalette(): Uint32Array {
+  const table = new Uint32Array(65536);
+  for (let id = 1; id < table.length; id++) {
+    const h = ((id * 137.508) % 360) / 60;
+    const x = 1 - Math.abs((h % 2) - 1);
+    const [r, g, b] =
+      h < 1
+        ? [1, x, 0]
+        : h < 2
+          ? [x, 1, 0]
+          : h < 3
+            ? [0, 1, x]
+            : h < 4
+              ? [0, x, 1]
+              : h < 5
+                ? [x, 0, 1]
+                : [1, 0, x];
+    // Lightness ~0.6: mix 20% white into the pure hue.
+    table[id] = packRgba(Math.round(51 + 204 * r), Math.round(51 + 204 * g), Math.round(51 + 204 * b));
+  }
+  return table;
+}
 
 /**
  * Repaints the label overlay inside `rect` grown by one pixel (outlines depend on neighbours):
- * unlabelled pixels transparent, others their class colour, and pixels of an object (instance
- * id != 0) that touch a different instance id (4-neighbours inside the image) in OUTLINE.
- * `out` holds width * height packed RGBA words. Returns the repainted rect.
+ * unlabelled pixels transparent, others their class colour with alpha `fillAlpha` (0..255, the
+ * label opacity), and pixels of an object (instance id != 0) that touch a different instance id
+ * (4-neighbours inside the image) opaque in the object's outline colour. `out` holds
+ * width * height packed RGBA words (non-premultiplied, as ImageData). Returns the repainted rect.
  */
 export function renderLabels(
   classes: Uint8Array,
@@ -33,9 +58,11 @@ export function renderLabels(
   width: number,
   height: number,
   rect: Rect,
-  palette: Uint32Array,
+  colors: { palette: Uint32Array; outlines: Uint32Array; fillAlpha: number },
   out: Uint32Array,
 ): Rect {
+  const { palette, outlines } = colors;
+  const alpha = (Math.max(0, Math.min(255, Math.round(colors.fillAlpha))) << 24) >>> 0;
   const x0 = Math.max(0, rect.x - 1);
   const y0 = Math.max(0, rect.y - 1);
   const x1 = Math.min(width - 1, rect.x + rect.w);
@@ -45,7 +72,8 @@ export function renderLabels(
     for (let x = x0; x <= x1; x++) {
       const i = row + x;
       const id = instances[i];
-      let color = palette[classes[i]];
+      const c = classes[i];
+      let color = c === 0 ? 0 : ((palette[c] & 0x00ffffff) | alpha) >>> 0;
       if (
         id !== 0 &&
         ((x > 0 && instances[i - 1] !== id) ||
@@ -53,7 +81,7 @@ export function renderLabels(
           (y > 0 && instances[i - width] !== id) ||
           (y < height - 1 && instances[i + width] !== id))
       ) {
-        color = OUTLINE;
+        color = outlines[id];
       }
       out[i] = color;
     }

@@ -70,7 +70,7 @@ export class StudioController {
     this.store.set({ project: null, selectedImageId: null, recent, cursor: null });
   }
 
-  /** Browser import: each file's bytes go to uploadImage. */
+  /** Browser import: each file's bytes go to uploadImage; the first new image is shown. */
   async uploadFiles(files: readonly File[]): Promise<void> {
     await this.busy(`Importing ${files.length} file(s)`, async () => {
       let first: string | null = null;
@@ -82,11 +82,11 @@ export class StudioController {
           first ??= r.added[0]?.id ?? null;
         }
       }
-      if (first && !this.store.get().selectedImageId) await this.selectImage(first);
+      if (first) await this.selectImage(first);
     });
   }
 
-  /** Electron import: native file dialog, then importImages by path. */
+  /** Electron import: native file dialog, then importImages by path; the first new image is shown. */
   async pickAndImport(): Promise<void> {
     const picked = this.unwrap(await this.api.pickFiles(), 'Choose images');
     if (!picked || picked.cancelled || picked.paths.length === 0) return;
@@ -95,7 +95,7 @@ export class StudioController {
       if (!r) return;
       this.store.set({ project: r.project });
       const first = r.added[0]?.id;
-      if (first && !this.store.get().selectedImageId) await this.selectImage(first);
+      if (first) await this.selectImage(first);
     });
   }
 
