@@ -1,3 +1,4 @@
+import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
   AppError,
@@ -9,7 +10,6 @@ import {
   type TrainingOutcome,
 } from '../../engine/index';
 import type { JobEvent } from '../../shared/jobs';
-import { createProgressBar, type ProgressBar } from '../progress';
 
 interface TrainCliOptions {
   images: string;
@@ -173,14 +173,20 @@ async function runTrain(options: TrainCliOptions): Promise<void> {
 
 /** Turns job events into a progress bar and lines of text. */
 class TrainReporter {
-  private bar: ProgressBar | null = null;
+  private bar: cliProgress.SingleBar | null = null;
   private lastLineAt = 0;
   private readonly interactive = process.stderr.isTTY === true;
 
   constructor(
     private readonly steps: number | undefined,
-    private readonly say: (line: string) => void,
+    private readonly print: (line: string) => void,
   ) {}
+
+  /** A line of text; clears the bar's line first so the two do not mix (the bar redraws). */
+  private say(line: string): void {
+    if (this.bar !== null) process.stderr.write('\r\x1b[K');
+    this.print(line);
+  }
 
   onEvent(event: JobEvent): void {
     switch (event.kind) {
@@ -229,14 +235,24 @@ class TrainReporter {
     const payload = {
       loss: (event.loss ?? 0).toFixed(4),
       speed: (event.tilesPerSecond ?? 0).toFixed(2),
-      eta: event.etaSeconds === undefined ? '?' : formatSeconds(event.etaSeconds),
+      remaining: event.etaSeconds === undefined ? '?' : formatSeconds(event.etaSeconds),
       step: event.step,
     };
     if (this.interactive) {
+      // Own bar rather than createProgressBar: it must start with a payload and fit 80 columns.
       const total = this.steps ?? 1000;
-      this.bar ??= createProgressBar(total, {
-        format: 'train [{bar}] step {step} | loss {loss} | {speed} tiles/s | ETA {eta}',
-      });
+      if (this.bar === null) {
+        this.bar = new cliProgress.SingleBar(
+          {
+            stream: process.stderr,
+            format: '[{bar}] step {step} | loss {loss} | {speed} tiles/s | ETA {remaining}',
+            barsize: 16,
+            hideCursor: true,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        this.bar.start(total, 0, payload);
+      }
       this.bar.update(
         this.steps === undefined ? Math.round((event.fraction ?? 0) * total) : event.step,
         payload,
@@ -249,7 +265,7 @@ class TrainReporter {
     const memory =
       event.memoryBytes === undefined ? '' : ` | rss ${(event.memoryBytes / 2 ** 20).toFixed(0)} MiB`;
     this.say(
-      `step ${payload.step} | loss ${payload.loss} | ${payload.speed} tiles/s | ETA ${payload.eta}${memory}`,
+      `step ${payload.step} | loss ${payload.loss} | ${payload.speed} tiles/s | ETA ${payload.remaining}${memory}`,
     );
   }
 }
