@@ -8,12 +8,16 @@ import { ImageSession } from './ImageSession';
 import { Store } from './Store';
 import { initialState, type StudioState } from './studioState';
 
+/** Images kept open at once (pixels, labels, undo history). */
+const MAX_SESSIONS = 6;
+
 /**
  * The UI's actions: talks to the API, keeps one ImageSession per opened image, and writes the
  * small observable state. Components call these methods; they never call the API themselves.
  */
 export class StudioController {
   readonly store = new Store<StudioState>(initialState);
+  /** Opened images, least recently shown first (a Map keeps insertion order). */
   private readonly sessions = new Map<string, ImageSession>();
   private loadToken = 0;
   /** The tool the canvas is feeding (set by the canvas; keyboard Escape / Enter reach it here). */
@@ -112,6 +116,10 @@ export class StudioController {
     const token = ++this.loadToken;
     await this.current()?.saver?.flush();
     let session = this.sessions.get(imageId);
+    if (session) {
+      this.sessions.delete(imageId);
+      this.sessions.set(imageId, session);
+    }
     let labels: Promise<Result<Annotation>> | null = null;
     if (!session) {
       this.store.set({ loadingImage: true, selectedImageId: imageId });
@@ -129,6 +137,7 @@ export class StudioController {
       session = new ImageSession(imageId, px);
       this.attach(session);
       this.sessions.set(imageId, session);
+      this.evictOldSessions();
       performance.mark('unet:session-ready');
     }
     const { low, high } = session.pixels.stats;
@@ -227,6 +236,19 @@ export class StudioController {
 
   reportError(context: string, info: ErrorInfo): void {
     this.store.set({ error: { context, info } });
+  }
+
+  /**
+   * Keeps at most MAX_SESSIONS images in memory (a 4096² 16-bit image holds ~150 MB with its
+   * labels and canvases): the least recently shown ones are saved and dropped, with their undo.
+   */
+  private evictOldSessions(): void {
+    for (const [id, old] of this.sessions) {
+      if (this.sessions.size <= MAX_SESSIONS) break;
+      if (id === this.store.get().selectedImageId) continue;
+      this.sessions.delete(id);
+      void old.saver?.flush();
+    }
   }
 
   private afterHistory(s: ImageSession): void {

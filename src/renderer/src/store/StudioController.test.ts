@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import type { Annotation, AnnotationPatch, ImagePixels, Result, StudioApi } from '../../../shared/api';
+import { createTool } from '../annotation/tools/createTool';
+import { StudioController } from './StudioController';
+
+const W = 4;
+const H = 3;
+
+/** A fake API: the methods the controller needs here, counted; any other method is a test bug. */
+function fakeApi() {
+  const calls: string[] = [];
+  const saved: AnnotationPatch[] = [];
+  const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
+  const methods = {
+    getImagePixels: (id: string) => {
+      calls.push(`pixels ${id}`);
+      const px: ImagePixels = {
+        imageId: id,
+        width: W,
+        height: H,
+        channels: 1,
+        bitDepth: 8,
+        data: Uint8Array.from({ length: W * H }, (_, i) => i * 10),
+        stats: { min: 0, max: 110, low: 10, high: 100 },
+      };
+      return ok(px);
+    },
+    getAnnotation: (id: string) => {
+      calls.push(`labels ${id}`);
+      const classes = new Uint8Array(W * H);
+      const instances = new Uint16Array(W * H);
+      classes[5] = 2;
+      instances[5] = 3;
+      const ann: Annotation = { imageId: id, width: W, height: H, classes, instances, nextInstanceId: 4 };
+      return ok(ann);
+    },
+    saveAnnotationPatch: (_id: string, patch: AnnotationPatch) => {
+      saved.push(patch);
+      return ok({ labelledPixels: 2, objects: 1 });
+    },
+  };
+  const api = new Proxy(methods, {
+    get: (target, name) => {
+      if (name in target) return target[name as keyof typeof target];
+      throw new Error(`unexpected API call ${String(name)}`);
+    },
+  }) as unknown as StudioApi;
+  return { api, calls, saved };
+}
+
+describe('StudioController', () => {
+  it('loads pixels and saved labels, windows from the percentiles, and autosaves an edit as a patch', async () => {
+    const { api, saved } = fakeApi();
+    const c = new StudioController(api);
+    await c.selectImage('img_000000000001');
+    const s = c.current()!;
+    expect(s.labelsReady).toBe(true);
+    expect(s.doc.labelAt(1, 1)).toEqual({ classId: 2, instanceId: 3 });
+    expect(s.doc.nextInstanceId).toBe(4);
+    expect(c.store.get().display).toMatchObject({ min: 10, max: 100 });
+    expect(s.valueAt(3, 2)).toBe('110');
+
+    c.store.set({ classId: 1, brushSize: 1 });
+    c.syncToolContext(s.ctx!);
+    const brush = createTool('brush', s.ctx!);
+    brush.down({ x: 0.5, y: 2.5 });
+    brush.up({ x: 1.5, y: 2.5 });
+    c.gestureEnded();
+    expect(c.store.get().saveState).toBe('pending');
+    await c.flushAll();
+    expect(saved.map((p) => [p.x, p.y, p.w, p.h, ...p.classes])).toEqual([[0, 2, 2, 1, 1, 1]]);
+    expect(c.store.get().saveState).toBe('saved');
+
+    c.undo();
+    await c.flushAll();
+    expect([...saved[1].classes]).toEqual([0, 0]);
+  });
+
+  it('keeps undo per image across switches and drops the least recently shown beyond six images', async () => {
+    const { api, calls } = fakeApi();
+    const c = new StudioController(api);
+    const id = (n: number) => `img_00000000000${n}`;
+    await c.selectImage(id(1));
+    const first = c.current()!;
+    first.doc.beginStroke();
+    first.doc.paintSpans([{ y: 0, x0: 0, x1: 3 }], { classId: 1, instanceId: 0 });
+    first.doc.commitStroke();
+    await c.selectImage(id(2));
+    await c.selectImage(id(1));
+    expect(c.current()).toBe(first);
+    expect(first.doc.canUndo).toBe(true);
+    for (let n = 2; n <= 8; n++) await c.selectImage(id(n));
+    const loads = () => calls.filter((x) => x === `pixels ${id(1)}`).length;
+    expect(loads()).toBe(1);
+    await c.selectImage(id(1)); // evicted: loaded again, without its undo history
+    expect(loads()).toBe(2);
+    expect(c.current()!.doc.canUndo).toBe(false);
+  });
+});
