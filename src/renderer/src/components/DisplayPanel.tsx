@@ -1,6 +1,7 @@
 import { LUT_NAMES } from '../canvas/imageRender';
 import { useStore } from '../store/Store';
 import type { StudioController } from '../store/StudioController';
+import { PageSlider } from './PageSlider';
 
 /** Contrast/brightness of the shown image: window min/max (raw units), Auto (percentiles), LUT. */
 export function DisplayPanel({ controller }: { controller: StudioController }) {
@@ -20,6 +21,7 @@ export function DisplayPanel({ controller }: { controller: StudioController }) {
   return (
     <section className="panel">
       <h3>Display</h3>
+      <PageSlider controller={controller} />
       <label className="field">
         <span>
           Min <span className="num">{display.min}</span>

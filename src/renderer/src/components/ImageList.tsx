@@ -23,6 +23,12 @@ function Thumbnail({ controller, image }: { controller: StudioController; image:
   return url ? <img className="thumb" src={url} alt="" /> : <div className="thumb placeholder" />;
 }
 
+/** The entry's name with its page of a stack, unless the store already put it in the name. */
+function pageName(im: ImageEntry): string {
+  const suffix = `[${im.page + 1}/${im.pages}]`;
+  return im.pages > 1 && !im.name.includes(suffix) ? `${im.name} ${suffix}` : im.name;
+}
+
 function statusText(image: ImageEntry): string {
   const { labelledPixels, objects } = image.annotation;
   if (labelledPixels === 0) return 'not annotated';
@@ -79,8 +85,7 @@ export function ImageList({ controller }: { controller: StudioController }) {
               <Thumbnail controller={controller} image={im} />
               <span className="image-meta">
                 <span className="image-name" title={im.name}>
-                  {im.name}
-                  {im.pages > 1 ? ` [${im.page + 1}/${im.pages}]` : ''}
+                  {pageName(im)}
                 </span>
                 <span className="muted small">
                   {im.width}×{im.height} · {im.bitDepth}-bit{im.channels > 1 ? ` · ${im.channels} ch` : ''}
