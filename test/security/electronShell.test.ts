@@ -171,6 +171,7 @@ describe('Electron shell lock-down', () => {
       expect([url, cancelled(url)]).toEqual([url, true]);
     }
     expect(cancelled('file:///app/out/renderer/index.html')).toBe(false);
+    expect(cancelled('file:///app/out/renderer/assets/index-abc.js')).toBe(false);
     for (const permission of ['media', 'geolocation', 'notifications', 'openExternal']) {
       let granted: boolean | undefined;
       record.permission!({}, permission, (g: boolean) => {
