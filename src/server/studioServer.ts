@@ -103,6 +103,9 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       client.on('message', () => {
         /* events flow one way; anything sent by the page is ignored */
       });
+      // A protocol error (e.g. a message over maxPayload) closes this socket; without a listener
+      // the 'error' event would be thrown and end the whole server.
+      client.on('error', () => client.terminate());
     });
   });
 
