@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startStudioServer } from '../../src/server/index';
 import { encodeFrame } from '../../src/shared/apiCodec';
 import { CORPUS_DIR } from '../bad-input/make-corpus';
@@ -126,6 +127,21 @@ describe('browser shell: who can connect', () => {
       expectNoCors(response, where);
       expect([where, response.status < 300 && where.startsWith('OPTIONS')]).toEqual([where, false]);
     }
+  });
+
+  it('closes an event socket that is sent an oversized message (1009), the server stays up', async () => {
+    const ws = new WebSocket(`${h.server.origin.replace('http', 'ws')}/api/events?token=${h.server.token}`);
+    await new Promise<void>((resolve, reject) => {
+      ws.on('open', () => resolve());
+      ws.on('error', reject);
+    });
+    const code = await new Promise<number>((resolve) => {
+      ws.on('close', (closeCode) => resolve(closeCode));
+      ws.on('error', () => undefined);
+      ws.send(new Uint8Array(1024 * 1024));
+    });
+    expect(code).toBe(1009);
+    expect((await json('appInfo', [])).status).toBe(200);
   });
 
   it('refuses an oversized body from its declared length, before reading it', async () => {
