@@ -54,13 +54,18 @@ beforeAll(async () => {
   imageId = entry.id;
   await project.close();
 });
+const started: ServeProcess[] = [];
 afterAll(async () => {
+  // A failed assertion must not leave a server running.
+  for (const server of started)
+    if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
   await rm(root, { recursive: true, force: true });
 });
 
 async function running(extra: string[] = []): Promise<ServeProcess> {
   const start = await startServe(dir, extra);
   if (!('running' in start)) throw new Error(`serve exited ${start.exited.code}: ${start.exited.stderr}`);
+  started.push(start.running);
   return start.running;
 }
 
