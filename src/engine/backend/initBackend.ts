@@ -10,6 +10,9 @@ import { enableWasmThreadsInNode } from './wasmThreads';
 /** Upper bound of the wasm32 heap (tfjs-backend-wasm 4.22.0 builds: 4 GiB maximum memory). */
 export const WASM_HEAP_BYTES = 4 * 1024 ** 3;
 
+/** The tfjs-backend-wasm version whose internals the thread shim and kernels were validated on. */
+export const PINNED_WASM_VERSION = '4.22.0';
+
 const ORDER: BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 /** tfjs-node-gpu 4.x links libtensorflow 2.9 built against these (tfjs-node README, Linux/Windows only). */
@@ -152,13 +155,20 @@ async function tryWasm(threads: number): Promise<Attempt> {
     };
   }
   const warnings: string[] = [];
+  // The thread shim and the gradient kernels rely on 4.22.0 internals (see wasmThreads.ts).
+  const pinned = wasm.version_wasm === PINNED_WASM_VERSION;
+  if (!pinned) {
+    warnings.push(
+      `@tensorflow/tfjs-backend-wasm ${wasm.version_wasm} is not the pinned ${PINNED_WASM_VERSION}: using the single-threaded build`,
+    );
+  }
   if (tf.getBackend() === 'wasm') {
     // Already running (a second call): report what runs.
     const running = wasm.getThreadsCount();
     registerWasmGradientKernels();
     return { info: wasmInfo(running, warnings) };
   }
-  if (threads > 1) {
+  if (threads > 1 && pinned) {
     const undo = enableWasmThreadsInNode(tf, wasm, threads);
     let started = false;
     try {
