@@ -93,7 +93,7 @@ describe('bad-input corpus: broken image files', () => {
 
   it('the CLI exits non-zero with one `error (code)` line naming the file', async () => {
     // One file per kind of failure (each CLI start costs about a second here).
-    const picked = ['truncated.tif', 'bad-crc.png', 'huge.png', 'text.png', 'complex.tif'];
+    const picked = ['truncated.tif', 'huge.png', 'complex.tif'];
     const bad = BAD_IMAGES.filter((b) => picked.includes(b.file));
     const out = join(root, 'weights');
     const runs = await inBatches(

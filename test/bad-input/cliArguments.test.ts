@@ -91,20 +91,8 @@ const cases: Case[] = [
     names: [missing],
   },
   {
-    what: 'a missing images folder',
-    args: () => ['predict', '--model', root, '--images', missing, '--out', join(root, 'o6')],
-    code: 'not_found',
-    names: [missing],
-  },
-  {
     what: 'missing evaluate folders',
     args: () => ['evaluate', '--pred', missing, '--truth', CORPUS_DIR],
-    code: 'not_found',
-    names: [missing],
-  },
-  {
-    what: 'a missing weightmap input',
-    args: () => ['weightmap', missing, '--out-dir', join(root, 'o7')],
     code: 'not_found',
     names: [missing],
   },
