@@ -198,4 +198,26 @@ describe('storage faults: a clear message and nothing lost', () => {
     }
     expect(JSON.parse(await readFile(join(dir, 'project.json'), 'utf8')).images).toHaveLength(2);
   });
+  it('a label file corrupted under the app: corrupt_file naming it; the rest of the project works', async () => {
+    const dir = join(root, 'corrupted');
+    const project = await Project.create(dir, 'corrupted');
+    const [hit] = await project.importBytes('hit.png', await imageBytes());
+    const [fine] = await project.importBytes('fine.png', await imageBytes());
+    await project.saveAnnotationPatch(hit.id, patch(2));
+    await project.saveAnnotationPatch(fine.id, patch(1));
+    await project.close();
+    const file = join(dir, 'annotations', `${hit.id}.classes.png`);
+    const bytes = await readFile(file);
+    await writeFile(file, bytes.subarray(0, bytes.length >> 1));
+
+    const reopened = await Project.open(dir);
+    try {
+      const error = await failure(reopened.readAnnotation(hit.id));
+      expect([error.code, error.message.includes(file)]).toEqual(['corrupt_file', true]);
+      expect((await reopened.readAnnotation(fine.id)).classes[20 * SIZE + 10]).toBe(1);
+      expect((await reopened.readPixels(hit.id)).width).toBe(SIZE);
+    } finally {
+      await reopened.close();
+    }
+  });
 });
