@@ -98,8 +98,10 @@ describe('Electron window', () => {
     expect([
       decide('https://example.com/x.js'),
       decide('http://127.0.0.1:80/'),
-      decide('file:///app/index.html'),
-    ]).toEqual([true, true, false]);
+      decide('file:///app/renderer/index.html'),
+      decide('file:///etc/passwd'),
+      decide('file:///app/renderer/../secret.txt'),
+    ]).toEqual([true, true, false, true, true]);
     let headers: Record<string, string[]> = {};
     fake.webRequest.headers!(
       { responseHeaders: {} },
@@ -120,7 +122,7 @@ describe('IPC bridge', () => {
       removeHandler: (channel: string) => handlers.delete(channel),
     };
     const window = new fake.BrowserWindow({});
-    const unbind = bindApiToIpc(ipcMain as never, service, window as never);
+    const unbind = bindApiToIpc(ipcMain as never, service, window as never, '/app/renderer');
     expect([...handlers.keys()].sort()).toEqual(API_METHODS.map((m) => `api:${m}`).sort());
 
     const app = { sender: window.webContents, senderFrame: { url: 'file:///app/renderer/index.html' } };
@@ -128,6 +130,11 @@ describe('IPC bridge', () => {
     expect(malformed).toMatchObject({ ok: false, error: { code: 'schema' } });
     const foreign = { sender: window.webContents, senderFrame: { url: 'https://evil.example/' } };
     expect(await handlers.get('api:getProject')!(foreign)).toMatchObject({
+      ok: false,
+      error: { code: 'unauthorized' },
+    });
+    const localFile = { sender: window.webContents, senderFrame: { url: 'file:///tmp/page.html' } };
+    expect(await handlers.get('api:getProject')!(localFile)).toMatchObject({
       ok: false,
       error: { code: 'unauthorized' },
     });

@@ -25,7 +25,7 @@ app.on('web-contents-created', (_event, contents) => {
 app.whenReady().then(
   () => {
     window = createSecureWindow(join(__dirname, '../preload'), join(__dirname, '../renderer'));
-    const unbind = bindApiToIpc(ipcMain, service, window);
+    const unbind = bindApiToIpc(ipcMain, service, window, join(__dirname, '../renderer'));
     // `npm start -- --project DIR` passes the folder on; the UI shows any failure via getProject.
     const initial = process.env.UNET_STUDIO_PROJECT;
     if (initial) {

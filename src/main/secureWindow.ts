@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BrowserWindow, session, shell } from 'electron';
 
 /**
@@ -10,10 +11,24 @@ export const APP_CSP =
   "img-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; " +
   "base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
-/** True for the app's own pages: the built files, or the electron-vite dev server in development. */
-export function isAppUrl(url: string, devUrl: string | undefined): boolean {
+/**
+ * True for the app's own pages: files of the built UI folder (not any file:// URL on the disk),
+ * or the electron-vite dev server in development.
+ */
+export function isAppUrl(url: string, devUrl: string | undefined, rendererDir: string): boolean {
   if (devUrl !== undefined && url.startsWith(devUrl)) return true;
-  return url.startsWith('file://');
+  return isFileInside(url, rendererDir);
+}
+
+/** True for a file:// URL of a file below `folder` (dot segments resolved): the built UI only. */
+export function isFileInside(url: string, folder: string): boolean {
+  if (!url.startsWith('file://')) return false;
+  try {
+    const rel = relative(folder, fileURLToPath(url));
+    return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -23,14 +38,14 @@ export function isAppUrl(url: string, devUrl: string | undefined): boolean {
  */
 export function createSecureWindow(preloadDir: string, rendererDir: string): BrowserWindow {
   const devUrl = process.env.ELECTRON_RENDERER_URL;
+  const isOwnUrl = (url: string) => isAppUrl(url, devUrl, rendererDir);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] } });
   });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
     // No remote content: only the app's files (and devtools / data / blob URLs).
-    const allowed =
-      isAppUrl(details.url, devUrl) || /^(devtools|data|blob|chrome-extension):/.test(details.url);
+    const allowed = isOwnUrl(details.url) || /^(devtools|data|blob|chrome-extension):/.test(details.url);
     callback({ cancel: !allowed });
   });
 
@@ -53,7 +68,7 @@ export function createSecureWindow(preloadDir: string, rendererDir: string): Bro
   });
   window.once('ready-to-show', () => window.show());
   window.webContents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url, devUrl)) event.preventDefault();
+    if (!isOwnUrl(url)) event.preventDefault();
   });
   window.webContents.on('will-attach-webview', (event) => event.preventDefault());
   window.webContents.setWindowOpenHandler(({ url }) => {

@@ -167,7 +167,15 @@ describe('Electron shell lock-down', () => {
       });
       return answer.cancel;
     };
-    for (const url of ['https://cdn.example/x.js', 'http://127.0.0.1:1234/api', 'ws://evil.example/']) {
+    for (const url of [
+      'https://cdn.example/x.js',
+      'http://127.0.0.1:1234/api',
+      'ws://evil.example/',
+      // Local files outside the built UI folder are not the app's either.
+      'file:///etc/passwd',
+      'file:///app/out/renderer/../preload/index.cjs',
+      'file:///app/out/renderer-evil/index.html',
+    ]) {
       expect([url, cancelled(url)]).toEqual([url, true]);
     }
     expect(cancelled('file:///app/out/renderer/index.html')).toBe(false);
