@@ -192,10 +192,11 @@ describe('train (in process, wasm backend, tiny U-Net)', () => {
     expect(await second).toMatchObject({ code: 'locked' });
   });
 
-  it('an abort checkpoints, writes the model and reports cancelled', async () => {
+  it('an abort (even during validation) checkpoints, writes the model and reports cancelled', async () => {
     const controller = new AbortController();
     const events: JobEvent[] = [];
-    const result = await train(tiny('abort', { steps: 1000 }), {
+    // Validation is due at step 4 too: the abort must cut it short rather than fail the run.
+    const result = await train(tiny('abort', { steps: 1000, validateEverySteps: 4 }), {
       signal: controller.signal,
       clock: steppingClock(),
       onEvent: (e) => {
@@ -206,6 +207,7 @@ describe('train (in process, wasm backend, tiny U-Net)', () => {
     expect(result.status).toBe('cancelled');
     expect(result.steps).toBe(4);
     expect(events.at(-1)).toMatchObject({ kind: 'cancelled', step: 4 });
+    expect(events.some((e) => e.kind === 'validation' || e.kind === 'failed')).toBe(false);
     expect((await loadCheckpoint(join(root, 'abort')))?.step).toBe(4);
     expect((await weightsOf(join(root, 'abort', 'model'))).size).toBeGreaterThan(0);
   });

@@ -173,7 +173,17 @@ async function loop(
     if (run.validation.length === 0 || lastValidatedStep === step) return false;
     meter.pause();
     lastValidatedStep = step;
-    const metrics = await validate(unet, run.validation);
+    let metrics: Awaited<ReturnType<typeof validate>>;
+    try {
+      metrics = await validate(unet, run.validation, signal);
+    } catch (error) {
+      // Stopped during validation: skip it, the loop ends and checkpoints.
+      if (error instanceof AppError && error.code === 'cancelled') {
+        meter.resume();
+        return false;
+      }
+      throw error;
+    }
     const values = { foregroundIoU: metrics.foregroundIoU, pixelAccuracy: metrics.pixelAccuracy };
     emit({ kind: 'validation', jobId, step, metrics: values });
     const improved = run.bestValidationIoU === null || metrics.foregroundIoU > run.bestValidationIoU;
