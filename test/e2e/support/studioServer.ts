@@ -39,6 +39,9 @@ export async function startStudioServer(
     env: { ...process.env, UNET_STUDIO_CONFIG_DIR: join(workspace, '.config') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A test runner that exits without calling stop() must not leave the server running.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
   let err = '';
   child.stderr?.on('data', (d: Buffer) => {
     err += d.toString();
@@ -63,6 +66,7 @@ export async function startStudioServer(
     });
   });
   const stop = async () => {
+    process.off('exit', killOnExit);
     if (child.exitCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
