@@ -7,7 +7,12 @@ import { AppError } from '../engine/index';
  * exit 1; anything else is a bug: print the stack and exit 2. Commander usage errors exit 2.
  */
 export async function runCli(program: Command, argv: string[]): Promise<void> {
-  program.exitOverride();
+  // Subcommands do not inherit exitOverride from a parent configured after they were added.
+  const override = (command: Command): void => {
+    command.exitOverride();
+    command.commands.forEach(override);
+  };
+  override(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {

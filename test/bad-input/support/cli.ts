@@ -68,8 +68,12 @@ export function expectCliError(run: CliRun, code: string | null, names: string[]
   expect(run.code).not.toBeNull();
   expect(lines.length, `stderr: ${run.stderr}`).toBeGreaterThan(0);
   const [line] = lines;
-  if (code === null) expect(line).toMatch(/^error( \([a-z_]+\))?: /);
-  else {
+  if (code === null) {
+    expect(line).toMatch(/^error( \([a-z_]+\))?: /);
+    // Usage errors exit 2, expected failures (AppError) exit 1.
+    expect(run.code, `exit code of a usage error; stderr: ${run.stderr}`).toBe(2);
+  } else {
+    expect(run.code).toBe(1);
     expect(line.startsWith(`error (${code}): `), line).toBe(true);
     expect(lines, `stderr: ${run.stderr}`).toHaveLength(1);
   }
