@@ -111,6 +111,7 @@ export type PredictTarget = { imageIds: string[] } | { folder: string; outDir?: 
 
 /** A stored prediction of one image (network classes, probabilities HWC, objects). */
 export interface Prediction {
+  /** The model; for a training preview, where the weights came from ("<runId> checkpoint @ step N"). */
   modelId: string;
   imageId: string;
   width: number;

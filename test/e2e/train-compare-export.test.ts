@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApi, type StudioApi } from '../../src/shared/index';
 import { launchBrowser, newPage, screenshot } from './support/browser';
 import { repoRoot, type StudioServer, startStudioServer } from './support/studioServer';
-import { createProject, importImages } from './support/workstation';
+import { createProject, importImages, waitSaved } from './support/workstation';
 
 const ISBI = join(repoRoot, '..', 'shared', 'data', 'isbi2012', 'train');
 const NAMES = ['0', '1'];
@@ -112,6 +112,16 @@ describe.skipIf(!hasData)('train, compare and export in the browser shell', () =
   });
 
   it('trains a tiny fast-preset run (stop, resume), predicts, compares and exports masks', async () => {
+    page.setDefaultTimeout(60_000);
+    try {
+      await scenario();
+    } catch (error) {
+      await screenshot(page, 'train-compare-export-failure');
+      throw error;
+    }
+  });
+
+  async function scenario(): Promise<void> {
     await page.goto(server.url);
     const projectDir = join(server.workspace, 'isbi');
     await createProject(page, projectDir, 'ISBI train e2e');
@@ -236,6 +246,53 @@ describe.skipIf(!hasData)('train, compare and export in the browser shell', () =
     await page.getByTestId('export-result').waitFor({ timeout: 60_000 });
     await screenshot(page, 'export-1-done');
 
+    // Human in the loop: accept the whole prediction of image 0 into its annotation (one undoable
+    // edit, autosaved), then undo it.
+    await page.getByTestId('mode-compare').click();
+    await page.locator(`[data-testid="metrics-row"][data-image-id="${images[0].id}"]`).click();
+    await page.locator(`[data-testid="compare-viewer"][data-image-id="${images[0].id}"]`).waitFor();
+    await page.getByTestId('accept-whole').click();
+    await page
+      .locator(`[data-testid="canvas"][data-image-id="${images[0].id}"][data-painted="yes"]`)
+      .waitFor();
+    await waitSaved(page);
+    await screenshot(page, 'compare-3-accepted-into-annotation');
+    const predicted0 = decode(
+      readFileSync(join(projectDir, 'predictions', modelId, `${images[0].id}.classes.png`)),
+    );
+    const accepted = await api.getAnnotation(images[0].id);
+    expect(accepted.ok && Array.from(accepted.value.classes)).toEqual(
+      Array.from(predicted0.data, (c) => c + 1),
+    );
+    await page.getByTestId('undo').click();
+    const original = annotationOf(NAMES[0]).classes;
+    await until(
+      async () => {
+        const r = await api.getAnnotation(images[0].id);
+        return r.ok && r.value.classes.every((c, i) => c === original[i]);
+      },
+      (same) => same,
+      'the undo to be saved',
+      30_000,
+    );
+
+    // Retrain from the model: a new run continuing its checkpoint for 4 more steps.
+    await page.getByTestId('mode-train').click();
+    await page.getByTestId('train-from').selectOption(modelId);
+    await page.getByTestId('train-advanced').locator('summary').click();
+    await page.getByTestId('train-steps').fill('4');
+    await page.getByTestId('train-start').click();
+    await until(
+      () => page.getByTestId('run-row').count(),
+      (n) => n === 2,
+      'the retraining run',
+    );
+    const retrain = page.getByTestId('run-row').first();
+    await page.locator('[data-testid="run-row"][data-status="done"]').nth(1).waitFor({ timeout: 120_000 });
+    expect(await retrain.textContent()).toContain(`from ${modelId}`);
+    expect(await page.getByTestId('train-step').textContent()).toBe('44 / 44');
+    await screenshot(page, 'train-4-retrained');
+
     const csv = readFileSync(join(exportDir, 'objects.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe(
       'image,mask_file,width,height,objects,foreground_px,mean_object_area_px,min_object_area_px,max_object_area_px',
@@ -268,5 +325,5 @@ describe.skipIf(!hasData)('train, compare and export in the browser shell', () =
         expect(Number(cells[8])).toBe(Math.max(...areas));
       }
     }
-  });
+  }
 });

@@ -1,7 +1,7 @@
 import type { ApiHandlers } from '../../shared/api';
 import type { CompareResult, Prediction } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
-import { modelFolder, newJobId, newRunId } from '../project/modelPaths';
+import { modelFolder, newJobId, newRunId, runFolder } from '../project/modelPaths';
 import { hasPrediction, predictionObjects, readPrediction } from '../project/predictionStore';
 import type { Project } from '../project/project';
 import type { ProcessFactory } from '../training/index';
@@ -9,9 +9,10 @@ import { acceptPatch, mergeAccepted } from './acceptPrediction';
 import { meanScores, scorePrediction } from './compareScores';
 import { exportMasks } from './exportMasks';
 import { listModels, modelInfo } from './modelCatalog';
-import { openModelPredictor } from './modelPredictor';
+import { type ModelPredictor, openModelPredictor, openWeightsPredictor } from './modelPredictor';
 import { confinePath } from './pathPolicy';
 import { type JobEmitter, PredictionJobs, predictFolder, predictProjectImages } from './predictionJobs';
+import { readCheckpointModel } from './readCheckpointModel';
 import { TrainingRuns } from './trainingRuns';
 
 /** The methods of issue 6: training, prediction, compare, export. */
@@ -81,24 +82,29 @@ export function createModelHandlers(ctx: ModelHandlerContext): {
     getRunLog: (runId, sinceStep) => runs.log(ctx.current().dir, runId, sinceStep),
     getPreview: async (runId, imageId) => {
       const project = ctx.current();
-      const info = await runs.info(project.dir, runId);
-      const id = info.modelIds[0];
-      if (id === undefined)
-        throw new AppError(
-          'not_found',
-          `Run ${runId} has not saved a model yet (after its first validation).`,
-        );
       const entry = project.image(imageId);
-      const pixels = await project.readPixels(imageId);
-      // The run may swap its model folder while we read it: one retry.
-      const open = () =>
-        openModelPredictor(modelFolder(project.dir, id), Math.max(entry.width, entry.height));
-      const model = await open().catch(() => new Promise((r) => setTimeout(r, 300)).then(open));
+      const maxSide = Math.max(entry.width, entry.height);
+      // The run's latest checkpoint (read without touching it: the run may be writing the next
+      // one); else its saved models (after a crash left no checkpoint, or an old run).
+      const folder = runFolder(project.dir, runId);
+      const checkpoint = (await readCheckpointModel(folder)) ?? (await readCheckpointModel(folder));
+      let source: string;
+      let model: ModelPredictor;
+      if (checkpoint !== null) {
+        source = `${runId} checkpoint @ step ${checkpoint.step}`;
+        model = await openWeightsPredictor(checkpoint.weights, checkpoint.metadata, maxSide);
+      } else {
+        const info = await runs.info(project.dir, runId);
+        const id = info.modelIds[0];
+        if (id === undefined) throw new AppError('not_found', `Run ${runId} has no checkpoint or model yet.`);
+        source = id;
+        model = await openModelPredictor(modelFolder(project.dir, id), maxSide);
+      }
       try {
-        const p = await model.predict(pixels);
+        const p = await model.predict(await project.readPixels(imageId));
         const { labels, count } = predictionObjects(p.classes, p.width, p.height);
         return {
-          modelId: id,
+          modelId: source,
           imageId,
           width: p.width,
           height: p.height,

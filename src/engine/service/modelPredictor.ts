@@ -1,7 +1,15 @@
 import type { ImagePixels } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import type { RasterImage } from '../image/index';
-import { loadModelFolder, type ModelMetadata, nearestLegalInputSize, unetOutputSize } from '../model/index';
+import {
+  createUNet,
+  loadModelFolder,
+  type ModelMetadata,
+  type NamedWeights,
+  nearestLegalInputSize,
+  type UNet,
+  unetOutputSize,
+} from '../model/index';
 import { createOnnxPredictor, modelInput, type Predictor, predictImage } from '../prediction/index';
 import type { StoredPrediction } from '../project/predictionStore';
 
@@ -43,6 +51,26 @@ export async function openModelPredictor(dir: string, maxSide: number): Promise<
   const tile = inferenceTileSize(probe.metadata, maxSide);
   probe.unet.dispose();
   const { unet, metadata } = await loadModelFolder(dir, tile);
+  return predictorOf(unet, metadata);
+}
+
+/** The same for weights in memory (a training checkpoint); the caller disposes the result. */
+export async function openWeightsPredictor(
+  weights: NamedWeights,
+  metadata: ModelMetadata,
+  maxSide: number,
+): Promise<ModelPredictor> {
+  const unet = createUNet(metadata.architecture, inferenceTileSize(metadata, maxSide));
+  try {
+    unet.setWeights(weights);
+  } catch (error) {
+    unet.dispose();
+    throw error;
+  }
+  return predictorOf(unet, metadata);
+}
+
+async function predictorOf(unet: UNet, metadata: ModelMetadata): Promise<ModelPredictor> {
   let predictor: Predictor;
   try {
     predictor = await createOnnxPredictor(unet, { fallback: true });

@@ -94,8 +94,8 @@ export function CompareViewer({
         ? 'ground truth'
         : 'image'
       : `${kind} · ${labels[model]}`;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new image is fitted once
-  const view = useMemo(() => ({ fitted: false, w: 0, h: 0 }), [data.imageId]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: fitted once per image and layout
+  const view = useMemo(() => ({ fitted: false, w: 0, h: 0 }), [data.imageId, layout]);
   const onSize = (w: number, h: number) => {
     view.w = w;
     view.h = h;

@@ -14,6 +14,8 @@ import { initialLabState, type LabState, type StudioMode } from './labState';
  */
 export class LabController {
   readonly store = new Store<LabState>(initialLabState);
+  private previewBusy = false;
+  private previewAgain = false;
 
   constructor(readonly studio: StudioController) {}
 
@@ -116,13 +118,31 @@ export class LabController {
     void this.loadPreview();
   }
 
-  /** The watched run's latest model on the chosen preview image. */
+  /**
+   * The watched run's latest checkpoint on the chosen preview image. One request at a time: a
+   * refresh asked for meanwhile runs once the current one is back.
+   */
   async loadPreview(): Promise<void> {
+    if (this.previewBusy) {
+      this.previewAgain = true;
+      return;
+    }
     const { runId, previewImageId } = this.store.get();
     if (runId === null || previewImageId === null) return;
-    const r = await this.api.getPreview(runId, previewImageId);
-    // No model yet (before the first validation) is not worth a banner.
-    if (r.ok && this.store.get().runId === runId) this.store.set({ preview: r.value });
+    this.previewBusy = true;
+    try {
+      const r = await this.api.getPreview(runId, previewImageId);
+      // No checkpoint yet is not worth a banner: the view says so.
+      const now = this.store.get();
+      if (r.ok && now.runId === runId && now.previewImageId === previewImageId)
+        this.store.set({ preview: r.value });
+    } finally {
+      this.previewBusy = false;
+    }
+    if (this.previewAgain) {
+      this.previewAgain = false;
+      await this.loadPreview();
+    }
   }
 
   async predict(modelId: string, target: PredictTarget): Promise<void> {
@@ -264,6 +284,7 @@ export class LabController {
       }
       case 'checkpoint':
         void this.refreshRun(event.jobId);
+        void this.loadPreview();
         break;
       case 'done':
       case 'cancelled':

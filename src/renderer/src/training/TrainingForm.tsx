@@ -122,16 +122,14 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
         </select>
       </label>
       <label className="field">
-        <span>Start from (retrain)</span>
+        <span>Start from (retrain: continues that run's last checkpoint on the images chosen here)</span>
         <select value={fromModel} data-testid="train-from" onChange={(e) => setFromModel(e.target.value)}>
           <option value="">new model</option>
-          {models
-            .filter((m) => m.kind === 'last')
-            .map((m) => (
-              <option key={m.modelId} value={m.modelId}>
-                {m.label}
-              </option>
-            ))}
+          {models.map((m) => (
+            <option key={m.modelId} value={m.modelId}>
+              {m.label}
+            </option>
+          ))}
         </select>
       </label>
       <details className="advanced" data-testid="train-advanced">

@@ -59,7 +59,7 @@ export function TrainingPanel({ lab }: { lab: LabController }) {
                   disabled={!resumable || anyActive}
                   onClick={() => void lab.resumeTraining(run.runId)}
                 >
-                  Resume{run.checkpointStep !== null ? ` from step ${run.checkpointStep}` : ''}
+                  Resume{resumable ? ` from step ${run.checkpointStep}` : ''}
                 </button>
               </div>
             </div>

@@ -7,7 +7,7 @@ import { useSharedViewport } from '../compare/useSharedViewport';
 import type { LabController } from '../lab/LabController';
 import { useStore } from '../store/Store';
 
-/** The watched run's latest model on a chosen image, refreshed at each validation. */
+/** The watched run's latest checkpoint on a chosen image, refreshed at each checkpoint and validation. */
 export function TrainingPreview({ lab }: { lab: LabController }) {
   const images = useStore(lab.store, (s) => s.images);
   const imageId = useStore(lab.store, (s) => s.previewImageId);
