@@ -23,21 +23,25 @@ export function packRgba(r: number, g: number, b: number, a = 255): number {
   return ((a << 24) | (b << 16) | (g << 8) | r) >>> 0;
 }
 
-function lutColor(name: LutName, t: number): [number, number, number] {
+/** Packed colour of LUT `name` at t in [0, 1] (no allocation: called 65536 times per LUT). */
+function lutWord(name: LutName, t: number): number {
   const v = Math.round(t * 255);
-  const ramp = (s: number) => Math.round(Math.min(1, Math.max(0, s)) * 255);
   switch (name) {
     case 'gray':
-      return [v, v, v];
+      return packRgba(v, v, v);
     case 'inverted':
-      return [255 - v, 255 - v, 255 - v];
+      return packRgba(255 - v, 255 - v, 255 - v);
     case 'fire': // black -> red -> yellow -> white
-      return [ramp(3 * t), ramp(3 * t - 1), ramp(3 * t - 2)];
+      return packRgba(ramp(3 * t), ramp(3 * t - 1), ramp(3 * t - 2));
     case 'green':
-      return [0, v, 0];
+      return packRgba(0, v, 0);
     case 'magenta':
-      return [v, 0, v];
+      return packRgba(v, 0, v);
   }
+}
+
+function ramp(s: number): number {
+  return Math.round(Math.min(1, Math.max(0, s)) * 255);
 }
 
 /**
@@ -49,9 +53,7 @@ export function buildLut(bitDepth: 8 | 16, min: number, max: number, name: LutNa
   const lut = new Uint32Array(size);
   const span = max > min ? max - min : 1;
   for (let v = 0; v < size; v++) {
-    const t = Math.min(1, Math.max(0, (v - min) / span));
-    const [r, g, b] = lutColor(name, t);
-    lut[v] = packRgba(r, g, b);
+    lut[v] = lutWord(name, Math.min(1, Math.max(0, (v - min) / span)));
   }
   return lut;
 }

@@ -124,9 +124,11 @@ export class StudioController {
     if (!session) {
       this.store.set({ loadingImage: true, selectedImageId: imageId });
       performance.mark('unet:image-requested');
-      // Both requests start now; the image paints as soon as its pixels are here.
+      // Pixels are asked for first (the server answers in order when busy), labels right after;
+      // the image paints as soon as its pixels are here.
+      const pixelsPending = this.api.getImagePixels(imageId);
       labels = this.api.getAnnotation(imageId);
-      const pixels = await this.api.getImagePixels(imageId);
+      const pixels = await pixelsPending;
       if (token !== this.loadToken) return;
       performance.mark('unet:image-received');
       const px = this.unwrap(pixels, 'Load image');
