@@ -53,6 +53,9 @@ export async function prepareRun(config: TrainConfig, backend: BackendInfo): Pro
       `${config.outDir} already holds a training checkpoint (step ${checkpoint.state.step}): resume it (--resume) or choose another output folder.`,
     );
   }
+  // An illegal tile is known before any image is read (it depends on the depth only).
+  const early = resolveSettings(config, 1);
+  assertLegalInputSize(early.tileSize, early.architecture.depth);
   const notes: string[] = [];
   const numClasses = config.architecture.classes ?? 2;
   const data = await loadTrainingData(config, numClasses);
