@@ -98,7 +98,7 @@ export function AnnotationCanvas({
     };
   }, [session, labelCanvas, palette]);
 
-  const tool = useMemo(() => createTool(toolName, session.ctx!), [toolName, session]);
+  const tool = useMemo(() => createTool(toolName, session.ctx), [toolName, session]);
   useEffect(() => {
     controller.activeTool = tool;
     return () => {
@@ -150,7 +150,7 @@ export function AnnotationCanvas({
     if (pan.begin(e)) return;
     if (e.button !== 0 || !session.labelsReady) return;
     e.currentTarget.setPointerCapture(e.pointerId);
-    controller.syncToolContext(session.ctx!);
+    controller.syncToolContext(session.ctx);
     tool.down(toImagePoint(e), { alt: e.altKey });
     if (toolName === 'fill' || toolName === 'pick') controller.gestureEnded();
     drawOverlay(toImagePoint(e));

@@ -13,8 +13,7 @@ export function DisplayPanel({ controller }: { controller: StudioController }) {
   const top = session.raw.bitDepth === 16 ? 65535 : 255;
   const set = (patch: Partial<typeof display>) => store.set({ display: { ...display, ...patch } });
   const auto = () => {
-    const w = controller.autoWindow(session, session.pixels.stats.low, session.pixels.stats.high);
-    set({ min: w.min, max: w.max });
+    set(session.autoWindow());
   };
   const centre = (display.min + display.max) / 2;
   const width = display.max - display.min;

@@ -1,8 +1,21 @@
-import type { Annotation, ImagePixels } from '../../../shared/api';
-import { AnnotationDoc } from '../annotation/AnnotationDoc';
-import type { Autosaver } from '../annotation/Autosaver';
+import type { Annotation, AnnotationPatch, ImagePixels, Result } from '../../../shared/api';
+import type { ErrorInfo } from '../../../shared/errors';
+import type { AnnotationStatus } from '../../../shared/schemas';
+import { AnnotationDoc, type LabelValue } from '../annotation/AnnotationDoc';
+import { Autosaver, type SaveState } from '../annotation/Autosaver';
 import type { ToolContext } from '../annotation/tools/Tool';
 import type { RawImage } from '../canvas/imageRender';
+
+/** How a session reaches the outside: the API's save, and the UI for save states and picks. */
+export interface SessionHooks {
+  save: (imageId: string, patch: AnnotationPatch) => Promise<Result<AnnotationStatus>>;
+  onSaveState: (
+    imageId: string,
+    state: SaveState,
+    detail: { error?: ErrorInfo; status?: AnnotationStatus },
+  ) => void;
+  onPick: (value: LabelValue) => void;
+}
 
 /**
  * One opened image: its pixels (as delivered, plus an 8/16-bit view for display), its label
@@ -14,17 +27,38 @@ import type { RawImage } from '../canvas/imageRender';
 export class ImageSession {
   readonly raw: RawImage;
   readonly doc: AnnotationDoc;
-  saver: Autosaver | null = null;
-  ctx: ToolContext | null = null;
-
+  readonly saver: Autosaver;
+  /** What the tools of this image read and write (settings are copied in before each gesture). */
+  readonly ctx: ToolContext;
   labelsReady = false;
 
   constructor(
     readonly imageId: string,
     readonly pixels: ImagePixels,
+    hooks: SessionHooks,
   ) {
     this.raw = toDisplayable(pixels);
     this.doc = new AnnotationDoc(pixels.width, pixels.height);
+    this.saver = new Autosaver({
+      imageId,
+      doc: this.doc,
+      save: hooks.save,
+      onState: (state, detail) => hooks.onSaveState(imageId, state, detail),
+    });
+    this.ctx = {
+      doc: this.doc,
+      classId: 2,
+      // Class 1 is background; every other class holds objects with their own instance ids.
+      isObjectClass: (c) => c >= 2,
+      instanceMode: true,
+      continueObject: false,
+      currentObjectId: 0,
+      brushSize: 12,
+      fillMode: 'label',
+      fillTolerance: 10,
+      intensity: { data: this.raw.data, channels: this.raw.channels },
+      onPick: hooks.onPick,
+    };
   }
 
   /** Puts the saved labels into the document; false when their size does not match the image. */
@@ -33,6 +67,17 @@ export class ImageSession {
     this.doc.replaceAll(annotation.classes, annotation.instances, annotation.nextInstanceId);
     this.labelsReady = true;
     return true;
+  }
+
+  /**
+   * Auto contrast: the window between the 0.5 and 99.5 percentiles the server measured (in
+   * display units: quantised for float images).
+   */
+  autoWindow(): { min: number; max: number } {
+    const { low, high, min, max } = this.pixels.stats;
+    if (this.pixels.bitDepth !== 32) return { min: low, max: Math.max(high, low + 1) };
+    const q = (v: number) => Math.round(((v - min) / Math.max(1e-12, max - min)) * 65535);
+    return { min: q(low), max: Math.max(q(high), q(low) + 1) };
   }
 
   /** Raw value(s) at pixel (x, y) as text ("1234" or "12, 40, 7"). */

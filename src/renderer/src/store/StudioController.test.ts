@@ -61,8 +61,8 @@ describe('StudioController', () => {
     expect(s.valueAt(3, 2)).toBe('110');
 
     c.store.set({ classId: 1, brushSize: 1 });
-    c.syncToolContext(s.ctx!);
-    const brush = createTool('brush', s.ctx!);
+    c.syncToolContext(s.ctx);
+    const brush = createTool('brush', s.ctx);
     brush.down({ x: 0.5, y: 2.5 });
     brush.up({ x: 1.5, y: 2.5 });
     c.gestureEnded();

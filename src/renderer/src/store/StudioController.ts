@@ -1,10 +1,8 @@
 import type { Annotation, Result, StudioApi } from '../../../shared/api';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { ProjectSnapshot } from '../../../shared/schemas';
-import type { LabelValue } from '../annotation/AnnotationDoc';
-import { Autosaver } from '../annotation/Autosaver';
 import type { Tool, ToolContext, ToolName } from '../annotation/tools/Tool';
-import { ImageSession } from './ImageSession';
+import { ImageSession, type SessionHooks } from './ImageSession';
 import { Store } from './Store';
 import { initialState, type StudioState } from './studioState';
 
@@ -114,7 +112,7 @@ export class StudioController {
   /** Shows an image: loads pixels and labels once, then reuses the session (and its undo). */
   async selectImage(imageId: string): Promise<void> {
     const token = ++this.loadToken;
-    await this.current()?.saver?.flush();
+    await this.current()?.saver.flush();
     let session = this.sessions.get(imageId);
     if (session) {
       this.sessions.delete(imageId);
@@ -136,20 +134,17 @@ export class StudioController {
         this.store.set({ loadingImage: false, selectedImageId: null });
         return;
       }
-      session = new ImageSession(imageId, px);
-      this.attach(session);
+      session = new ImageSession(imageId, px, this.hooks);
       this.sessions.set(imageId, session);
       this.evictOldSessions();
       performance.mark('unet:session-ready');
     }
-    const { low, high } = session.pixels.stats;
-    const display = this.autoWindow(session, low, high);
     this.store.set({
       selectedImageId: imageId,
       loadingImage: false,
       sessionVersion: this.store.get().sessionVersion + 1,
-      saveState: session.saver?.saveState ?? 'saved',
-      display: { ...display, lut: this.store.get().display.lut },
+      saveState: session.saver.saveState,
+      display: { ...session.autoWindow(), lut: this.store.get().display.lut },
       labelsLoading: !session.labelsReady,
     });
     if (labels) await this.finishLabels(session, labels);
@@ -169,14 +164,6 @@ export class StudioController {
     }
   }
 
-  /** Auto contrast: the 0.5 / 99.5 percentiles (in display units for float images). */
-  autoWindow(session: ImageSession, low: number, high: number): { min: number; max: number; lut: 'gray' } {
-    if (session.pixels.bitDepth !== 32) return { min: low, max: Math.max(high, low + 1), lut: 'gray' };
-    const { min, max } = session.pixels.stats;
-    const q = (v: number) => Math.round(((v - min) / Math.max(1e-12, max - min)) * 65535);
-    return { min: q(low), max: Math.max(q(high), q(low) + 1), lut: 'gray' };
-  }
-
   undo(): void {
     const s = this.current();
     if (!s?.doc.undo()) return;
@@ -193,12 +180,12 @@ export class StudioController {
   gestureEnded(): void {
     const s = this.current();
     if (!s) return;
-    s.saver?.changed();
+    s.saver.changed();
     this.store.set({ historyVersion: this.store.get().historyVersion + 1 });
   }
 
   async flushAll(): Promise<void> {
-    await Promise.all([...this.sessions.values()].map((s) => s.saver?.flush()));
+    await Promise.all([...this.sessions.values()].map((s) => s.saver.flush()));
   }
 
   /** Asks the canvas to fit the image (key 0) or show it at 100% (key 1). */
@@ -249,56 +236,37 @@ export class StudioController {
       if (this.sessions.size <= MAX_SESSIONS) break;
       if (id === this.store.get().selectedImageId) continue;
       this.sessions.delete(id);
-      void old.saver?.flush();
+      void old.saver.flush();
     }
   }
 
   private afterHistory(s: ImageSession): void {
     // An undone gesture may have given its instance id back: do not continue a freed object.
-    if (s.ctx && s.ctx.currentObjectId >= s.doc.nextInstanceId) s.ctx.currentObjectId = 0;
-    s.saver?.changed();
+    if (s.ctx.currentObjectId >= s.doc.nextInstanceId) s.ctx.currentObjectId = 0;
+    s.saver.changed();
     this.store.set({ historyVersion: this.store.get().historyVersion + 1 });
   }
 
-  private attach(session: ImageSession): void {
-    const { imageId } = session;
-    session.saver = new Autosaver({
-      imageId,
-      doc: session.doc,
-      save: (id, patch) => this.api.saveAnnotationPatch(id, patch),
-      onState: (state, detail) => {
-        const patch: Partial<StudioState> = {};
-        if (this.store.get().selectedImageId === imageId) patch.saveState = state;
-        if (detail.error) patch.error = { context: 'Autosave', info: detail.error };
-        const project = this.store.get().project;
-        if (detail.status && project) {
-          patch.project = {
-            ...project,
-            images: project.images.map((im) =>
-              im.id === imageId ? { ...im, annotation: detail.status! } : im,
-            ),
-          };
-          const tv = this.store.get().thumbVersion;
-          patch.thumbVersion = { ...tv, [imageId]: (tv[imageId] ?? 0) + 1 };
-        }
-        this.store.set(patch);
-      },
-    });
-    const ctx: ToolContext = {
-      doc: session.doc,
-      classId: 2,
-      isObjectClass: (c) => c >= 2,
-      instanceMode: true,
-      continueObject: false,
-      currentObjectId: 0,
-      brushSize: 12,
-      fillMode: 'label',
-      fillTolerance: 10,
-      intensity: { data: session.raw.data, channels: session.raw.channels },
-      onPick: (v: LabelValue) => this.store.set({ classId: v.classId }),
-    };
-    session.ctx = ctx;
-  }
+  private readonly hooks: SessionHooks = {
+    save: (id, patch) => this.api.saveAnnotationPatch(id, patch),
+    onSaveState: (imageId, state, detail) => {
+      const patch: Partial<StudioState> = {};
+      if (this.store.get().selectedImageId === imageId) patch.saveState = state;
+      if (detail.error) patch.error = { context: 'Autosave', info: detail.error };
+      const project = this.store.get().project;
+      const status = detail.status;
+      if (status && project) {
+        patch.project = {
+          ...project,
+          images: project.images.map((im) => (im.id === imageId ? { ...im, annotation: status } : im)),
+        };
+        const tv = this.store.get().thumbVersion;
+        patch.thumbVersion = { ...tv, [imageId]: (tv[imageId] ?? 0) + 1 };
+      }
+      this.store.set(patch);
+    },
+    onPick: (v) => this.store.set({ classId: v.classId }),
+  };
 
   private showProject(p: ProjectSnapshot): void {
     this.sessions.clear();
