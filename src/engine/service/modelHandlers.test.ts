@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -109,6 +109,38 @@ describe('model handlers', () => {
     // Classes are the arg-max: foreground exactly where P(fg) > 0.5.
     for (let i = 0; i < W * H; i++) expect(p.classes[i]).toBe(p.foreground[i] > 0.5 ? 1 : 0);
     await expect(h.getPrediction('run_none0001.last', a)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('cancels a prediction job: a cancelled event, nothing stored', async () => {
+    const { a, b } = await setUp();
+    const h = service.handlers;
+    const { jobId } = await h.predictImages(MODEL, { imageIds: [a, b] });
+    await h.cancelJob(jobId);
+    const end = await waitFor('cancelled', jobId);
+    expect(end.kind).toBe('cancelled');
+    expect(events.some((e) => e.jobId === jobId && e.kind === 'done')).toBe(false);
+    await expect(h.getPrediction(MODEL, a)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('compares two models on the same images, each scored on its own prediction', async () => {
+    const { a, dir } = await setUp();
+    await writeHandPrediction(dir, a);
+    // Model B: a copy of the model folder whose stored prediction is exactly the truth's foreground.
+    const second = 'run_test0002.last';
+    await cp(modelFolder(dir, MODEL), modelFolder(dir, second), { recursive: true });
+    const classes = new Uint8Array(W * H).map((_, i) => (i % W >= 4 ? 1 : 0));
+    await writePrediction(dir, second, a, {
+      width: W,
+      height: H,
+      classCount: 2,
+      classes,
+      foreground: new Float32Array(W * H),
+    });
+    const result = await service.handlers.compareModels([MODEL, second], null);
+    expect(result.modelIds).toEqual([MODEL, second]);
+    expect(result.rows[0].scores[0]!.iou).toBeCloseTo(0.8, 12);
+    expect(result.rows[0].scores[1]).toMatchObject({ iou: 1, dice: 1, pixelError: 0, objectF1: 1 });
+    expect(result.set[1]!.iou).toBe(1);
   });
 
   it('scores a prediction against the partial annotation (hand-computed)', async () => {
