@@ -89,7 +89,10 @@ describe.skipIf(!hasData)('annotate an ISBI image in the browser shell', () => {
     await page.mouse.up();
     await dragImage(page, [cellC.a, cellC.b]);
     await screenshot(page, 'annotate-4-third-object');
+    await expect.poll(() => page.getByTestId('status-label').textContent()).toBe('label cell #3');
     await page.keyboard.press('Control+z');
+    // The pointer still rests on the undone stroke's end, (180, 206): the status bar follows the undo.
+    await expect.poll(() => page.getByTestId('status-label').textContent()).toBe('label unlabelled');
     await page.waitForTimeout(100);
     await waitSaved(page);
     await screenshot(page, 'annotate-5-undone');

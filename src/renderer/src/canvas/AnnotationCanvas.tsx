@@ -131,17 +131,7 @@ export function AnnotationCanvas({
       store.set({ cursor: null });
       return;
     }
-    const label = session.doc.labelAt(x, y);
-    const cls = classes?.find((c) => c.id === label.classId);
-    const name = label.classId === 0 ? 'unlabelled' : (cls?.name ?? `class ${label.classId}`);
-    store.set({
-      cursor: {
-        x,
-        y,
-        value: session.valueAt(x, y),
-        label: label.instanceId ? `${name} #${label.instanceId}` : name,
-      },
-    });
+    store.set({ cursor: { x, y, value: session.valueAt(x, y), label: controller.labelText(x, y) } });
   };
 
   const onPointerDown = (e: React.PointerEvent<HTMLDivElement>) =>

@@ -181,7 +181,11 @@ export class StudioController {
     const s = this.current();
     if (!s) return;
     s.saver.changed();
-    this.store.set({ historyVersion: this.store.get().historyVersion + 1 });
+    const cursor = this.store.get().cursor;
+    this.store.set({
+      historyVersion: this.store.get().historyVersion + 1,
+      cursor: cursor && { ...cursor, label: this.labelText(cursor.x, cursor.y) },
+    });
   }
 
   async flushAll(): Promise<void> {
@@ -240,11 +244,24 @@ export class StudioController {
     }
   }
 
+  /** The label at (x, y) of the shown image as the status bar words it: "cell #3", "unlabelled". */
+  labelText(x: number, y: number): string {
+    const label = this.current()?.doc.labelAt(x, y);
+    if (!label || label.classId === 0) return 'unlabelled';
+    const cls = this.store.get().project?.classes.find((c) => c.id === label.classId);
+    const name = cls?.name ?? `class ${label.classId}`;
+    return label.instanceId ? `${name} #${label.instanceId}` : name;
+  }
+
   private afterHistory(s: ImageSession): void {
     // An undone gesture may have given its instance id back: do not continue a freed object.
     if (s.ctx.currentObjectId >= s.doc.nextInstanceId) s.ctx.currentObjectId = 0;
     s.saver.changed();
-    this.store.set({ historyVersion: this.store.get().historyVersion + 1 });
+    const cursor = this.store.get().cursor;
+    this.store.set({
+      historyVersion: this.store.get().historyVersion + 1,
+      cursor: cursor && { ...cursor, label: this.labelText(cursor.x, cursor.y) },
+    });
   }
 
   private readonly hooks: SessionHooks = {
