@@ -293,6 +293,32 @@ describe.skipIf(!hasData)('train, compare and export in the browser shell', () =
     expect(await page.getByTestId('train-step').textContent()).toBe('44 / 44');
     await screenshot(page, 'train-4-retrained');
 
+    // Two models on the same images: predict the missing ones from the compare view, then show
+    // the retrained model's prediction beside the first one's.
+    const models = await api.listModels();
+    const retrained = models.ok
+      ? models.value.find((m) => !m.modelId.startsWith(modelId.split('.')[0]) && m.kind === 'last')
+      : undefined;
+    expect(retrained).toBeDefined();
+    await page.getByTestId('mode-compare').click();
+    await page.getByTestId('compare-model-a').selectOption(modelId);
+    await page.getByTestId('compare-model-b').selectOption(retrained!.modelId);
+    await page.getByTestId('compare-predict-missing').click();
+    await until(
+      () => page.getByTestId('compare-predict-missing').count(),
+      (n) => n === 0,
+      'model B predictions',
+    );
+    await until(
+      () => page.getByTestId('metrics-set').textContent(),
+      (t) => t !== null && !t.includes('–'),
+      'set scores of both models',
+    );
+    await page.getByTestId('metrics-row').first().click();
+    await page.getByTestId('right-layer').selectOption('prediction:1');
+    await page.getByTestId('compare-right').waitFor();
+    await screenshot(page, 'compare-4-two-models');
+
     const csv = readFileSync(join(exportDir, 'objects.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe(
       'image,mask_file,width,height,objects,foreground_px,mean_object_area_px,min_object_area_px,max_object_area_px',

@@ -45,7 +45,7 @@ export function CompareViewer({
   const [split, setSplit] = useState(0.5);
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const prediction = data.predictions[0];
-  const { vp, fitTo, bind } = useSharedViewport(width, height, (p) => {
+  const { vp, fitTo, bind, touched } = useSharedViewport(width, height, (p) => {
     const x = Math.floor(p.x);
     const y = Math.floor(p.y);
     if (!prediction || x < 0 || y < 0 || x >= width || y >= height) return;
@@ -99,7 +99,8 @@ export function CompareViewer({
   const onSize = (w: number, h: number) => {
     view.w = w;
     view.h = h;
-    if (view.fitted || w === 0) return;
+    // Fit on first layout and on resizes until the user zooms or pans.
+    if (w === 0 || (view.fitted && touched.current)) return;
     view.fitted = true;
     fitTo(w, h);
   };
@@ -180,7 +181,14 @@ export function CompareViewer({
             onChange={(e) => setOpacity(Number(e.target.value))}
           />
         </label>
-        <button type="button" data-testid="compare-fit" onClick={() => fitTo(view.w, view.h)}>
+        <button
+          type="button"
+          data-testid="compare-fit"
+          onClick={() => {
+            touched.current = false;
+            fitTo(view.w, view.h);
+          }}
+        >
           Fit
         </button>
       </div>

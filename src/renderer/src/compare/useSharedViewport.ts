@@ -12,7 +12,8 @@ export interface ViewportBinding {
 /**
  * One viewport shared by several views (side by side: zoom or pan one, all follow). Wheel zooms
  * to the cursor, a drag pans; a click without movement calls `onClick` with the image point.
- * `fitTo(w, h)` fits the image into a view of that size (first layout, Fit button).
+ * `fitTo(w, h)` fits the image into a view of that size (layout, Fit button); `touched` says
+ * whether the user has zoomed or panned since (then resizes keep the view).
  */
 export function useSharedViewport(
   imageW: number,
@@ -23,6 +24,8 @@ export function useSharedViewport(
   const drag = useRef<{ x: number; y: number; vx: number; vy: number; moved: boolean } | null>(null);
   const vpRef = useRef(vp);
   vpRef.current = vp;
+  /** True once the user zoomed or panned: then a resize no longer refits. */
+  const touched = useRef(false);
 
   const fitTo = useCallback(
     (w: number, h: number) => setVp(fitView(imageW, imageH, w, h, 8)),
@@ -31,6 +34,7 @@ export function useSharedViewport(
 
   const bind: ViewportBinding = {
     onWheel(e) {
+      touched.current = true;
       const r = e.currentTarget.getBoundingClientRect();
       setVp((v) => zoomAt(v, wheelFactor(e.deltaY), e.clientX - r.left, e.clientY - r.top));
     },
@@ -42,6 +46,7 @@ export function useSharedViewport(
       const d = drag.current;
       if (!d) return;
       if (Math.abs(e.clientX - d.x) + Math.abs(e.clientY - d.y) > 3) d.moved = true;
+      if (d.moved) touched.current = true;
       if (d.moved) setVp((v) => ({ ...v, x: d.vx + e.clientX - d.x, y: d.vy + e.clientY - d.y }));
     },
     onPointerUp(e) {
@@ -52,5 +57,5 @@ export function useSharedViewport(
       onClick(toImage(vpRef.current, e.clientX - r.left, e.clientY - r.top));
     },
   };
-  return { vp, setVp, fitTo, bind };
+  return { vp, setVp, fitTo, bind, touched };
 }

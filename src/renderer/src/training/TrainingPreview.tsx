@@ -25,7 +25,7 @@ export function TrainingPreview({ lab }: { lab: LabController }) {
         : null,
     [preview, pixels, palette],
   );
-  const { vp, fitTo, bind } = useSharedViewport(pixels?.width ?? 1, pixels?.height ?? 1);
+  const { vp, fitTo, bind, touched } = useSharedViewport(pixels?.width ?? 1, pixels?.height ?? 1);
   // biome-ignore lint/correctness/useExhaustiveDependencies: fit once per image
   const view = useMemo(() => ({ fitted: false }), [pixels]);
 
@@ -53,7 +53,7 @@ export function TrainingPreview({ lab }: { lab: LabController }) {
             vp={vp}
             bind={bind}
             onSize={(w, h) => {
-              if (view.fitted || w === 0) return;
+              if (w === 0 || (view.fitted && touched.current)) return;
               view.fitted = true;
               fitTo(w, h);
             }}
