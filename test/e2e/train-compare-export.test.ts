@@ -314,8 +314,10 @@ describe.skipIf(!hasData)('train, compare and export in the browser shell', () =
       (t) => t !== null && !t.includes('–'),
       'set scores of both models',
     );
+    const worst = await page.getByTestId('metrics-row').first().getAttribute('data-image-id');
     await page.getByTestId('metrics-row').first().click();
-    await page.getByTestId('right-layer').selectOption('prediction:1');
+    await page.locator(`[data-testid="compare-viewer"][data-image-id="${worst}"]`).waitFor();
+    expect(await page.getByTestId('right-layer').inputValue()).toBe('prediction:1');
     await page.getByTestId('compare-right').waitFor();
     await screenshot(page, 'compare-4-two-models');
 

@@ -39,7 +39,8 @@ export function CompareViewer({
   const { width, height } = data.pixels;
   const [layout, setLayout] = useState<'side' | 'swipe'>('side');
   const [leftKind, setLeftKind] = useState<LayerKind>('prediction');
-  const [rightKind, setRightKind] = useState<LayerKind>('truth');
+  // Two models: B's prediction on the right; one model: the ground truth.
+  const [rightKind, setRightKind] = useState<LayerKind>(modelIds.length > 1 ? 'prediction' : 'truth');
   const [rightModel, setRightModel] = useState(modelIds.length > 1 ? 1 : 0);
   const [opacity, setOpacity] = useState(0.55);
   const [split, setSplit] = useState(0.5);
