@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, Project, readImage } from '../../src/engine/index';
+import { runCli } from '../support/cli';
 import { BAD_IMAGES, buildCorpus, CORPUS_DIR, GOOD_SIZE } from './make-corpus';
-import { expectCliError, inBatches, runCli } from './support/cli';
+import { expectCliError, inBatches } from './support/cli';
 import { projectState } from './support/projectState';
 
 const corpus = (file: string) => join(CORPUS_DIR, file);

@@ -2,8 +2,9 @@ import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli';
 import { CORPUS_DIR } from './make-corpus';
-import { expectCliError, inBatches, runCli } from './support/cli';
+import { expectCliError, inBatches } from './support/cli';
 
 let root: string;
 beforeAll(async () => {

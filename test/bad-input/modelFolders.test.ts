@@ -11,8 +11,9 @@ import {
   saveModelFolder,
   type UNetConfig,
 } from '../../src/engine/index';
+import { runCli } from '../support/cli';
 import { CORPUS_DIR } from './make-corpus';
-import { expectCliError, inBatches, runCli } from './support/cli';
+import { expectCliError, inBatches } from './support/cli';
 import { projectState } from './support/projectState';
 
 const CONFIG: UNetConfig = { depth: 2, baseFilters: 2, inputChannels: 1, classes: 2, dropout: 0 };

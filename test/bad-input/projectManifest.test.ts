@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, createStudioService, invokeApi, Project } from '../../src/engine/index';
+import { runCli } from '../support/cli';
 import { BAD_MANIFESTS } from './make-corpus';
-import { expectCliError, runCli } from './support/cli';
+import { expectCliError } from './support/cli';
 
 let root: string;
 beforeAll(async () => {

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, Project, type TrainConfigInput, type TrainImage, train } from '../../src/engine/index';
+import { runCli } from '../support/cli';
 import { CORPUS_DIR } from './make-corpus';
-import { expectCliError, runCli } from './support/cli';
+import { expectCliError } from './support/cli';
 import { projectState } from './support/projectState';
 
 const corpus = (file: string) => join(CORPUS_DIR, file);

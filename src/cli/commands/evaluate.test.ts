@@ -1,34 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliRun, runCli } from '../../../test/support/cli';
 import { type RasterImage, writePng, writeTiff } from '../../engine/index';
 
-const root = join(__dirname, '../../..');
 let dir: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real CLI as a user would. */
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['bin/unet-studio.mjs', 'evaluate', ...args],
-      { cwd: root, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-let runs: Record<'json' | 'table' | 'mismatch' | 'none', Run>;
+/** Runs `unet-studio evaluate ...args` in a child process, as a user would. */
+const evaluate = (...args: string[]): Promise<CliRun> => runCli(['evaluate', ...args]);
+let runs: Record<'json' | 'table' | 'mismatch' | 'none', CliRun>;
 
 const mask = (values: number[], bitDepth: 8 | 16 = 8): RasterImage => ({
   width: 4,
@@ -67,10 +48,10 @@ beforeAll(async () => {
   await writePng(join(dir, 'other', 'zzz.png'), mask(pred));
   // The four runs start together: each spends most of its time starting Node and tsx.
   const [json, table, mismatch, none] = await Promise.all([
-    cli('--pred', join(dir, 'pred'), '--truth', join(dir, 'truth'), '--json'),
-    cli('--pred', join(dir, 'pred'), '--truth', join(dir, 'truth')),
-    cli('--pred', join(dir, 'bad'), '--truth', join(dir, 'truth')),
-    cli('--pred', join(dir, 'other'), '--truth', join(dir, 'truth'), '--json'),
+    evaluate('--pred', join(dir, 'pred'), '--truth', join(dir, 'truth'), '--json'),
+    evaluate('--pred', join(dir, 'pred'), '--truth', join(dir, 'truth')),
+    evaluate('--pred', join(dir, 'bad'), '--truth', join(dir, 'truth')),
+    evaluate('--pred', join(dir, 'other'), '--truth', join(dir, 'truth'), '--json'),
   ]);
   runs = { json, table, mismatch, none };
 });

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../test/support/cli';
 import {
   createTfPredictor,
   createUNet,
@@ -31,17 +31,7 @@ const METADATA: ModelMetadata = {
   provenance: { createdAt: '2026-01-01T00:00:00Z' },
 };
 
-const root = join(import.meta.dirname, '..', '..', '..');
 let dir = '';
-
-function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(root, 'bin', 'unet-studio.mjs'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** A gray test image with structure (8-bit). */
 function grayImage(width: number, height: number): Uint8Array {
@@ -80,7 +70,7 @@ afterAll(async () => {
 describe('unet-studio predict', () => {
   it('writes one mask per image with the same base name, plus probabilities and instances', async () => {
     const out = join(dir, 'out');
-    const run = cli(
+    const run = await runCli([
       'predict',
       '--model',
       join(dir, 'model'),
@@ -93,9 +83,9 @@ describe('unet-studio predict', () => {
       '--instances',
       '--threads',
       '1',
-    );
+    ]);
     expect(run.stderr).not.toMatch(/error|onnxruntime/i);
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
     expect(run.stdout).toContain('inference: onnxruntime-node (cpu, 1 thread)');
 
     // Independent expectation: normalise by hand, predict in-process on TF.js.
@@ -125,7 +115,7 @@ describe('unet-studio predict', () => {
 
   it('writes TIFF masks with --format tif and runs on TF.js with --backend tfjs', async () => {
     const out = join(dir, 'out-tif');
-    const run = cli(
+    const run = await runCli([
       'predict',
       '--model',
       join(dir, 'model'),
@@ -137,15 +127,15 @@ describe('unet-studio predict', () => {
       'tif',
       '--backend',
       'tfjs',
-    );
-    expect(run.status).toBe(0);
+    ]);
+    expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/inference: TensorFlow\.js WebAssembly/);
     const mask = await readImage(join(out, 'a.tif'));
     expect([mask.width, mask.height]).toEqual([37, 53]);
   });
 
-  it('fails clearly on a missing model, missing images and an illegal tile', () => {
-    const noModel = cli(
+  it('fails clearly on a missing model, missing images and an illegal tile', async () => {
+    const noModel = await runCli([
       'predict',
       '--model',
       join(dir, 'nope'),
@@ -153,10 +143,10 @@ describe('unet-studio predict', () => {
       join(dir, 'images'),
       '--out',
       join(dir, 'x'),
-    );
-    expect(noModel.status).toBe(1);
+    ]);
+    expect(noModel.code).toBe(1);
     expect(noModel.stderr).toMatch(/^error \(not_found\): .*nope/);
-    const noImages = cli(
+    const noImages = await runCli([
       'predict',
       '--model',
       join(dir, 'model'),
@@ -164,10 +154,10 @@ describe('unet-studio predict', () => {
       join(dir, 'none'),
       '--out',
       join(dir, 'x'),
-    );
-    expect(noImages.status).toBe(1);
+    ]);
+    expect(noImages.code).toBe(1);
     expect(noImages.stderr).toMatch(/^error \(not_found\): --images/);
-    const badTile = cli(
+    const badTile = await runCli([
       'predict',
       '--model',
       join(dir, 'model'),
@@ -177,8 +167,8 @@ describe('unet-studio predict', () => {
       join(dir, 'x'),
       '--tile',
       '50',
-    );
-    expect(badTile.status).toBe(1);
+    ]);
+    expect(badTile.code).toBe(1);
     expect(badTile.stderr).toMatch(/^error \(illegal_tile_size\)/);
   });
 });

@@ -1,21 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../test/support/cli';
 import { computeWeightMap, readImage, readNpy, writePng } from '../../engine/index';
 
-const root = join(import.meta.dirname, '..', '..', '..');
 let dir = '';
-
-function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(root, 'bin', 'unet-studio.mjs'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 // 16-bit instances, 24x20: three rectangles, 7 and 300 touching along a column.
 const W = 24;
@@ -62,7 +52,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 describe('unet-studio weightmap', () => {
   it('writes one .npy weight map per input and the separated targets', async () => {
     const out = join(dir, 'npy');
-    const run = cli(
+    const run = await runCli([
       'weightmap',
       join(dir, 'cells01.png'),
       join(dir, 'mask02.png'),
@@ -71,9 +61,9 @@ describe('unet-studio weightmap', () => {
       '--targets',
       '--sigma',
       '3',
-    );
+    ]);
     expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/cells01\.png\t24x20\t[\d.]+ ms/);
     expect(run.stdout).toMatch(/mask02\.png\t16x12\t[\d.]+ ms/);
 
@@ -98,16 +88,25 @@ describe('unet-studio weightmap', () => {
 
   it('writes float32 TIFF with --format tif and honours --w0', async () => {
     const out = join(dir, 'tif');
-    const run = cli('weightmap', join(dir, 'cells01.png'), '--out-dir', out, '--format', 'tif', '--w0', '4');
-    expect(run.status).toBe(0);
+    const run = await runCli([
+      'weightmap',
+      join(dir, 'cells01.png'),
+      '--out-dir',
+      out,
+      '--format',
+      'tif',
+      '--w0',
+      '4',
+    ]);
+    expect(run.code).toBe(0);
     const tif = await readImage(join(out, 'cells01.tif'));
     expect([tif.width, tif.height, tif.bitDepth]).toEqual([W, H, 32]);
     expect(maxAbsDiff(tif.data, computeWeightMap(cells, W, H, { w0: 4 }).weights)).toBeLessThan(1e-6);
   });
 
-  it('fails with a clear message and exit code 1 for a missing input', () => {
-    const run = cli('weightmap', join(dir, 'nope.png'), '--out-dir', join(dir, 'x'));
-    expect(run.status).toBe(1);
+  it('fails with a clear message and exit code 1 for a missing input', async () => {
+    const run = await runCli(['weightmap', join(dir, 'nope.png'), '--out-dir', join(dir, 'x')]);
+    expect(run.code).toBe(1);
     expect(run.stderr).toContain('error (not_found)');
     expect(run.stderr).toContain('nope.png');
   });

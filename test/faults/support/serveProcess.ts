@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { StudioApi } from '../../../src/shared/api';
 import { createHttpApi } from '../../../src/shared/apiHttpClient';
-import { REPO_ROOT } from '../../bad-input/support/cli';
+import { REPO_ROOT } from '../../support/cli';
 
 /** A `unet-studio serve` child process and an HTTP client for it. */
 export interface ServeProcess {
