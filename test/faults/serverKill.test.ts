@@ -5,7 +5,7 @@ import { decode, encode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Project } from '../../src/engine/index';
 import type { AnnotationPatch } from '../../src/shared/api';
-import { type ServeProcess, startServe } from './support/serveProcess';
+import { type ServeProcess, startServe, startServeRunning } from '../support/serveProcess';
 
 // Kill -9 the browser-shell server in the middle of a burst of annotation saves (issue 7):
 // after a restart the project opens, every label file decodes, and the labels on disk are
@@ -63,10 +63,9 @@ afterAll(async () => {
 });
 
 async function running(extra: string[] = []): Promise<ServeProcess> {
-  const start = await startServe(dir, extra);
-  if (!('running' in start)) throw new Error(`serve exited ${start.exited.code}: ${start.exited.stderr}`);
-  started.push(start.running);
-  return start.running;
+  const server = await startServeRunning(dir, extra);
+  started.push(server);
+  return server;
 }
 
 /** Which of `candidates` the labels equal (-1: none, e.g. new classes beside old instances). */

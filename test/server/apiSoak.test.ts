@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Project } from '../../src/engine/index';
-import { createHttpApi } from '../../src/shared/apiHttpClient';
+import { startServeRunning } from '../support/serveProcess';
 
-const cli = join(__dirname, '..', '..', 'bin', 'unet-studio.mjs');
 const isbi = join(__dirname, '..', '..', '..', 'shared', 'data', 'isbi2012', 'train', 'images', '1.png');
 const CALLS = 1000;
 
@@ -32,24 +30,9 @@ describe('API soak', () => {
       const setup = await Project.create(dir, 'Soak');
       const [image] = await setup.importBytes('1.png', new Uint8Array(await readFile(isbi)));
       await setup.close();
-      const server = spawn(process.execPath, [cli, 'serve', '--port', '0', '--project', dir], {
-        env: { ...process.env, UNET_STUDIO_CONFIG_DIR: join(root, 'config') },
-      });
+      const server = await startServeRunning(dir, [], { UNET_STUDIO_CONFIG_DIR: join(root, 'config') });
+      const { api } = server;
       try {
-        const first = await new Promise<string>((resolve) => {
-          let out = '';
-          server.stdout.on('data', (chunk) => {
-            out += chunk;
-            if (out.includes('\n')) resolve(out.split('\n')[0]);
-          });
-        });
-        const [, origin, token] = /(http:\/\/[^/]+)\/\?token=(\w+)/.exec(first)!;
-        const api = createHttpApi({
-          baseUrl: origin,
-          token,
-          fetch: (url, init) => fetch(url, { ...init, body: Buffer.from(init.body) }),
-          openSocket: null,
-        });
         const samples: number[] = [];
         for (let call = 0; call < CALLS; call++) {
           const x = (call * 37) % 480;
@@ -77,7 +60,7 @@ describe('API soak', () => {
           const result = await results[kind]();
           // The last kind is a refused path: an error Result, which must not leak either.
           expect(result.ok).toBe(kind !== results.length - 1);
-          if ((call + 1) % 100 === 0) samples.push(await rssBytes(server.pid!));
+          if ((call + 1) % 100 === 0) samples.push(await rssBytes(server.child.pid!));
         }
         // After warm-up (JIT, caches, first image decode) the resident size stays put.
         const settled = samples[2];
@@ -86,7 +69,7 @@ describe('API soak', () => {
         console.log(`server RSS every 100 calls (MiB): ${samples.map(mb).join(' ')}`);
         expect(mb(last - settled)).toBeLessThan(40);
       } finally {
-        server.kill('SIGTERM');
+        server.child.kill('SIGTERM');
       }
     },
   );

@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode, encode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Project } from '../../src/engine/index';
-import { createHttpApi } from '../../src/shared/apiHttpClient';
+import { startServeRunning } from '../support/serveProcess';
 
-const cli = join(__dirname, '..', '..', 'bin', 'unet-studio.mjs');
 const SIZE = 256;
 let root: string;
 beforeAll(async () => {
@@ -31,24 +29,8 @@ describe('kill -9 of the server during annotation saves', () => {
     const [image] = await setup.importBytes('gray.png', gray);
     await setup.close();
 
-    const server = spawn(process.execPath, [cli, 'serve', '--port', '0', '--project', dir], {
-      env: { ...process.env, UNET_STUDIO_CONFIG_DIR: join(root, 'config') },
-    });
-    const exited = new Promise((resolve) => server.on('exit', resolve));
-    const first = await new Promise<string>((resolve) => {
-      let out = '';
-      server.stdout.on('data', (chunk) => {
-        out += chunk;
-        if (out.includes('\n')) resolve(out.split('\n')[0]);
-      });
-    });
-    const [, origin, token] = /(http:\/\/[^/]+)\/\?token=(\w+)/.exec(first)!;
-    const api = createHttpApi({
-      baseUrl: origin,
-      token,
-      fetch: (url, init) => fetch(url, { ...init, body: Buffer.from(init.body) }),
-      openSocket: null,
-    });
+    const server = await startServeRunning(dir, [], { UNET_STUDIO_CONFIG_DIR: join(root, 'config') });
+    const { api } = server;
 
     // One stroke per row: class 1 or 2, object id row + 1. Sent back to back, killed mid-way.
     let confirmed = 0;
@@ -68,8 +50,8 @@ describe('kill -9 of the server during annotation saves', () => {
     })();
     while (confirmed < 5) await new Promise((resolve) => setTimeout(resolve, 5));
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 40));
-    server.kill('SIGKILL');
-    await exited;
+    server.child.kill('SIGKILL');
+    await server.exited;
     await strokes;
 
     const reopened = await Project.open(dir);

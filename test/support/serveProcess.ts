@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { StudioApi } from '../../../src/shared/api';
-import { createHttpApi } from '../../../src/shared/apiHttpClient';
-import { REPO_ROOT } from '../../support/cli';
+import type { StudioApi } from '../../src/shared/api';
+import { createHttpApi } from '../../src/shared/apiHttpClient';
+import { REPO_ROOT } from './cli';
 
 /** A `unet-studio serve` child process and an HTTP client for it. */
 export interface ServeProcess {
@@ -20,14 +20,19 @@ export interface ServeProcess {
 export type ServeStart = { running: ServeProcess } | { exited: { code: number | string; stderr: string } };
 
 /**
- * Starts `node bin/unet-studio.mjs serve --project DIR --port 0` and waits for the URL line
- * (or the exit). The caller ends it (`child.kill`).
+ * Starts `node bin/unet-studio.mjs serve --project DIR --port 0 ...extra` and waits for the URL
+ * line (or the exit). `env` is added to this process's environment (e.g. a private
+ * UNET_STUDIO_CONFIG_DIR). The caller ends it (`child.kill`).
  */
-export function startServe(projectDir: string, extra: string[] = []): Promise<ServeStart> {
+export function startServe(
+  projectDir: string,
+  extra: string[] = [],
+  env: Record<string, string> = {},
+): Promise<ServeStart> {
   const child = spawn(
     process.execPath,
     [join(REPO_ROOT, 'bin', 'unet-studio.mjs'), 'serve', '--project', projectDir, '--port', '0', ...extra],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
   let stderr = '';
@@ -57,4 +62,15 @@ export function startServe(projectDir: string, extra: string[] = []): Promise<Se
     });
     void exited.then((code) => resolve({ exited: { code, stderr } }));
   });
+}
+
+/** `startServe` for tests that need it running: rejects with the exit code and stderr otherwise. */
+export async function startServeRunning(
+  projectDir: string,
+  extra: string[] = [],
+  env: Record<string, string> = {},
+): Promise<ServeProcess> {
+  const start = await startServe(projectDir, extra, env);
+  if (!('running' in start)) throw new Error(`serve exited ${start.exited.code}: ${start.exited.stderr}`);
+  return start.running;
 }
