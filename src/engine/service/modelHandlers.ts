@@ -46,9 +46,13 @@ export interface ModelHandlerContext {
   trainingProcessFactory?: ProcessFactory;
 }
 
-/** Builds the handlers; `dispose()` stops training runs (checkpointing) and cancels predictions. */
+/**
+ * Builds the handlers; `dispose()` stops training runs (checkpointing) and cancels predictions;
+ * `busy()` is true while a run trains or a prediction job runs (a shell may keep running then).
+ */
 export function createModelHandlers(ctx: ModelHandlerContext): {
   handlers: ModelHandlers;
+  busy(): boolean;
   dispose(): Promise<void>;
 } {
   const jobs = new PredictionJobs();
@@ -218,6 +222,7 @@ export function createModelHandlers(ctx: ModelHandlerContext): {
   };
   return {
     handlers,
+    busy: () => jobs.size > 0 || runs.liveCount > 0,
     dispose: async () => {
       await Promise.all([jobs.dispose(), runs.dispose()]);
     },

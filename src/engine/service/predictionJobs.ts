@@ -47,6 +47,11 @@ export class PredictionJobs {
     this.running.set(jobId, { controller, done });
   }
 
+  /** Number of jobs running now. */
+  get size(): number {
+    return this.running.size;
+  }
+
   /** Cancels a job; false when no such job runs. */
   cancel(jobId: string): boolean {
     const job = this.running.get(jobId);

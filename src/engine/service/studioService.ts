@@ -45,6 +45,11 @@ export interface StudioService {
   subscribe(listener: (message: ApiEventMessage) => void): Unsubscribe;
   /** Sends an event to every listener (used by job runners). */
   emit<K extends ApiEvent>(event: K, payload: ApiEventPayloads[K]): void;
+  /**
+   * True while a training run or prediction job runs: they belong to this service, not to a
+   * window, so a shell should keep running (and dispose() stops runs with a checkpoint).
+   */
+  busy(): boolean;
   /** Closes the open project (releases its lock). */
   dispose(): Promise<void>;
 }
@@ -164,6 +169,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
   return {
     handlers,
     emit,
+    busy: models.busy,
     subscribe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -14,6 +14,7 @@ let root: string;
 let project: Project;
 let handlers: ModelHandlers;
 let dispose: () => Promise<void>;
+let busy: () => boolean;
 const events: JobEvent[] = [];
 let child: ChildProcess | null = null;
 
@@ -32,6 +33,7 @@ beforeAll(async () => {
   });
   handlers = created.handlers;
   dispose = created.dispose;
+  busy = created.busy;
 });
 afterAll(async () => {
   await dispose();
@@ -74,6 +76,7 @@ describe('training runs owned by the service', () => {
     expect(run.status).toBe('starting');
     await waitFor(() => events.some((e) => e.kind === 'checkpoint' && e.step >= 3), 'a checkpoint');
     expect((await handlers.listRuns())[0].status).toBe('running');
+    expect(busy()).toBe(true);
     child!.kill('SIGKILL');
     await waitFor(() => events.some((e) => e.kind === 'failed'), 'the crash event');
     const [after] = await handlers.listRuns();
@@ -92,6 +95,7 @@ describe('training runs owned by the service', () => {
     expect(resumed).toMatchObject({ step: resumedFrom, message: `resuming from step ${resumedFrom}` });
     const stopped = await handlers.stopTraining(run.runId);
     expect(stopped.status).toBe('stopped');
+    expect(busy()).toBe(false);
     expect(stopped.checkpointStep).toBeGreaterThan(resumedFrom);
   }, 120_000);
 });

@@ -118,6 +118,11 @@ export class TrainingRuns {
     return this.info(projectDir, runId);
   }
 
+  /** Number of runs training now. */
+  get liveCount(): number {
+    return this.live.size;
+  }
+
   /** True when `runId` is a run this service is training now. */
   isLive(runId: string): boolean {
     return this.live.has(runId);
