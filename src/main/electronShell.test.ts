@@ -3,54 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-// Electron's binary is not available in tests: a recording fake of the few APIs the shell uses.
-const fake = vi.hoisted(() => {
-  type Handler = (...args: unknown[]) => unknown;
-  const windows: { options: Record<string, unknown>; on: Map<string, Handler>; openHandler?: Handler }[] = [];
-  const webRequest: { headers?: Handler; before?: Handler } = {};
-  class BrowserWindow {
-    readonly record: (typeof windows)[number];
-    readonly webContents: Record<string, unknown>;
-    constructor(options: Record<string, unknown>) {
-      this.record = { options, on: new Map() };
-      windows.push(this.record);
-      const record = this.record;
-      this.webContents = {
-        on: (name: string, handler: Handler) => record.on.set(name, handler),
-        setWindowOpenHandler: (handler: Handler) => {
-          record.openHandler = handler;
-        },
-        send: vi.fn(),
-      };
-    }
-    once() {}
-    loadFile() {
-      return Promise.resolve();
-    }
-    loadURL() {
-      return Promise.resolve();
-    }
-    isDestroyed() {
-      return false;
-    }
-  }
-  const session = {
-    defaultSession: {
-      webRequest: {
-        onHeadersReceived: (handler: Handler) => {
-          webRequest.headers = handler;
-        },
-        onBeforeRequest: (handler: Handler) => {
-          webRequest.before = handler;
-        },
-      },
-      setPermissionRequestHandler: vi.fn(),
-    },
-  };
-  return { windows, webRequest, BrowserWindow, session, shell: { openExternal: vi.fn() }, dialog: {} };
-});
-vi.mock('electron', () => fake);
+// Electron's binary is not available in tests: the shared recording fake stands in for it.
+vi.mock('electron', async () => (await import('../../test/support/fakeElectron')).fakeElectron.module);
 
+import { fakeElectron } from '../../test/support/fakeElectron';
 import { createStudioService, type StudioService } from '../engine/index';
 import { API_METHODS, IPC_EVENT_CHANNEL } from '../shared/api';
 import { bindApiToIpc } from './ipcBridge';
@@ -76,7 +32,7 @@ afterEach(async () => {
 describe('Electron window', () => {
   it('is sandboxed, isolated, without Node, with CSP, and refuses navigation, new windows and remote content', () => {
     const window = createSecureWindow('/app/preload', '/app/renderer');
-    const record = fake.windows.at(-1)!;
+    const record = fakeElectron.record.windows.at(-1)!;
     expect(record.options.webPreferences).toMatchObject({
       contextIsolation: true,
       sandbox: true,
@@ -90,7 +46,7 @@ describe('Electron window', () => {
     expect(record.openHandler!({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
     const decide = (url: string) => {
       let cancel: boolean | undefined;
-      fake.webRequest.before!({ url }, (answer: { cancel: boolean }) => {
+      fakeElectron.record.before!({ url }, (answer: { cancel: boolean }) => {
         cancel = answer.cancel;
       });
       return cancel;
@@ -103,7 +59,7 @@ describe('Electron window', () => {
       decide('file:///app/renderer/../secret.txt'),
     ]).toEqual([true, true, false, true, true]);
     let headers: Record<string, string[]> = {};
-    fake.webRequest.headers!(
+    fakeElectron.record.headers!(
       { responseHeaders: {} },
       (answer: { responseHeaders: Record<string, string[]> }) => {
         headers = answer.responseHeaders;
@@ -121,7 +77,7 @@ describe('IPC bridge', () => {
       handle: (channel: string, fn: Invoke) => handlers.set(channel, fn),
       removeHandler: (channel: string) => handlers.delete(channel),
     };
-    const window = new fake.BrowserWindow({});
+    const window = new fakeElectron.electron.BrowserWindow({});
     const unbind = bindApiToIpc(ipcMain as never, service, window as never, '/app/renderer');
     expect([...handlers.keys()].sort()).toEqual(API_METHODS.map((m) => `api:${m}`).sort());
 

@@ -4,90 +4,12 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 // The Electron shell's lock-down, checked against a recording fake of `electron` (its binary
 // is not installed here): what src/main asks Electron for is what a real window would get.
-const fake = vi.hoisted(() => {
-  type Handler = (...args: unknown[]) => unknown;
-  const record = {
-    windows: [] as { options: Record<string, unknown>; on: Map<string, Handler>; openHandler?: Handler }[],
-    appEvents: new Map<string, Handler>(),
-    sandboxEnabled: false,
-    headers: undefined as Handler | undefined,
-    before: undefined as Handler | undefined,
-    permission: undefined as Handler | undefined,
-    exposed: new Map<string, unknown>(),
-    invoked: [] as unknown[][],
-  };
-  class BrowserWindow {
-    readonly webContents: Record<string, unknown>;
-    constructor(options: Record<string, unknown>) {
-      const entry = { options, on: new Map<string, Handler>() } as (typeof record.windows)[number];
-      record.windows.push(entry);
-      this.webContents = {
-        on: (name: string, handler: Handler) => entry.on.set(name, handler),
-        setWindowOpenHandler: (handler: Handler) => {
-          entry.openHandler = handler;
-        },
-        send: () => undefined,
-      };
-    }
-    once() {}
-    on() {}
-    loadFile() {
-      return Promise.resolve();
-    }
-    loadURL() {
-      return Promise.resolve();
-    }
-    isDestroyed() {
-      return false;
-    }
-  }
-  const electron = {
-    BrowserWindow,
-    app: {
-      getVersion: () => '0.0.0-test',
-      enableSandbox: () => {
-        record.sandboxEnabled = true;
-      },
-      on: (name: string, handler: Handler) => record.appEvents.set(name, handler),
-      whenReady: () => new Promise(() => undefined), // never ready: no window from index.ts
-      quit: () => undefined,
-      exit: () => undefined,
-    },
-    ipcMain: { handle: () => undefined, removeHandler: () => undefined },
-    session: {
-      defaultSession: {
-        webRequest: {
-          onHeadersReceived: (h: Handler) => {
-            record.headers = h;
-          },
-          onBeforeRequest: (h: Handler) => {
-            record.before = h;
-          },
-        },
-        setPermissionRequestHandler: (h: Handler) => {
-          record.permission = h;
-        },
-      },
-    },
-    shell: { openExternal: () => Promise.resolve() },
-    dialog: {},
-    contextBridge: { exposeInMainWorld: (key: string, value: unknown) => record.exposed.set(key, value) },
-    ipcRenderer: {
-      on: () => undefined,
-      invoke: (...args: unknown[]) => {
-        record.invoked.push(args);
-        return Promise.resolve({ ok: true, value: null });
-      },
-      send: () => undefined,
-    },
-  };
-  return { record, electron };
-});
-vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
+vi.mock('electron', async () => (await import('../support/fakeElectron')).fakeElectron.module);
 
 import { APP_CSP, createSecureWindow } from '../../src/main/secureWindow';
 import { CONTENT_SECURITY_POLICY } from '../../src/server/staticFiles';
 import { API_EVENTS, API_METHODS, subscriptionName } from '../../src/shared/api';
+import { fakeElectron as fake } from '../support/fakeElectron';
 
 const { record } = fake;
 
