@@ -3,22 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, Project, readImage } from '../../src/engine/index';
+import { Project, readImage } from '../../src/engine/index';
+import { appErrorOf } from '../support/appError';
 import { runCli } from '../support/cli';
 import { BAD_IMAGES, buildCorpus, CORPUS_DIR, GOOD_SIZE } from './make-corpus';
 import { expectCliError, inBatches } from './support/cli';
 import { projectState } from './support/projectState';
 
 const corpus = (file: string) => join(CORPUS_DIR, file);
-
-async function failureOf(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 let root: string;
 beforeAll(async () => {
@@ -39,7 +31,7 @@ describe('bad-input corpus: broken image files', () => {
 
   it('readImage gives the specific code, naming the file', async () => {
     for (const bad of BAD_IMAGES) {
-      const error = await failureOf(readImage(corpus(bad.file)));
+      const error = await appErrorOf(readImage(corpus(bad.file)));
       expect([bad.file, error.code]).toEqual([bad.file, bad.code]);
       expect(error.message).toContain(corpus(bad.file));
       expect(error.message).toMatch(bad.says);
@@ -58,13 +50,15 @@ describe('bad-input corpus: broken image files', () => {
 
     for (const bad of BAD_IMAGES) {
       const started = performance.now();
-      const error = await failureOf(project.importFiles([corpus(bad.file)]));
+      const error = await appErrorOf(project.importFiles([corpus(bad.file)]));
       expect([bad.file, error.code]).toEqual([bad.file, bad.code]);
       expect(error.message).toContain(bad.file);
       // Refused from the header: a 100000 x 100000 image must not be allocated first.
       expect(performance.now() - started).toBeLessThan(2000);
     }
-    const upload = await failureOf(project.importBytes('dropped.tif', await readFile(corpus('float64.tif'))));
+    const upload = await appErrorOf(
+      project.importBytes('dropped.tif', await readFile(corpus('float64.tif'))),
+    );
     expect([upload.code, upload.message.includes('dropped.tif')]).toEqual(['unsupported_format', true]);
     expect(project.snapshot().images.map((i) => i.id)).toEqual([good.id]);
     expect(await projectState(dir)).toEqual(before);

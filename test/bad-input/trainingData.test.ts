@@ -2,7 +2,14 @@ import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, Project, type TrainConfigInput, type TrainImage, train } from '../../src/engine/index';
+import {
+  type AppError,
+  Project,
+  type TrainConfigInput,
+  type TrainImage,
+  train,
+} from '../../src/engine/index';
+import { appErrorOf } from '../support/appError';
 import { runCli } from '../support/cli';
 import { CORPUS_DIR } from './make-corpus';
 import { expectCliError } from './support/cli';
@@ -34,12 +41,11 @@ async function trainingFailure(
     valFraction: 0,
     backend: 'cpu',
   };
-  const error = await train(config, { signal: new AbortController().signal, onEvent: () => undefined }).then(
-    () => undefined,
-    (e: unknown) => e,
+  const error = await appErrorOf(
+    train(config, { signal: new AbortController().signal, onEvent: () => undefined }),
+    name,
   );
-  expect(error, name).toBeInstanceOf(AppError);
-  return { error: error as AppError, outDir };
+  return { error, outDir };
 }
 
 /** Files a refused run left in its folder (none may be a model or a checkpoint). */

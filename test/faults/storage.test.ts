@@ -26,8 +26,9 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return { ...wrapped, default: wrapped };
 });
 
-import { AppError, createStudioService, invokeApi, Project } from '../../src/engine/index';
+import { createStudioService, invokeApi, Project } from '../../src/engine/index';
 import { projectState } from '../bad-input/support/projectState';
+import { appErrorOf } from '../support/appError';
 import { type FaultyDisk, faultyDisk } from './support/faultyDisk';
 
 const inject = (prefix: string | null, code: 'EROFS' | 'ENOSPC') => {
@@ -70,15 +71,6 @@ async function expectPersisted(project: Project, dir: string, imageId: string): 
   }
 }
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
-
 let root: string;
 const disks: FaultyDisk[] = [];
 beforeAll(async () => {
@@ -101,12 +93,12 @@ describe('storage faults: a clear message and nothing lost', () => {
     const saved = await project.readAnnotation(entry.id);
 
     await disk.setReadOnly(true);
-    const save = await failure(project.saveAnnotationPatch(entry.id, patch(2)));
+    const save = await appErrorOf(project.saveAnnotationPatch(entry.id, patch(2)));
     expect([disk.mode, save.code]).toEqual([disk.mode, 'read_only']);
     expect(save.message).toContain(join(dir, 'annotations'));
-    const imported = await failure(project.importBytes('more.png', await imageBytes()));
+    const imported = await appErrorOf(project.importBytes('more.png', await imageBytes()));
     expect(imported.code).toBe('read_only');
-    const classes = await failure(project.updateClasses([{ id: 1, name: 'bg', color: '#000000' }]));
+    const classes = await appErrorOf(project.updateClasses([{ id: 1, name: 'bg', color: '#000000' }]));
     expect(classes.code).toBe('read_only');
     // On disk: the saved state, byte for byte. In memory the refused edit is kept (not lost):
     // the next save that succeeds writes it.
@@ -116,7 +108,7 @@ describe('storage faults: a clear message and nothing lost', () => {
     expect(project.snapshot().classes.map((c) => c.name)).toEqual(['background', 'cell']);
     expect(await projectState(dir)).toEqual(before);
     // A second open of a read-only project says so (its lock cannot be written).
-    const second = await failure(Project.open(dir));
+    const second = await appErrorOf(Project.open(dir));
     expect(['read_only', 'locked']).toContain(second.code);
 
     await disk.setReadOnly(false);
@@ -150,7 +142,7 @@ describe('storage faults: a clear message and nothing lost', () => {
       }
     } else inject(disk.dir, 'ENOSPC');
 
-    const save = await failure(project.saveAnnotationPatch(entry.id, patch(2)));
+    const save = await appErrorOf(project.saveAnnotationPatch(entry.id, patch(2)));
     expect([disk.mode, save.code]).toEqual([disk.mode, 'disk_full']);
     expect(save.message).toMatch(/disk is full/);
     expect(save.message).toContain(join(dir, 'annotations'));
@@ -212,7 +204,7 @@ describe('storage faults: a clear message and nothing lost', () => {
 
     const reopened = await Project.open(dir);
     try {
-      const error = await failure(reopened.readAnnotation(hit.id));
+      const error = await appErrorOf(reopened.readAnnotation(hit.id));
       expect([error.code, error.message.includes(file)]).toEqual(['corrupt_file', true]);
       expect((await reopened.readAnnotation(fine.id)).classes[20 * SIZE + 10]).toBe(1);
       expect((await reopened.readPixels(hit.id)).width).toBe(SIZE);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { encode as encodeJpeg } from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TinyPage, tinyTiff } from '../../../test/fixtures/images/tinyTiff';
-import { AppError } from '../../shared/errors';
+import { appErrorOf } from '../../../test/support/appError';
 import {
   encodePng,
   encodeTiff,
@@ -35,12 +35,7 @@ const gray: RasterImage = {
 async function expectFailure(name: string, bytes: Uint8Array | string, code: string, text?: RegExp) {
   const path = join(dir, name);
   await writeFile(path, bytes);
-  const error = await readImage(path).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  const appError = error as AppError;
+  const appError = await appErrorOf(readImage(path));
   expect(appError.code).toBe(code);
   expect(appError.message).toContain(path);
   if (text) expect(appError.message).toMatch(text);
