@@ -70,4 +70,22 @@ describe('runLogPoints', () => {
     ]);
     expect(runLogPoints(lines, 5)).toEqual([{ step: 6, loss: 0.65 }]);
   });
+
+  it('averages long loss curves in buckets of consecutive points and keeps every validation point', () => {
+    const lines: RunLogLine[] = Array.from({ length: 10 }, (_, i) => ({
+      kind: 'progress',
+      jobId: job,
+      step: i + 1,
+      loss: i + 1,
+    }));
+    lines.push({ kind: 'validation', jobId: job, step: 4, metrics: { foregroundIoU: 0.5 } });
+    // 10 loss points, at most 4 -> buckets of 3: (1,2,3) (4,5,6) (7,8,9) (10).
+    expect(runLogPoints(lines, -1, 4)).toEqual([
+      { step: 3, loss: 2 },
+      { step: 4, validationIoU: 0.5 },
+      { step: 6, loss: 5 },
+      { step: 9, loss: 8 },
+      { step: 10, loss: 10 },
+    ]);
+  });
 });

@@ -113,11 +113,20 @@ export function summarizeRun(
   };
 }
 
+/** Most loss points getRunLog returns; longer curves are averaged in buckets (a chart shows ~1000 px). */
+export const MAX_LOSS_POINTS = 2000;
+
 /**
  * The loss and validation-IoU points of a log after `sinceStep`, following resumes: a `resume`
  * marker at step N drops points past N that the interrupted session logged after its checkpoint.
+ * More than `maxLoss` loss points are averaged in buckets of consecutive points (each bucket at
+ * its last step); validation points are all kept.
  */
-export function runLogPoints(lines: RunLogLine[], sinceStep: number): RunLogPoint[] {
+export function runLogPoints(
+  lines: RunLogLine[],
+  sinceStep: number,
+  maxLoss = MAX_LOSS_POINTS,
+): RunLogPoint[] {
   const points: RunLogPoint[] = [];
   for (const line of lines) {
     if (line.kind === 'resume') {
@@ -128,5 +137,16 @@ export function runLogPoints(lines: RunLogLine[], sinceStep: number): RunLogPoin
       points.push({ step: line.step, validationIoU: line.metrics.foregroundIoU });
     }
   }
-  return points.filter((p) => p.step > sinceStep);
+  const after = points.filter((p) => p.step > sinceStep);
+  const losses = after.filter((p) => p.loss !== undefined);
+  if (losses.length <= maxLoss) return after;
+  const size = Math.ceil(losses.length / maxLoss);
+  const merged: RunLogPoint[] = [];
+  for (let i = 0; i < losses.length; i += size) {
+    const bucket = losses.slice(i, i + size);
+    const mean = bucket.reduce((sum, p) => sum + (p.loss ?? 0), 0) / bucket.length;
+    merged.push({ step: bucket[bucket.length - 1].step, loss: mean });
+  }
+  const validations = after.filter((p) => p.validationIoU !== undefined);
+  return [...merged, ...validations].sort((a, b) => a.step - b.step);
 }

@@ -8,14 +8,9 @@ import { writePng, writeTiff } from '../image/index';
 import { annotationPaths } from '../project/annotationFiles';
 import { modelId, parseModelId, runFolder, runsFolder } from '../project/modelPaths';
 import type { Project } from '../project/project';
-import {
-  type ProcessFactory,
-  type RunLogLine,
-  readRunLog,
-  startTrainingProcess,
-  type TrainingProcess,
-} from '../training/index';
+import { type ProcessFactory, startTrainingProcess, type TrainingProcess } from '../training/index';
 import type { JobEmitter } from './predictionJobs';
+import { RunLogCache } from './runLogCache';
 import { type RunRecord, runLogPoints, summarizeRun } from './runSummary';
 import { type TrainImageFiles, trainConfigOf } from './trainConfigOf';
 
@@ -32,6 +27,7 @@ interface LiveRun {
  */
 export class TrainingRuns {
   private readonly live = new Map<string, LiveRun>();
+  private readonly logs = new RunLogCache();
 
   constructor(
     private readonly emit: JobEmitter,
@@ -72,7 +68,7 @@ export class TrainingRuns {
       await cp(join(source, 'checkpoint'), join(folder, 'checkpoint'), { recursive: true }).catch(() => {
         throw new AppError('not_found', `Run ${sourceRecord.runId} has no checkpoint to retrain from.`);
       });
-      const lines = await readLog(source);
+      const lines = await this.logs.read(join(source, 'run.jsonl'));
       const from = summarizeRun(sourceRecord, lines, null, []).checkpointStep ?? 0;
       config = {
         ...trainConfigOf(sourceRecord.request, images, folder, classCount),
@@ -131,7 +127,7 @@ export class TrainingRuns {
   async info(projectDir: string, runId: string): Promise<RunInfo> {
     const folder = runFolder(projectDir, runId);
     const record = await readRecord(folder);
-    const lines = await readLog(folder);
+    const lines = await this.logs.read(join(folder, 'run.jsonl'));
     const models: string[] = [];
     for (const kind of ['best', 'last'] as const) {
       if (await exists(join(folder, kind === 'best' ? 'best' : 'model', 'metadata.json')))
@@ -163,7 +159,7 @@ export class TrainingRuns {
   }
 
   async log(projectDir: string, runId: string, sinceStep: number): Promise<RunLog> {
-    const lines = await readLog(runFolder(projectDir, runId));
+    const lines = await this.logs.read(join(runFolder(projectDir, runId), 'run.jsonl'));
     return { runId, points: runLogPoints(lines, sinceStep), run: await this.info(projectDir, runId) };
   }
 
@@ -233,16 +229,6 @@ async function readRecord(folder: string): Promise<RunRecord> {
     return JSON.parse(text) as RunRecord;
   } catch {
     throw new AppError('corrupt_file', `${path} is not valid JSON.`);
-  }
-}
-
-async function readLog(folder: string): Promise<RunLogLine[]> {
-  try {
-    return await readRunLog(join(folder, 'run.jsonl'));
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'not_found') return [];
-    if (!(await exists(join(folder, 'run.jsonl')))) return [];
-    throw error;
   }
 }
 
