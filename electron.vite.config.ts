@@ -5,7 +5,13 @@ import { defineConfig } from 'electron-vite';
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          // The training child process, forked by the engine beside the bundled main code.
+          trainProcess: resolve(__dirname, 'src/engine/training/trainProcess.ts'),
+        },
+      },
     },
   },
   preload: {

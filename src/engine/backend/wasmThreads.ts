@@ -4,7 +4,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 
-const require = createRequire(import.meta.url);
+const requireFromHere = createRequire(import.meta.url);
 
 /**
  * Lets tfjs-backend-wasm 4.22.0 run its multi-threaded SIMD build in plain Node (see
@@ -24,9 +24,9 @@ export function enableWasmThreadsInNode(
   wasm: { setThreadsCount(n: number): void },
   threads: number,
 ): () => void {
-  const pkg = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+  const pkg = dirname(requireFromHere.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
   const glue = join(pkg, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js');
-  const { wasmWorkerContents } = require(
+  const { wasmWorkerContents } = requireFromHere(
     join(pkg, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.worker.js'),
   ) as {
     wasmWorkerContents: string;

@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { JobEvent } from '../../shared/jobs';
 import type { TrainConfigInput } from './trainConfig';
@@ -33,13 +34,17 @@ export interface TrainingProcess {
 /** Starts the child; injectable so tests can run another module or a fake process. */
 export type ProcessFactory = () => ChildProcess;
 
-/** The default child: trainProcess.ts under tsx in a separate Node process. */
+/**
+ * The default child. In the built app (electron-vite bundles main with a `trainProcess` entry) a
+ * compiled `trainProcess.js` sits beside this code and runs as is (under Electron, `fork` runs it
+ * as plain Node); from the sources, trainProcess.ts runs under tsx.
+ */
 export function defaultTrainingProcessFactory(): ChildProcess {
+  const built = fileURLToPath(new URL('./trainProcess.js', import.meta.url));
+  const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
+  if (existsSync(built)) return fork(built, [], { stdio });
   const modulePath = fileURLToPath(new URL('./trainProcess.ts', import.meta.url));
-  return fork(modulePath, [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  return fork(modulePath, [], { execArgv: ['--import', 'tsx'], stdio });
 }
 
 /**
