@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type JobEvent, loadModelFolder, startTrainingProcess } from '../src/engine/index';
+import { loadModelFolder, startTrainingProcess } from '../src/engine/index';
+import type { JobEvent } from '../src/shared/jobs';
 import { writeDiscDataset } from './training/syntheticData';
 
 // The packaged app has no sources and no tsx: its training child is the compiled
