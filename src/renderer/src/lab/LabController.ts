@@ -7,6 +7,9 @@ import type { StudioController } from '../store/StudioController';
 import { applyAcceptedPatch } from './applyAcceptedPatch';
 import { initialLabState, type LabState, type StudioMode } from './labState';
 
+/** Live curve points kept before the curve is reloaded, averaged, from the run log. */
+const LIVE_POINTS_LIMIT = 4000;
+
 /**
  * The actions of the training, compare and export screens. Talks to the API through the studio
  * controller's client, follows job events (training runs: jobId = runId; prediction jobs), and
@@ -16,6 +19,7 @@ export class LabController {
   readonly store = new Store<LabState>(initialLabState);
   private previewBusy = false;
   private previewAgain = false;
+  private reloadingCurve = false;
 
   constructor(readonly studio: StudioController) {}
 
@@ -259,6 +263,13 @@ export class LabController {
         let points = s.points;
         if (resumed) points = points.filter((p) => p.step <= Number(resumed[1]));
         if (event.loss !== undefined) points = [...points, { step: event.step, loss: event.loss }];
+        // Hours of live points: reload the (bucket-averaged) curve from the log instead.
+        if (points.length > LIVE_POINTS_LIMIT && !this.reloadingCurve) {
+          this.reloadingCurve = true;
+          void this.watch(event.jobId).finally(() => {
+            this.reloadingCurve = false;
+          });
+        }
         this.store.set({
           points,
           live: {
