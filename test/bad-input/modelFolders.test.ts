@@ -3,32 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AppError,
-  createUNet,
-  loadModelFolder,
-  type ModelMetadata,
-  saveModelFolder,
-  type UNetConfig,
-} from '../../src/engine/index';
+import { AppError, loadModelFolder, type UNetConfig } from '../../src/engine/index';
 import { runCli } from '../support/cli';
+import { saveTinyModel, tinyModelMetadata } from '../support/tinyModel';
 import { CORPUS_DIR } from './make-corpus';
 import { expectCliError, inBatches } from './support/cli';
 import { projectState } from './support/projectState';
 
 const CONFIG: UNetConfig = { depth: 2, baseFilters: 2, inputChannels: 1, classes: 2, dropout: 0 };
-const METADATA: ModelMetadata = {
-  format: 'unet-studio-model',
-  version: 1,
-  architecture: CONFIG,
-  tileSize: 44,
-  classes: [
-    { name: 'background', color: '#000000' },
-    { name: 'cell', color: '#ff0000' },
-  ],
-  normalization: { scale: 255, mean: [0.5], std: [0.25] },
-  provenance: { createdAt: '2026-01-01T00:00:00.000Z' },
-};
+const METADATA = tinyModelMetadata(CONFIG, 44, { scale: 255, mean: [0.5], std: [0.25] });
 
 /** A TF.js Layers model folder (what `model.save('file://...')` of a Keras-style model writes). */
 const LAYERS_MODEL = {
@@ -46,12 +29,7 @@ let good: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'unet-badmodel-'));
   good = join(root, 'good');
-  const unet = createUNet(CONFIG, 44, 7);
-  try {
-    await saveModelFolder(good, unet, METADATA);
-  } finally {
-    unet.dispose();
-  }
+  await saveTinyModel(good, METADATA, 7);
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });

@@ -4,32 +4,20 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../test/support/cli';
+import { saveTinyModel, tinyModelMetadata } from '../../../test/support/tinyModel';
 import {
   createTfPredictor,
   createUNet,
-  type ModelMetadata,
   predictImage,
   readImage,
   readNpy,
-  saveModelFolder,
   type UNetConfig,
   writePng,
 } from '../../engine/index';
 
 const CONFIG: UNetConfig = { depth: 2, baseFilters: 4, inputChannels: 1, classes: 2, dropout: 0 };
 const NORM = { scale: 255, mean: [0.4], std: [0.25] };
-const METADATA: ModelMetadata = {
-  format: 'unet-studio-model',
-  version: 1,
-  architecture: CONFIG,
-  tileSize: 52,
-  classes: [
-    { name: 'background', color: '#000000' },
-    { name: 'cell', color: '#ff0000' },
-  ],
-  normalization: NORM,
-  provenance: { createdAt: '2026-01-01T00:00:00Z' },
-};
+const METADATA = tinyModelMetadata(CONFIG, 52, NORM);
 
 let dir = '';
 
@@ -41,9 +29,7 @@ function grayImage(width: number, height: number): Uint8Array {
 beforeAll(async () => {
   await tf.setBackend('cpu');
   dir = await mkdtemp(join(tmpdir(), 'cli-predict-'));
-  const unet = createUNet(CONFIG, 52, 5);
-  await saveModelFolder(join(dir, 'model'), unet, METADATA);
-  unet.dispose();
+  await saveTinyModel(join(dir, 'model'), METADATA, 5);
   await mkdir(join(dir, 'images'));
   await writePng(join(dir, 'images', 'a.png'), {
     width: 37,

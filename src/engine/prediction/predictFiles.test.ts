@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveTinyModel, tinyModelMetadata } from '../../../test/support/tinyModel';
 import { readImage, writePng } from '../image/index';
-import { createUNet, saveModelFolder } from '../model/index';
-import type { ModelMetadata, UNetConfig } from '../model/types';
+import { createUNet } from '../model/index';
+import type { UNetConfig } from '../model/types';
 import { createTfPredictor } from './Predictor';
 import { predictFiles } from './predictFiles';
 import { predictImage } from './predictImage';
@@ -13,15 +14,12 @@ import { predictImage } from './predictImage';
 // Three classes, an RGB model, fed a 16-bit gray image (replicated to RGB, scaled by 65535).
 const CONFIG: UNetConfig = { depth: 2, baseFilters: 4, inputChannels: 3, classes: 3, dropout: 0 };
 const NORM = { scale: 255, mean: [0.5, 0.4, 0.3], std: [0.2, 0.25, 0.3] };
-const METADATA: ModelMetadata = {
-  format: 'unet-studio-model',
-  version: 1,
-  architecture: CONFIG,
-  tileSize: 52,
-  classes: ['background', 'a', 'b'].map((name) => ({ name, color: '#ffffff' })),
-  normalization: NORM,
-  provenance: { createdAt: '2026-01-01T00:00:00Z' },
-};
+const METADATA = tinyModelMetadata(
+  CONFIG,
+  52,
+  NORM,
+  ['background', 'a', 'b'].map((name) => ({ name, color: '#ffffff' })),
+);
 const W = 23;
 const H = 31;
 const gray = Uint16Array.from({ length: W * H }, (_, i) => (i * 2654435761) % 65536);
@@ -30,9 +28,7 @@ let dir = '';
 beforeAll(async () => {
   await tf.setBackend('cpu');
   dir = await mkdtemp(join(tmpdir(), 'predict-files-'));
-  const unet = createUNet(CONFIG, 52, 9);
-  await saveModelFolder(join(dir, 'model'), unet, METADATA);
-  unet.dispose();
+  await saveTinyModel(join(dir, 'model'), METADATA, 9);
   await mkdir(join(dir, 'in'));
   await writePng(join(dir, 'in', 'g.png'), { width: W, height: H, channels: 1, bitDepth: 16, data: gray });
 });
