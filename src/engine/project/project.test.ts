@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode, encode } from 'fast-png';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tinyTiff } from '../../../test/fixtures/images/tinyTiff';
 import { AppError } from '../../shared/errors';
 import { Project } from './project';
 import { LOCK_FILE } from './projectLock';
@@ -33,43 +34,17 @@ function gradientPng16(width: number, height: number): Uint8Array {
   return encode({ width, height, data, depth: 16, channels: 1 });
 }
 
-/** A hand-built little-endian, uncompressed 8-bit gray TIFF with one IFD per page. */
+/** An uncompressed 8-bit gray TIFF with one page per fill value, every pixel of a page = fill. */
 function twoPageTiff(width: number, height: number, fills: number[]): Uint8Array {
-  const entries = 8;
-  const ifdSize = 2 + entries * 12 + 4;
-  const pixels = width * height;
-  const pageSize = ifdSize + pixels;
-  const bytes = new Uint8Array(8 + pageSize * fills.length);
-  const view = new DataView(bytes.buffer);
-  bytes.set([0x49, 0x49, 42, 0]);
-  view.setUint32(4, 8, true);
-  fills.forEach((fill, page) => {
-    const ifd = 8 + page * pageSize;
-    const data = ifd + ifdSize;
-    const tags: [number, number, number][] = [
-      [256, 3, width],
-      [257, 3, height],
-      [258, 3, 8],
-      [259, 3, 1],
-      [262, 3, 1],
-      [273, 4, data],
-      [278, 3, height],
-      [279, 4, pixels],
-    ];
-    view.setUint16(ifd, entries, true);
-    tags.forEach(([tag, type, value], i) => {
-      const at = ifd + 2 + i * 12;
-      view.setUint16(at, tag, true);
-      view.setUint16(at + 2, type, true);
-      view.setUint32(at + 4, 1, true);
-      if (type === 3) view.setUint16(at + 8, value, true);
-      else view.setUint32(at + 8, value, true);
-    });
-    const next = page + 1 < fills.length ? 8 + (page + 1) * pageSize : 0;
-    view.setUint32(ifd + 2 + entries * 12, next, true);
-    bytes.fill(fill, data, data + pixels);
-  });
-  return bytes;
+  return tinyTiff(
+    fills.map((fill) => ({
+      width,
+      height,
+      bitsPerSample: 8,
+      sampleFormat: 1,
+      bytes: new Uint8Array(width * height).fill(fill),
+    })),
+  );
 }
 
 describe('Project store', () => {
