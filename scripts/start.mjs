@@ -61,17 +61,30 @@ function electronBinary() {
   const pkg = join(root, 'node_modules', 'electron');
   const pathFile = join(pkg, 'path.txt');
   if (!existsSync(pkg)) return { reason: 'the electron package is not installed' };
-  if (!existsSync(pathFile)) {
-    return { reason: "Electron's binary was never downloaded (node_modules/electron/dist is missing)" };
-  }
-  const relative = readFileSync(pathFile, 'utf8').trim();
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  const binary = override ? join(override, relative || 'electron') : join(pkg, 'dist', relative);
-  if (!existsSync(binary)) return { reason: `Electron's binary is missing (${binary})` };
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
     return { reason: 'there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)' };
   }
-  return { binary };
+  const binaryPath = () => {
+    const relative = readFileSync(pathFile, 'utf8').trim();
+    const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+    return override ? join(override, relative || 'electron') : join(pkg, 'dist', relative);
+  };
+  if (!existsSync(pathFile) || !existsSync(binaryPath())) {
+    // Electron downloads its binary at first launch (its install script is not run by npm 11).
+    console.log("Downloading Electron's binary (first launch only)...");
+    const download = spawnSync(process.execPath, [join(pkg, 'install.js')], {
+      stdio: ['ignore', 'inherit', 'pipe'],
+      timeout: 10 * 60 * 1000,
+    });
+    if (download.status !== 0 || !existsSync(pathFile) || !existsSync(binaryPath())) {
+      const why =
+        download.stderr?.toString().trim().split('\n')[0] || `exit ${download.status ?? download.signal}`;
+      return {
+        reason: `Electron's binary could not be downloaded (${why}); run \`npx install-electron\` when online to get the window`,
+      };
+    }
+  }
+  return { binary: binaryPath() };
 }
 
 function startBrowserShell(options, reason) {
