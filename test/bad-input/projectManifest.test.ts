@@ -2,8 +2,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, createStudioService, invokeApi, Project } from '../../src/engine/index';
+import { AppError, invokeApi, Project } from '../../src/engine/index';
 import { runCli } from '../support/cli';
+import { createTestService } from '../support/testService';
 import { BAD_MANIFESTS } from './make-corpus';
 import { expectCliError } from './support/cli';
 
@@ -55,12 +56,7 @@ describe('bad-input corpus: project manifests', () => {
   );
 
   it('the API answers { ok: false, schema } and the next open of a good project still works', async () => {
-    const service = createStudioService({
-      shell: 'browser',
-      version: 'test',
-      workspaceRoot: root,
-      env: { ...process.env, UNET_STUDIO_CONFIG_DIR: join(root, 'config') },
-    });
+    const service = createTestService(root);
     try {
       const future = await invokeApi(service.handlers, 'openProject', [join(root, 'projects', 'future')]);
       expect(future).toMatchObject({ ok: false, error: { code: 'schema' } });

@@ -26,9 +26,10 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return { ...wrapped, default: wrapped };
 });
 
-import { createStudioService, invokeApi, Project } from '../../src/engine/index';
+import { invokeApi, Project } from '../../src/engine/index';
 import { projectState } from '../bad-input/support/projectState';
 import { appErrorOf } from '../support/appError';
+import { createTestService } from '../support/testService';
 import { type FaultyDisk, faultyDisk } from './support/faultyDisk';
 
 const inject = (prefix: string | null, code: 'EROFS' | 'ENOSPC') => {
@@ -167,12 +168,7 @@ describe('storage faults: a clear message and nothing lost', () => {
     await project.close();
     await unlink(join(dir, 'images', gone.file));
 
-    const service = createStudioService({
-      shell: 'browser',
-      version: 'test',
-      workspaceRoot: root,
-      env: { ...process.env, UNET_STUDIO_CONFIG_DIR: join(root, 'config') },
-    });
+    const service = createTestService(root);
     try {
       const opened = await invokeApi(service.handlers, 'openProject', [dir]);
       expect(opened.ok).toBe(true);

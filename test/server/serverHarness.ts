@@ -2,10 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { createStudioService, type StudioService } from '../../src/engine/index';
+import type { StudioService } from '../../src/engine/index';
 import { type StudioServer, startStudioServer } from '../../src/server/index';
 import type { StudioApi } from '../../src/shared/api';
 import { createHttpApi } from '../../src/shared/apiHttpClient';
+import { createTestService } from '../support/testService';
 
 /** A browser shell on a free loopback port over a fresh temp workspace, and a client for it. */
 export interface Harness {
@@ -18,13 +19,7 @@ export interface Harness {
 
 export async function startHarness(staticDir?: string): Promise<Harness> {
   const root = await mkdtemp(join(tmpdir(), 'unet-server-'));
-  const env = { ...process.env, UNET_STUDIO_CONFIG_DIR: join(root, 'config') };
-  const service = createStudioService({
-    shell: 'browser',
-    version: 'test',
-    workspaceRoot: join(root, 'work'),
-    env,
-  });
+  const service = createTestService(root, join(root, 'work'));
   const server = await startStudioServer({
     service,
     staticDir: staticDir ?? join(root, 'no-build'),
