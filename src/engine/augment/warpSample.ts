@@ -1,3 +1,4 @@
+import type { Sample } from './augmentSample';
 import { cubicKernel } from './elasticField';
 
 /** Mirror (reflect without repeating the edge: -1 -> 1) an integer index into [0, n). */
@@ -9,28 +10,15 @@ export function mirrorIndex(i: number, n: number): number {
   return m < n ? m : period - m;
 }
 
-/** Planes to resample with one shared coordinate map. */
-export interface WarpInput {
-  width: number;
-  height: number;
-  channels: number;
-  /** HWC, sampled bicubic. */
-  image: Float32Array;
-  /** HW, sampled nearest neighbour. */
-  targets: Uint8Array;
-  /** HW, sampled nearest neighbour at the same pixel as `targets` (0 stays 0: no blending). */
-  weights: Float32Array;
-}
-
 /**
  * Resamples image, targets and weights at source coordinates (`sourceX`, `sourceY`, in pixels,
  * one pair per output pixel) with mirror boundary. The image uses bicubic (Keys a = -0.5)
  * interpolation, which may overshoot the input range slightly at sharp edges; targets and
- * weights use nearest neighbour so labels are never blended and unlabelled stays unlabelled.
- * Returns new arrays of the same sizes.
+ * weights use nearest neighbour at the same pixel, so labels are never blended and unlabelled
+ * (weight 0) stays unlabelled. Returns new arrays of the same sizes.
  */
 export function warpSample(
-  input: WarpInput,
+  input: Sample,
   sourceX: Float32Array,
   sourceY: Float32Array,
 ): { image: Float32Array; targets: Uint8Array; weights: Float32Array } {
