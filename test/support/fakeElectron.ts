@@ -29,6 +29,8 @@ const record = {
   exposed: new Map<string, unknown>(),
   /** ipcRenderer.invoke arguments (each answered `{ ok: true, value: null }`). */
   invoked: [] as unknown[][],
+  /** ipcRenderer.on(channel, listener) calls. */
+  listeners: new Map<string, Handler>(),
 };
 
 class BrowserWindow {
@@ -89,12 +91,12 @@ const electron = {
   dialog: {},
   contextBridge: { exposeInMainWorld: (key: string, value: unknown) => record.exposed.set(key, value) },
   ipcRenderer: {
-    on: () => undefined,
-    invoke: (...args: unknown[]) => {
+    on: (channel: string, listener: Handler) => record.listeners.set(channel, listener),
+    invoke: vi.fn((...args: unknown[]) => {
       record.invoked.push(args);
       return Promise.resolve({ ok: true, value: null });
-    },
-    send: () => undefined,
+    }),
+    send: vi.fn(),
   },
 };
 
