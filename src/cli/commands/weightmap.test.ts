@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../test/support/cli';
+import { maxAbsDiff } from '../../../test/support/maxAbsDiff';
 import { computeWeightMap, readImage, readNpy, writePng } from '../../engine/index';
 
 let dir = '';
@@ -41,13 +42,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 describe('unet-studio weightmap', () => {
   it('writes one .npy weight map per input and the separated targets', async () => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxAbsDiff } from '../../../test/support/maxAbsDiff';
 import { createUNet, type UNet } from '../model/index';
 import type { UNetConfig } from '../model/types';
 import { createOnnxPredictor } from './createOnnxPredictor';
@@ -51,13 +52,6 @@ function wholeImagePass(
   } finally {
     whole.dispose();
   }
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-  return max;
 }
 
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { syntheticCells } from '../../../bench/_synthetic';
+import { maxAbsDiff } from '../../../test/support/maxAbsDiff';
 import { AppError } from '../../shared/errors';
 import { computeAnnotationWeightMap } from './computeAnnotationWeightMap';
 import { computeWeightMap } from './computeWeightMap';
@@ -55,12 +56,6 @@ function bruteForce(
     weights[i] += w0 * Math.exp(-(d * d) / (2 * sigma * sigma));
   }
   return { weights, targets: Uint8Array.from(sep, (v) => (v > 0 ? 1 : 0)) };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
 }
 
 /** Random blobs: discs with random ids (repeated ids give split objects), some overlapping. */
