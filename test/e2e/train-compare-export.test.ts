@@ -167,7 +167,7 @@ describe.skipIf(!hasData)('train, compare and export in the browser shell', () =
     for (const [key, value] of Object.entries(settings)) await page.getByTestId(`train-${key}`).fill(value);
     await page.getByTestId('preview-image').selectOption(images[1].id);
     await page.getByTestId('train-start').click();
-    await page.locator('[data-testid="live-run"][data-status="running"]').waitFor({ timeout: 120_000 });
+    await page.locator('[data-testid="live-run"][data-status="running"]').waitFor({ timeout: 240_000 });
     const first = await until(
       () => attrNumber(page, 'loss-chart', 'data-points'),
       (n) => n >= 2,
@@ -208,6 +208,8 @@ describe.skipIf(!hasData)('train, compare and export in the browser shell', () =
       () => attrNumber(page, 'live-run', 'data-step'),
       (s) => s > stoppedAt,
       'steps after resume',
+      // A new child process: tsx, the wasm backend and the data load again (slow on a busy machine).
+      240_000,
     );
     expect(resumedStep).toBeGreaterThan(stoppedAt);
     await page.locator('[data-testid="live-run"][data-status="done"]').waitFor({ timeout: 180_000 });
