@@ -1,5 +1,5 @@
 export { decodeImage, decodeImageInfo, type ImageFormat, sniffFormat } from './decodeImage';
-export { IMAGE_EXTENSIONS, listImages } from './listImages';
+export { IMAGE_EXTENSIONS, indexByBaseName, listImages } from './listImages';
 export { decodeNpy, encodeNpy, type NpyArray, readNpy, writeNpy } from './npy';
 export {
   checkImageSize,

@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { fsError } from '../fsutil/atomicWrite';
 
@@ -30,4 +30,25 @@ export async function listImages(dir: string): Promise<string[]> {
     .map((e) => e.name)
     .sort(collator.compare)
     .map((name) => join(dir, name));
+}
+
+/**
+ * Maps each path's base name (file name without extension: `0.png` and `0.tif` are both `0`) to
+ * the path, the key by which images, labels and predictions are paired. Two files of `dir` with
+ * the same base name are ambiguous: AppError 'invalid_argument' naming both.
+ */
+export function indexByBaseName(paths: string[], dir: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const path of paths) {
+    const name = basename(path, extname(path));
+    const other = map.get(name);
+    if (other !== undefined) {
+      throw new AppError(
+        'invalid_argument',
+        `${dir} holds two images named ${name}: ${basename(other)} and ${basename(path)}.`,
+      );
+    }
+    map.set(name, path);
+  }
+  return map;
 }

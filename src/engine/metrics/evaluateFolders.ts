@@ -1,6 +1,6 @@
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import { AppError } from '../../shared/errors';
-import { listImages } from '../image/listImages';
+import { indexByBaseName, listImages } from '../image/listImages';
 import { readImage } from '../image/readImage';
 import { evaluateSegmentation, type SegmentationMetrics } from './evaluateSegmentation';
 import { maskFromImage } from './maskFromImage';
@@ -36,8 +36,8 @@ export async function evaluateFolders(args: {
   truthDir: string;
   onProgress?: (done: number, total: number, name: string) => void;
 }): Promise<FolderEvaluation> {
-  const pred = byBaseName(await listImages(args.predDir), args.predDir);
-  const truth = byBaseName(await listImages(args.truthDir), args.truthDir);
+  const pred = indexByBaseName(await listImages(args.predDir), args.predDir);
+  const truth = indexByBaseName(await listImages(args.truthDir), args.truthDir);
   const names = [...pred.keys()].filter((name) => truth.has(name));
   if (names.length === 0) {
     throw new AppError(
@@ -72,22 +72,6 @@ export async function evaluateFolders(args: {
     unmatchedPred: [...pred.entries()].filter(([n]) => !truth.has(n)).map(([, path]) => path),
     unmatchedTruth: [...truth.entries()].filter(([n]) => !pred.has(n)).map(([, path]) => path),
   };
-}
-
-function byBaseName(paths: string[], dir: string): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const path of paths) {
-    const name = basename(path, extname(path));
-    const other = map.get(name);
-    if (other !== undefined) {
-      throw new AppError(
-        'invalid_argument',
-        `${dir} holds two images named ${name}: ${basename(other)} and ${basename(path)}.`,
-      );
-    }
-    map.set(name, path);
-  }
-  return map;
 }
 
 function describe(files: Map<string, string>): string {

@@ -1,6 +1,5 @@
-import { basename, extname } from 'node:path';
 import { AppError } from '../../shared/errors';
-import { listImages } from '../image/index';
+import { indexByBaseName, listImages } from '../image/index';
 import type { TrainImage } from './trainConfig';
 
 /** Images paired with label images of the same base name, and what found no partner. */
@@ -19,8 +18,8 @@ export interface MatchedPairs {
  * 'invalid_argument' when a base name is ambiguous (`a.png` and `a.tif` in one folder).
  */
 export async function matchTrainingPairs(imagesDir: string, labelsDir: string): Promise<MatchedPairs> {
-  const images = byBaseName(await listImages(imagesDir), imagesDir);
-  const labels = byBaseName(await listImages(labelsDir), labelsDir);
+  const images = indexByBaseName(await listImages(imagesDir), imagesDir);
+  const labels = indexByBaseName(await listImages(labelsDir), labelsDir);
   const pairs: TrainImage[] = [];
   const unlabelledImages: string[] = [];
   for (const [name, image] of images) {
@@ -37,20 +36,4 @@ export async function matchTrainingPairs(imagesDir: string, labelsDir: string): 
     );
   }
   return { pairs, unlabelledImages, orphanLabels };
-}
-
-function byBaseName(paths: string[], dir: string): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const path of paths) {
-    const name = basename(path, extname(path));
-    const other = map.get(name);
-    if (other !== undefined) {
-      throw new AppError(
-        'invalid_argument',
-        `${dir} holds two images named ${name}: ${basename(other)} and ${basename(path)}`,
-      );
-    }
-    map.set(name, path);
-  }
-  return map;
 }
