@@ -128,6 +128,23 @@ describe('train (in process, wasm backend, tiny U-Net)', () => {
     expect(steps).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('logs every step loss even when progress events are throttled (a clock that stands still)', async () => {
+    const events: JobEvent[] = [];
+    const frozen = { now: () => 0 };
+    await train(tiny('throttled', { steps: 7 }), {
+      signal: new AbortController().signal,
+      onEvent: (e) => events.push(e),
+      clock: frozen,
+    });
+    // Within one throttle interval only the first and the last step reach the UI...
+    const shown = events.flatMap((e) => (e.kind === 'progress' && e.loss !== undefined ? [e.step] : []));
+    expect(shown.length).toBeLessThan(7);
+    // ...but the run log, and so the loss curve, holds every step once.
+    const curve = lossCurve(await readRunLog(join(root, 'throttled', 'run.jsonl')));
+    expect(curve.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(curve.every((p) => Number.isFinite(p.loss))).toBe(true);
+  });
+
   it('refuses to resume with another tile, and to overwrite a checkpoint without resume', async () => {
     await expect(
       train(tiny('resumed', { steps: 8, resume: true, tileSize: 76 }), quiet()),

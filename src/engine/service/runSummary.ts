@@ -131,7 +131,7 @@ export function runLogPoints(
   for (const line of lines) {
     if (line.kind === 'resume') {
       while (points.length > 0 && points[points.length - 1].step > line.step) points.pop();
-    } else if (line.kind === 'progress' && line.loss !== undefined) {
+    } else if ((line.kind === 'progress' || line.kind === 'step') && line.loss !== undefined) {
       points.push({ step: line.step, loss: line.loss });
     } else if (line.kind === 'validation' && line.metrics.foregroundIoU !== undefined) {
       points.push({ step: line.step, validationIoU: line.metrics.foregroundIoU });

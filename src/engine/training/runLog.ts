@@ -4,10 +4,15 @@ import type { JobEvent } from '../../shared/jobs';
 import { fsError } from '../fsutil/atomicWrite';
 
 /**
- * One line of outDir/run.jsonl: a job event as it was emitted, or a `resume` marker written when
- * a run continues from a checkpoint (steps after it replace what the log held past that step).
+ * One line of outDir/run.jsonl: a job event as it was emitted, a `step` line with the loss of a
+ * step whose progress event was throttled away (so the log holds every step's loss), or a
+ * `resume` marker written when a run continues from a checkpoint (steps after it replace what
+ * the log held past that step).
  */
-export type RunLogLine = JobEvent | { kind: 'resume'; step: number; at: string };
+export type RunLogLine =
+  | JobEvent
+  | { kind: 'step'; step: number; loss: number }
+  | { kind: 'resume'; step: number; at: string };
 
 /** One point of the loss curve (step counter, loss). */
 export interface LossPoint {
@@ -134,7 +139,7 @@ export function lossCurve(lines: RunLogLine[]): LossPoint[] {
   for (const line of lines) {
     if (line.kind === 'resume') {
       while (points.length > 0 && points[points.length - 1].step > line.step) points.pop();
-    } else if (line.kind === 'progress' && line.loss !== undefined) {
+    } else if ((line.kind === 'progress' || line.kind === 'step') && line.loss !== undefined) {
       points.push({ step: line.step, loss: line.loss });
     }
   }

@@ -231,6 +231,9 @@ async function loop(
         memoryBytes: process.memoryUsage().rss,
         message: undefined,
       });
+    } else {
+      // Progress events are throttled for the UI; the log still keeps every step's loss.
+      log.append({ kind: 'step', step, loss });
     }
     if (step % config.validateEverySteps === 0) await validateNow();
     const dueByTime = clock.now() - lastCheckpointAt >= config.checkpointMinutes * 60_000;
