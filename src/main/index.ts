@@ -22,10 +22,20 @@ app.on('web-contents-created', (_event, contents) => {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 });
 
+function openWindow(): void {
+  const rendererDir = join(__dirname, '../renderer');
+  const opened = createSecureWindow(join(__dirname, '../preload'), rendererDir);
+  const unbind = bindApiToIpc(ipcMain, service, opened, rendererDir);
+  opened.on('closed', () => {
+    unbind();
+    if (window === opened) window = null;
+  });
+  window = opened;
+}
+
 app.whenReady().then(
   () => {
-    window = createSecureWindow(join(__dirname, '../preload'), join(__dirname, '../renderer'));
-    const unbind = bindApiToIpc(ipcMain, service, window, join(__dirname, '../renderer'));
+    openWindow();
     // `npm start -- --project DIR` passes the folder on; the UI shows any failure via getProject.
     const initial = process.env.UNET_STUDIO_PROJECT;
     if (initial) {
@@ -35,10 +45,6 @@ app.whenReady().then(
         );
       });
     }
-    window.on('closed', () => {
-      unbind();
-      window = null;
-    });
   },
   (error: unknown) => {
     process.stderr.write(`U-Net Studio could not start: ${String(error)}\n`);
@@ -46,7 +52,28 @@ app.whenReady().then(
   },
 );
 
-app.on('window-all-closed', () => app.quit());
+// Closing the window does not stop a training run or prediction job: the app stays up until
+// the work is done (then quits), and the dock icon (macOS) or `activate` brings the window back.
+const BUSY_POLL_MS = 5000;
+app.on('window-all-closed', () => {
+  if (!service.busy()) {
+    app.quit();
+    return;
+  }
+  process.stdout.write(
+    'U-Net Studio: the window is closed; training continues and the app quits when it ends.\n',
+  );
+  const timer = setInterval(() => {
+    if (window !== null) clearInterval(timer);
+    else if (!service.busy()) {
+      clearInterval(timer);
+      app.quit();
+    }
+  }, BUSY_POLL_MS);
+});
+app.on('activate', () => {
+  if (window === null && app.isReady()) openWindow();
+});
 
 let disposed = false;
 app.on('before-quit', (event) => {
