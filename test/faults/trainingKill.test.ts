@@ -73,9 +73,12 @@ describe('training survives kill -9 at random moments', () => {
     let kills = 0;
     for (let round = 0; round < 3 && lastCheckpoint < STEPS; round++) {
       const killAfterMs = round < 2 ? 100 + Math.random() * 900 : undefined;
-      const { events, outcome } = await session({ ...base, resume: round > 0 }, killAfterMs);
+      // Killed before its first checkpoint, there is nothing to resume: start again (the same
+      // folder, whose log then holds the killed session's steps too).
+      const resume = round > 0 && lastCheckpoint > 0;
+      const { events, outcome } = await session({ ...base, resume }, killAfterMs);
       const tag = `round ${round} (kill after ${killAfterMs?.toFixed(0)} ms)`;
-      if (round > 0) {
+      if (resume) {
         const resumed = events.find((e) => e.kind === 'progress' && e.message?.startsWith('resuming'));
         expect(resumed, tag).toMatchObject({ message: `resuming from step ${lastCheckpoint}` });
       }
@@ -101,7 +104,7 @@ describe('training survives kill -9 at random moments', () => {
     // Finish the run if the last kill left steps to do.
     const saved = await loadCheckpoint(base.outDir);
     if ((saved?.step ?? 0) < STEPS) {
-      const { outcome } = await session({ ...base, resume: true });
+      const { outcome } = await session({ ...base, resume: saved !== null });
       expect(outcome.status).toBe('done');
     }
     const lines = await readRunLog(join(base.outDir, 'run.jsonl'));

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -143,6 +143,17 @@ describe('train (in process, wasm backend, tiny U-Net)', () => {
     const curve = lossCurve(await readRunLog(join(root, 'throttled', 'run.jsonl')));
     expect(curve.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(curve.every((p) => Number.isFinite(p.loss))).toBe(true);
+  });
+
+  it('a fresh start in a folder whose killed session left a log (no checkpoint) restarts the curve', async () => {
+    const outDir = join(root, 'restarted');
+    await mkdir(outDir, { recursive: true });
+    const stale = [1, 2, 3].map((step) => JSON.stringify({ kind: 'progress', jobId: 'old', step, loss: 9 }));
+    await writeFile(join(outDir, 'run.jsonl'), `${stale.join('\n')}\n`);
+    await run(tiny('restarted', { steps: 2 }));
+    const curve = lossCurve(await readRunLog(join(outDir, 'run.jsonl')));
+    expect(curve.map((p) => p.step)).toEqual([1, 2]);
+    expect(curve.some((p) => p.loss === 9)).toBe(false);
   });
 
   it('refuses to resume with another tile, and to overwrite a checkpoint without resume', async () => {

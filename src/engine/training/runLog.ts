@@ -32,19 +32,23 @@ export class RunLogWriter {
   private constructor(
     private readonly handle: FileHandle,
     readonly path: string,
+    /** True when the log already held lines from an earlier session (a resume or a restart). */
+    readonly hadLines: boolean,
   ) {}
 
   /** Opens (creating) the log for appending; repairs a torn final line. */
   static async open(path: string): Promise<RunLogWriter> {
     let handle: FileHandle;
+    let hadLines = false;
     try {
       handle = await open(path, 'a+');
       const { size } = await handle.stat();
       if (size > 0) await cutTornTail(handle, size);
+      hadLines = (await handle.stat()).size > 0;
     } catch (error) {
       throw fsError(error, path);
     }
-    return new RunLogWriter(handle, path);
+    return new RunLogWriter(handle, path, hadLines);
   }
 
   /** Queues one line; errors surface on the next `sync`/`close`. */

@@ -71,8 +71,12 @@ export async function train(input: TrainConfigInput, opts: TrainOptions): Promis
     emit({ kind: 'started', jobId, at: new Date().toISOString(), backend: backend.description, detail });
     for (const note of run.notes)
       emit({ kind: 'progress', jobId, step: run.startStep, message: `note: ${note}` });
-    if (run.startStep > 0) {
+    // A session continuing at step N (0: killed before its first checkpoint, started again) marks
+    // the log so the steps logged past N by the interrupted session leave the loss curve.
+    if (run.startStep > 0 || log.hadLines) {
       log.append({ kind: 'resume', step: run.startStep, at: new Date().toISOString() });
+    }
+    if (run.startStep > 0) {
       emit({ kind: 'progress', jobId, step: run.startStep, message: `resuming from step ${run.startStep}` });
     }
     return await loop(config, run, backend.name, jobId, clock, opts.signal, emit, log);
