@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { AppError } from '../../shared/errors';
 
@@ -29,7 +29,8 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   }
 }
 
-async function syncDir(dir: string): Promise<void> {
+/** fsyncs a folder so a rename inside it is durable; best effort where a platform cannot. */
+export async function syncDir(dir: string): Promise<void> {
   // Not every platform lets a folder be fsynced (Windows); the rename is still atomic there.
   try {
     const handle = await open(dir, 'r');
@@ -62,5 +63,15 @@ export function fsError(error: unknown, path: string): Error {
       return new AppError('not_found', `Not found: ${path}`);
     default:
       return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/** True when something exists at `path` (file or folder). */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,9 +1,9 @@
-import { cp, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunInfo, RunLog, RunStatus, TrainingRequest } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
 import type { JobEvent } from '../../shared/jobs';
-import { fsError, writeFileAtomic } from '../fsutil/index';
+import { fsError, pathExists, writeFileAtomic } from '../fsutil/index';
 import { writePng, writeTiff } from '../image/index';
 import { annotationPaths } from '../project/annotationFiles';
 import { modelId, parseModelId, runFolder, runsFolder } from '../project/modelPaths';
@@ -130,7 +130,7 @@ export class TrainingRuns {
     const lines = await this.logs.read(join(folder, 'run.jsonl'));
     const models: string[] = [];
     for (const kind of ['best', 'last'] as const) {
-      if (await exists(join(folder, kind === 'best' ? 'best' : 'model', 'metadata.json')))
+      if (await pathExists(join(folder, kind === 'best' ? 'best' : 'model', 'metadata.json')))
         models.push(modelId(runId, kind));
     }
     return summarizeRun(record, lines, this.live.get(runId)?.status ?? null, models);
@@ -229,14 +229,5 @@ async function readRecord(folder: string): Promise<RunRecord> {
     return JSON.parse(text) as RunRecord;
   } catch {
     throw new AppError('corrupt_file', `${path} is not valid JSON.`);
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
-import { fsError, writeFileAtomic } from '../fsutil/atomicWrite';
+import { fsError, pathExists, syncDir, writeFileAtomic } from '../fsutil/atomicWrite';
 
 /** A named tensor as plain data (weights, optimiser slots). */
 export interface CheckpointTensor {
@@ -59,7 +59,7 @@ export async function saveCheckpoint<State>(outDir: string, data: CheckpointData
     };
     await writeFileAtomic(join(temp, MANIFEST), JSON.stringify(manifest));
     const aside = join(outDir, `${FOLDER}.old-${randomBytes(4).toString('hex')}`);
-    const hadOld = await exists(target);
+    const hadOld = await pathExists(target);
     if (hadOld) await rename(target, aside);
     await rename(temp, target);
     await syncDir(outDir);
@@ -169,26 +169,4 @@ function packTensors(tensors: CheckpointTensor[]): { bytes: Uint8Array; entries:
 
 function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    /* best effort: not every platform can fsync a folder */
-  }
 }

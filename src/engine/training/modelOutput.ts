@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { fsError } from '../fsutil/index';
+import { fsError, pathExists } from '../fsutil/index';
 import { saveModelFolder, type UNet } from '../model/index';
 import type { ModelMetadata } from '../model/types';
 
@@ -18,7 +18,7 @@ export async function saveModelFolderAtomic(dir: string, unet: UNet, metadata: M
   const aside = `${dir}.old-${suffix}`;
   try {
     await saveModelFolder(temp, unet, metadata);
-    const hadOld = await exists(dir);
+    const hadOld = await pathExists(dir);
     if (hadOld) await rename(dir, aside);
     await rename(temp, dir);
     if (hadOld) await rm(aside, { recursive: true, force: true });
@@ -50,14 +50,5 @@ export async function recoverModelFolder(dir: string): Promise<void> {
         present = true;
       }
     }
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
