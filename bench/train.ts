@@ -1,4 +1,4 @@
-// `npm run bench -- train [--steps 5] [--warmup 2] [--rounds 2] [--tile 252] [--filters 16] [--profile] [--no-cpu] [--no-forward572]`
+// `npm run bench -- train [--steps 5] [--warmup 2] [--rounds 2] [--tile 348] [--filters 16] [--profile] [--no-cpu] [--no-forward572]`
 // One training step (forward + backward + SGD momentum 0.99 update, weighted softmax CE, batch 1)
 // of the fast-preset U-Net at its tile, median of --steps after --warmup, on every backend that
 // runs here (wasm 2 threads, wasm 1 thread, cpu if one step takes < 60 s), against PyTorch CPU

@@ -24,7 +24,7 @@ describe('training config', () => {
       classes: 2,
       dropout: 0.5,
     });
-    expect(fast.tileSize).toBe(252);
+    expect(fast.tileSize).toBe(348);
     expect(fast.optimizer).toEqual({ kind: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999 });
     const paper = resolveSettings(parseTrainConfig({ ...base, preset: 'paper' }), 3);
     expect(paper.architecture.baseFilters).toBe(64);
@@ -73,7 +73,7 @@ describe('training config', () => {
       incompatibility(a, resolveSettings(parseTrainConfig({ ...base, learningRate: 1e-4, steps: 99 }), 1)),
     ).toBeNull();
     expect(incompatibility(a, resolveSettings(parseTrainConfig({ ...base, tileSize: 268 }), 1))).toMatch(
-      /tile size was 252, now 268/,
+      /tile size was 348, now 268/,
     );
     expect(
       incompatibility(a, resolveSettings(parseTrainConfig({ ...base, architecture: { baseFilters: 8 } }), 1)),

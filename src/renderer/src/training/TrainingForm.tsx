@@ -10,7 +10,7 @@ const FIELDS: { key: keyof AdvancedText; label: string; hint: string; integer: b
   {
     key: 'tileSize',
     label: 'Tile (px)',
-    hint: 'fast 252, paper 572; must be a legal U-Net size',
+    hint: 'fast 348, paper 572; must be a legal U-Net size',
     integer: true,
   },
   { key: 'baseFilters', label: 'Base filters', hint: 'fast 16, paper 64', integer: true },
@@ -117,7 +117,7 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
           data-testid="train-preset"
           onChange={(e) => setPreset(e.target.value as 'fast' | 'paper')}
         >
-          <option value="fast">fast (CPU: 16 filters, 252 tile, Adam)</option>
+          <option value="fast">fast (CPU: 16 filters, 348 tile, Adam)</option>
           <option value="paper">paper (64 filters, 572 tile, SGD 0.99; GPU)</option>
         </select>
       </label>
