@@ -266,6 +266,14 @@ describe.skipIf(!hasData)('train, compare and export in the browser shell', () =
     expect(accepted.ok && Array.from(accepted.value.classes)).toEqual(
       Array.from(predicted0.data, (c) => c + 1),
     );
+    // Ctrl+Z on another tab leaves the annotation alone: shortcuts belong to the Annotate tab.
+    await page.getByTestId('mode-compare').click();
+    await page.keyboard.press('Control+z');
+    await page.getByTestId('mode-annotate').click();
+    await page.waitForTimeout(1000); // longer than the autosave debounce
+    await waitSaved(page);
+    const still = await api.getAnnotation(images[0].id);
+    expect(still.ok && Array.from(still.value.classes)).toEqual(Array.from(predicted0.data, (c) => c + 1));
     await page.getByTestId('undo').click();
     const original = annotationOf(NAMES[0]).classes;
     await until(

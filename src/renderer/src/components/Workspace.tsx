@@ -23,7 +23,7 @@ export function Workspace({ controller }: { controller: StudioController }) {
   const lab = useMemo(() => new LabController(controller), [controller]);
   useEffect(() => lab.attach(), [lab]);
   const mode = useStore(lab.store, (s) => s.mode);
-  useShortcuts(controller);
+  useShortcuts(controller, mode === 'annotate');
   const session = controller.current();
 
   return (

@@ -4,9 +4,14 @@ import type { StudioController } from '../store/StudioController';
 
 const TOOL_KEYS: Record<string, ToolName> = { b: 'brush', e: 'eraser', p: 'polygon', f: 'fill', i: 'pick' };
 
-/** Workspace keyboard shortcuts (listed in HelpPanel.SHORTCUTS). Typing in a field is left alone. */
-export function useShortcuts(controller: StudioController): void {
+/**
+ * Workspace keyboard shortcuts (listed in HelpPanel.SHORTCUTS), active only while `enabled` (the
+ * Annotate tab: Ctrl+Z on the Train or Compare tab must not undo strokes out of sight). Typing in
+ * a field is left alone.
+ */
+export function useShortcuts(controller: StudioController, enabled = true): void {
   useEffect(() => {
+    if (!enabled) return;
     const { store } = controller;
     const onKey = (e: KeyboardEvent) => {
       const t = e.target;
@@ -49,5 +54,5 @@ export function useShortcuts(controller: StudioController): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [controller]);
+  }, [controller, enabled]);
 }
