@@ -67,7 +67,9 @@ describe('StudioController', () => {
     brush.up({ x: 1.5, y: 2.5 });
     c.gestureEnded();
     expect(c.store.get().saveState).toBe('pending');
+    expect(c.hasUnsavedEdits()).toBe(true);
     await c.flushAll();
+    expect(c.hasUnsavedEdits()).toBe(false);
     expect(saved.map((p) => [p.x, p.y, p.w, p.h, ...p.classes])).toEqual([[0, 2, 2, 1, 1, 1]]);
     expect(c.store.get().saveState).toBe('saved');
 

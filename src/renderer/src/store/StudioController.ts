@@ -192,6 +192,11 @@ export class StudioController {
     await Promise.all([...this.sessions.values()].map((s) => s.saver.flush()));
   }
 
+  /** True while some image has edits not yet written (waiting for the autosave, or being saved). */
+  hasUnsavedEdits(): boolean {
+    return [...this.sessions.values()].some((s) => s.saver.saveState !== 'saved');
+  }
+
   /** Asks the canvas to fit the image (key 0) or show it at 100% (key 1). */
   requestView(kind: 'fit' | 'actual'): void {
     this.store.set({ viewRequest: { kind, seq: (this.store.get().viewRequest?.seq ?? 0) + 1 } });
