@@ -128,6 +128,21 @@ describe('train (in process, wasm backend, tiny U-Net)', () => {
     expect(steps).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('with dropout on, 2 steps + resume 2 steps gives the weights of 4 straight steps (seeded masks)', async () => {
+    const withDropout = { architecture: { depth: 2, baseFilters: 8, dropout: 0.5 } };
+    await run(tiny('dropStraight', { ...withDropout, steps: 4 }));
+    await run(tiny('dropResumed', { ...withDropout, steps: 2 }));
+    await run(tiny('dropResumed', { ...withDropout, steps: 4, resume: true }));
+    const a = await weightsOf(join(root, 'dropStraight', 'model'));
+    const b = await weightsOf(join(root, 'dropResumed', 'model'));
+    let worst = 0;
+    for (const [name, wa] of a) {
+      const wb = b.get(name)!;
+      for (let i = 0; i < wa.length; i++) worst = Math.max(worst, Math.abs(wa[i] - wb[i]));
+    }
+    expect(worst).toBeLessThan(1e-6);
+  });
+
   it('logs every step loss even when progress events are throttled (a clock that stands still)', async () => {
     const events: JobEvent[] = [];
     const frozen = { now: () => 0 };

@@ -16,8 +16,12 @@ export interface UNet {
   inputSize: number;
   /** Output edge (px): the input minus the border lost to valid convolutions. */
   outputSize: number;
-  /** Logits [B, out, out, classes] for x [B, in, in, channels]; caller disposes. training=true enables dropout. */
-  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D;
+  /**
+   * Logits [B, out, out, classes] for x [B, in, in, channels]; caller disposes. training=true
+   * enables dropout, whose mask is drawn from `dropoutSeed` when given (reproducible steps, so a
+   * resumed run repeats the uninterrupted one exactly).
+   */
+  apply(x: tf.Tensor4D, training: boolean, dropoutSeed?: number): tf.Tensor4D;
   /** The kernels and biases in layer order (for optimizers). Owned by the UNet. */
   trainableVariables(): tf.Variable[];
   countParams(): number;
@@ -110,7 +114,7 @@ function makeUNet(config: UNetConfig, inputSize: number, shared: SharedWeights):
       activation,
     });
   };
-  const apply = (x: tf.Tensor4D, training: boolean): tf.Tensor4D => {
+  const apply = (x: tf.Tensor4D, training: boolean, dropoutSeed?: number): tf.Tensor4D => {
     const [batch, height, width, channels] = x.shape;
     if (height !== inputSize || width !== inputSize || channels !== config.inputChannels) {
       throw new AppError(
@@ -127,7 +131,8 @@ function makeUNet(config: UNetConfig, inputSize: number, shared: SharedWeights):
         h = tf.maxPool(h, 2, 2, 'valid');
       }
       h = conv(conv(h, 'bottom_conv1', 'relu'), 'bottom_conv2', 'relu');
-      if (training && config.dropout > 0) h = tf.dropout(h, config.dropout) as tf.Tensor4D;
+      if (training && config.dropout > 0)
+        h = tf.dropout(h, config.dropout, undefined, dropoutSeed) as tf.Tensor4D;
       for (let level = config.depth - 1; level >= 0; level--) {
         const up = layer(`dec${level}_up`);
         const size = h.shape[1] * 2;

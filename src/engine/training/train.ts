@@ -206,7 +206,9 @@ async function loop(
 
   while (!signal.aborted && !meter.isFinished(step)) {
     const batch = drawBatch(run.train, settings.batch, settings.tileSize, outputSize, rng, augment);
-    const loss = await trainStep(unet, optimizer, batch);
+    // The dropout mask comes from the run's restorable RNG too, so a resume repeats the run exactly.
+    const dropoutSeed = Math.floor(rng.next() * 2 ** 31);
+    const loss = await trainStep(unet, optimizer, batch, dropoutSeed);
     if (!Number.isFinite(loss)) {
       throw new AppError(
         'diverged',

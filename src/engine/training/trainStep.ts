@@ -85,13 +85,18 @@ export function drawBatch(
  * finite - the update. Returns the loss; a NaN/inf loss leaves weights and optimiser untouched.
  * Every tensor it makes is freed before it returns.
  */
-export async function trainStep(unet: UNet, optimizer: tf.Optimizer, batch: Batch): Promise<number> {
+export async function trainStep(
+  unet: UNet,
+  optimizer: tf.Optimizer,
+  batch: Batch,
+  dropoutSeed?: number,
+): Promise<number> {
   const variables = unet.trainableVariables();
   const { value, grads } = tf.variableGrads(() => {
     const x = tf.tensor4d(batch.x, [batch.size, batch.inputSize, batch.inputSize, batch.channels]);
     const targets = tf.tensor3d(batch.targets, [batch.size, batch.outputSize, batch.outputSize], 'int32');
     const weights = tf.tensor3d(batch.weights, [batch.size, batch.outputSize, batch.outputSize]);
-    return weightedSoftmaxCrossEntropy(unet.apply(x, true), targets, weights);
+    return weightedSoftmaxCrossEntropy(unet.apply(x, true, dropoutSeed), targets, weights);
   }, variables);
   try {
     const loss = (await value.data())[0];
