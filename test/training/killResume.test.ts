@@ -104,7 +104,7 @@ describe('unet-studio train: kill -9, --resume, Ctrl-C', () => {
     expect(lines[resumeAt]).toMatchObject({ kind: 'resume', step: n });
     const after = lines
       .slice(resumeAt)
-      .flatMap((l) => (l.kind === 'progress' && l.loss !== undefined ? [l.step] : []));
+      .flatMap((l) => ((l.kind === 'progress' && l.loss !== undefined) || l.kind === 'step' ? [l.step] : []));
     expect(after[0]).toBe(n + 1);
     expect(after.at(-1)).toBe(m);
     expect(lines.at(-1)).toMatchObject({ kind: 'cancelled', step: m });
