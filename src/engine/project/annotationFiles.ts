@@ -5,7 +5,7 @@ import { decode, encode } from 'fast-png';
 import type { Annotation } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import type { AnnotationStatus } from '../../shared/schemas';
-import { fsError, writeFileAtomic } from '../fsutil/index';
+import { fsError, syncDir, writeFileAtomic } from '../fsutil/index';
 
 /** `annotations/<id>.classes.png` (8-bit class map) and `.instances.png` (16-bit object ids). */
 export function annotationPaths(dir: string, imageId: string): { classes: string; instances: string } {
@@ -144,12 +144,7 @@ async function rollForward(dir: string, imageId: string): Promise<void> {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(error, paths[part]);
     }
   }
-  try {
-    const folder = await open(join(dir, 'annotations'), 'r');
-    await folder.sync().finally(() => folder.close());
-  } catch {
-    /* best effort (not every platform fsyncs a folder) */
-  }
+  await syncDir(join(dir, 'annotations'));
   await rm(journal, { force: true });
 }
 

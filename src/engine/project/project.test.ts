@@ -86,6 +86,22 @@ describe('Project store', () => {
     expect(await readdir(dir)).not.toContain(LOCK_FILE);
   });
 
+  it('on open, removes staged label files of a write killed before its journal, keeps journaled ones', async () => {
+    const dir = join(root, 'p');
+    await (await Project.create(dir, 'x')).close();
+    const annotations = join(dir, 'annotations');
+    const orphan = 'img1.classes.png.0123456789ab.pending';
+    const journaled = 'img2.instances.png.ba9876543210.pending';
+    await writeFile(join(annotations, orphan), 'x');
+    await writeFile(join(annotations, journaled), 'y');
+    await writeFile(join(annotations, 'img2.commit.json'), JSON.stringify({ instances: journaled }));
+    const project = await Project.open(dir);
+    const names = await readdir(annotations);
+    expect(names).not.toContain(orphan);
+    expect(names).toContain(journaled);
+    await project.close();
+  });
+
   it('refuses malformed manifests and future schema versions without touching them', async () => {
     const dir = join(root, 'p');
     await (await Project.create(dir, 'x')).close();

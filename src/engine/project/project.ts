@@ -25,13 +25,23 @@ const PIXEL_CACHE_BYTES = 256 * 1024 * 1024;
 
 /** Temp files of writeFileAtomic (`.<name>.<12 hex>.tmp`) that a killed process left behind. */
 const STALE_TEMP = /^\..+\.[0-9a-f]{12}\.tmp$/;
+/** Staged label files of writeAnnotation (`<id>.classes.png.<12 hex>.pending`). */
+const STAGED_LABEL = /^(.+)\.(classes|instances)\.png\.[0-9a-f]{12}\.pending$/;
+const JOURNAL_SUFFIX = '.commit.json';
 
 async function removeStaleTempFiles(root: string): Promise<void> {
   for (const folder of ['', 'annotations', 'images', 'images/cache']) {
     const names = await readdir(join(root, folder)).catch(() => [] as string[]);
-    await Promise.all(
-      names.filter((n) => STALE_TEMP.test(n)).map((n) => rm(join(root, folder, n), { force: true })),
+    // A staged label file whose image has no journal belongs to a write killed before its
+    // commit point: never read, so removed (a journaled one is rolled forward on read).
+    const journals = new Set(
+      names.filter((n) => n.endsWith(JOURNAL_SUFFIX)).map((n) => n.slice(0, -JOURNAL_SUFFIX.length)),
     );
+    const stale = names.filter((n) => {
+      const staged = STAGED_LABEL.exec(n);
+      return STALE_TEMP.test(n) || (staged !== null && !journals.has(staged[1]));
+    });
+    await Promise.all(stale.map((n) => rm(join(root, folder, n), { force: true })));
   }
 }
 
