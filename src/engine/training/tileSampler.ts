@@ -4,31 +4,16 @@
  * pixels (weight > 0); the input context beyond the image is filled by mirroring (U-Net
  * overlap-tile strategy), so images smaller than a tile work too.
  */
-import { mirrorIndex } from '../augment/index';
+import { mirrorIndex, type Sample } from '../augment/index';
 
-/** A training image ready for sampling: normalised pixels, per-pixel targets and weights. */
-export interface TrainingSample {
-  name: string;
-  width: number;
-  height: number;
-  channels: number;
-  /** Normalised pixels, row-major, channels interleaved (HWC). */
-  image: Float32Array;
-  /** Class index per pixel (0 = background); meaningless where weight is 0. */
-  targets: Uint8Array;
-  /** Loss weight per pixel; 0 = unlabelled. */
-  weights: Float32Array;
-}
+/**
+ * A training image ready for sampling: normalised pixels (HWC), class index per pixel (0 =
+ * background; meaningless where the weight is 0) and loss weights (0 = unlabelled).
+ */
+export type TrainingSample = Sample & { name: string };
 
 /** A cut-out tile: image is inputSize^2 x channels; targets/weights are inputSize^2 too. */
-export interface Tile {
-  width: number;
-  height: number;
-  channels: number;
-  image: Float32Array;
-  targets: Uint8Array;
-  weights: Float32Array;
-}
+export type Tile = Sample;
 
 /** Anything with a uniform [0, 1) generator (the augmentation RNG qualifies). */
 export interface UniformSource {

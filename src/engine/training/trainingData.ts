@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { AppError } from '../../shared/errors';
+import type { Sample } from '../augment/index';
 import { fsError } from '../fsutil/index';
 import { type RasterImage, readImage } from '../image/index';
 import { maskFromImage } from '../metrics/index';
@@ -10,21 +11,12 @@ import { applyNormalization, pixelsWithChannels, scaleOfBitDepth } from './norma
 import type { TrainConfig, TrainImage } from './trainConfig';
 import { cachedWeightMap } from './weightMapCache';
 
-/** One image with its targets and weights; pixels still raw (see `normalizeSamples`). */
-export interface LoadedSample {
-  name: string;
-  imagePath: string;
-  width: number;
-  height: number;
-  channels: number;
-  /** HWC float32 divided by the image's bit-depth full scale (0..1 for integer images). */
-  image: Float32Array;
-  /** Network class per pixel (0 = background); 0 where unlabelled. */
-  targets: Uint8Array;
-  /** Loss weight per pixel (U-Net eq. 2); 0 = unlabelled. */
-  weights: Float32Array;
-  labelledPixels: number;
-}
+/**
+ * One image with its targets and weights; pixels still raw (see `normalizeSamples`): HWC float32
+ * divided by the image's bit-depth full scale (0..1 for integer images); network class per pixel
+ * (0 = background, 0 where unlabelled); loss weight per pixel (U-Net eq. 2; 0 = unlabelled).
+ */
+export type LoadedSample = Sample & { name: string; imagePath: string; labelledPixels: number };
 
 export interface LoadedData {
   samples: LoadedSample[];
