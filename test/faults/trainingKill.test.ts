@@ -19,7 +19,9 @@ import { writeDiscDataset } from '../training/syntheticData';
 // resume must start from the last complete checkpoint, the run log must stay readable, and
 // the finished run's loss curve must run from the first step to the last, in order.
 
-const STEPS = 16;
+// Long enough that a kill 0.1-1 s after the first step lands mid-run even on an idle machine
+// (a step of this tiny net takes a few ms there).
+const STEPS = 160;
 let root: string;
 let base: TrainConfigInput;
 beforeAll(async () => {

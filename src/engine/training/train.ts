@@ -12,7 +12,7 @@ import { writeRunCheckpoint } from './runCheckpoint';
 import { RunLogWriter } from './runLog';
 import { startBackend } from './startBackend';
 import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from './trainConfig';
-import { augmentOptions, drawBatch, trainStep } from './trainStep';
+import { augmentOptions, drawBatch, isDivergedLoss, trainStep } from './trainStep';
 import { validate } from './validation';
 
 /** How `train` is driven: an abort signal in, job events out; the clock is injectable. */
@@ -209,7 +209,7 @@ async function loop(
     // The dropout mask comes from the run's restorable RNG too, so a resume repeats the run exactly.
     const dropoutSeed = Math.floor(rng.next() * 2 ** 31);
     const loss = await trainStep(unet, optimizer, batch, dropoutSeed);
-    if (!Number.isFinite(loss)) {
+    if (isDivergedLoss(loss)) {
       throw new AppError(
         'diverged',
         `Training diverged at step ${step + 1}: the loss became ${loss}. The learning rate (${settings.optimizer.learningRate}) is probably too high. ` +

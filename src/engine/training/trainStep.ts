@@ -81,9 +81,21 @@ export function drawBatch(
 }
 
 /**
- * One optimisation step: forward, weighted cross-entropy, gradients, and - only if the loss is
- * finite - the update. Returns the loss; a NaN/inf loss leaves weights and optimiser untouched.
- * Every tensor it makes is freed before it returns.
+ * Losses above this mean the run has blown up although the number is still finite: the loss is a
+ * weighted cross-entropy averaged over labelled pixels, so even a rare class (w_c ~ 50) predicted
+ * wrongly with logits 20 apart costs ~1e3; 1e6 needs logits ~1e5 apart.
+ */
+export const DIVERGED_LOSS = 1e6;
+
+/** True for a loss that means the run diverged: NaN, infinite, or above DIVERGED_LOSS. */
+export function isDivergedLoss(loss: number): boolean {
+  return !Number.isFinite(loss) || loss > DIVERGED_LOSS;
+}
+
+/**
+ * One optimisation step: forward, weighted cross-entropy, gradients, and - only if the loss has
+ * not diverged (isDivergedLoss) - the update. Returns the loss; a diverged loss leaves weights and
+ * optimiser untouched. Every tensor it makes is freed before it returns.
  */
 export async function trainStep(
   unet: UNet,
@@ -100,7 +112,7 @@ export async function trainStep(
   }, variables);
   try {
     const loss = (await value.data())[0];
-    if (Number.isFinite(loss)) {
+    if (!isDivergedLoss(loss)) {
       // Gradients as a list, in variable order: TF.js optimisers match their slots by position.
       tf.tidy(() =>
         optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: grads[v.name] }))),
