@@ -6,10 +6,11 @@ export {
   type ImageInfo,
   MAX_IMAGE_PIXELS,
   MAX_IMAGE_SIDE,
+  type MultiChannelImage,
   type PixelData,
   type RasterImage,
 } from './rasterImage';
 export { imageInfo, readImage, readImageStack } from './readImage';
 export { toGrayscale } from './toGrayscale';
 export { encodePng, writePng } from './writePng';
-export { encodeTiff, writeTiff } from './writeTiff';
+export { encodeTiff, encodeTiffSync, type TiffWriteOptions, writeTiff } from './writeTiff';

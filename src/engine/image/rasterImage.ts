@@ -15,6 +15,18 @@ export interface RasterImage {
   data: PixelData;
 }
 
+/**
+ * A decoded image with any number of channels (microscopy stacks have 2, 5, ...), laid out
+ * like RasterImage: sample (y, x, c) at `data[(y * width + x) * channels + c]`.
+ */
+export interface MultiChannelImage {
+  width: number;
+  height: number;
+  channels: number;
+  bitDepth: 8 | 16 | 32;
+  data: PixelData;
+}
+
 /** What `imageInfo` reports without decoding the pixels. */
 export interface ImageInfo {
   width: number;
