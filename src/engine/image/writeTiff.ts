@@ -1,7 +1,15 @@
 import { AppError } from '../../shared/errors';
 import { writeFileAtomic } from '../fsutil/atomicWrite';
 import { bitDepthOf, checkImageSize, type MultiChannelImage } from './rasterImage';
-import { encodeHeader, encodeIfd, headerSize, ifdByteLength, TAG, type TagEntry, toRational } from './tiff/ifd';
+import {
+  encodeHeader,
+  encodeIfd,
+  headerSize,
+  ifdByteLength,
+  TAG,
+  type TagEntry,
+  toRational,
+} from './tiff/ifd';
 import { formatImageJDescription } from './tiff/imagejDescription';
 import type { PixelSize } from './tiff/metadata';
 
@@ -36,7 +44,11 @@ export async function encodeTiff(
 }
 
 /** `encodeTiff` without the promise (the writer does no I/O). */
-export function encodeTiffSync(img: MultiChannelImage, name: string, options: TiffWriteOptions = {}): Uint8Array {
+export function encodeTiffSync(
+  img: MultiChannelImage,
+  name: string,
+  options: TiffWriteOptions = {},
+): Uint8Array {
   checkTiffImage(img, name);
   const { width, height, channels, bitDepth } = img;
   const layout = options.layout ?? (channels === 2 ? 'hyperstack' : 'samples');
@@ -86,7 +98,9 @@ export function encodeTiffSync(img: MultiChannelImage, name: string, options: Ti
   const parts = [encodeHeader(bigTiff, ifdAt[0])];
   for (const page of pages) parts.push(sampleBytes(page, bytesPerSample));
   // Each IFD points at the next.
-  ifds.forEach((entries, i) => parts.push(encodeIfd(entries, ifdAt[i], bigTiff, ifdAt[i + 1] ?? 0).bytes));
+  ifds.forEach((entries, i) => {
+    parts.push(encodeIfd(entries, ifdAt[i], bigTiff, ifdAt[i + 1] ?? 0).bytes);
+  });
   return concat(parts, offset);
 }
 
@@ -100,7 +114,11 @@ export function resolutionTags(pixelSize: PixelSize): TagEntry[] {
 }
 
 /** Writes a TIFF atomically (see `encodeTiff` for the layout). */
-export async function writeTiff(path: string, img: MultiChannelImage, options: TiffWriteOptions = {}): Promise<void> {
+export async function writeTiff(
+  path: string,
+  img: MultiChannelImage,
+  options: TiffWriteOptions = {},
+): Promise<void> {
   await writeFileAtomic(path, encodeTiffSync(img, path, options));
 }
 

@@ -46,7 +46,9 @@ export function parseImageJDescription(text: string | undefined): ImageJDescript
 
 /** ImageJ escapes the micro sign in units as `\u00B5`. */
 function unescapeUnit(unit: string): string {
-  return unit.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return unit.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
 }
 
 /**

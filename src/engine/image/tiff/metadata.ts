@@ -35,12 +35,12 @@ export interface MicroscopyMetadata {
 /** Micrometres per unit of the length units OME and ImageJ write (case-sensitive first). */
 const MICROMETRES_PER: Record<string, number> = {
   pm: 1e-6,
-  'Å': 1e-4,
+  Å: 1e-4,
   angstrom: 1e-4,
   nm: 1e-3,
   nanometer: 1e-3,
-  'µm': 1,
-  'μm': 1,
+  µm: 1,
+  μm: 1,
   um: 1,
   micron: 1,
   microns: 1,
