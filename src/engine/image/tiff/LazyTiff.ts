@@ -175,41 +175,85 @@ export class LazyTiff {
     const out = newSamples(this.bitDepth, width * height * channels.length);
     const C = channels.length;
     await Promise.all(
-      channels.map(async (channel, k) => {
+      channels.map((channel, k) => {
         const cPlane = Math.floor(channel / samplesPerPlane);
-        const sample = channel % samplesPerPlane;
-        const tiffLevel = planes[(t * metadata.sizeZ + z) * planesC + cPlane][level];
-        const tx0 = Math.floor(x / tiffLevel.tileWidth);
-        const tx1 = Math.floor((x + width - 1) / tiffLevel.tileWidth);
-        const ty0 = Math.floor(y / tiffLevel.tileHeight);
-        const ty1 = Math.floor((y + height - 1) / tiffLevel.tileHeight);
-        for (let ty = ty0; ty <= ty1; ty++) {
-          for (let tx = tx0; tx <= tx1; tx++) {
-            const tile = await this.tile(tiffLevel, tx, ty, sample);
-            const stride = tiffLevel.planar ? 1 : tiffLevel.samples;
-            const offset = tiffLevel.planar ? 0 : sample;
-            const left = tx * tiffLevel.tileWidth;
-            const top = ty * tiffLevel.tileHeight;
-            const xa = Math.max(x, left);
-            const xb = Math.min(x + width, left + tiffLevel.tileWidth);
-            const ya = Math.max(y, top);
-            const yb = Math.min(y + height, top + tiffLevel.tileHeight);
-            for (let yy = ya; yy < yb; yy++) {
-              let src = ((yy - top) * tiffLevel.tileWidth + (xa - left)) * stride + offset;
-              let dst = ((yy - y) * width + (xa - x)) * C + k;
-              for (let xx = xa; xx < xb; xx++, src += stride, dst += C) out[dst] = tile[src];
-            }
-          }
-        }
+        const level0 = planes[(t * metadata.sizeZ + z) * planesC + cPlane][level];
+        return this.copyRegion(level0, channel % samplesPerPlane, { x, y, width, height }, out, k, C);
       }),
     );
     return { width, height, channels: C, bitDepth: this.bitDepth, data: out };
+  }
+
+  /** Stored planes at full resolution (pages of a plain TIFF; OME/ImageJ: channel planes). */
+  get pages(): number {
+    return this.structure.planes.length;
+  }
+
+  /** Samples each stored page holds (RGB: 3; OME/ImageJ channel pages: 1). */
+  get pageSamples(): number {
+    return this.structure.planes[0][0].samples;
+  }
+
+  /**
+   * Reads stored plane `page` whole at full resolution, with its own samples as channels (the
+   * small-image API's view of a multi-page TIFF). The caller checks the size first.
+   */
+  async readPage(page: number): Promise<MultiChannelImage> {
+    const planes = this.structure.planes;
+    if (!Number.isInteger(page) || page < 0 || page >= planes.length) {
+      throw new AppError(
+        'invalid_argument',
+        `${this.name}: page ${page} does not exist (${planes.length} pages).`,
+      );
+    }
+    const level = planes[page][0];
+    const { width, height, samples } = level;
+    const out = newSamples(this.bitDepth, width * height * samples);
+    const rect = { x: 0, y: 0, width, height };
+    await Promise.all(
+      Array.from({ length: samples }, (_, s) => this.copyRegion(level, s, rect, out, s, samples)),
+    );
+    return { width, height, channels: samples, bitDepth: this.bitDepth, data: out };
   }
 
   /** Closes the file and drops the cache. */
   async close(): Promise<void> {
     this.cache.clear();
     await Promise.resolve(this.tiff.close());
+  }
+
+  /** Copies sample `sample` of `rect` from `level` into channel k of C-channel HWC `out`. */
+  private async copyRegion(
+    level: TiffLevel,
+    sample: number,
+    rect: { x: number; y: number; width: number; height: number },
+    out: PixelData,
+    k: number,
+    C: number,
+  ): Promise<void> {
+    const { x, y, width, height } = rect;
+    const stride = level.planar ? 1 : level.samples;
+    const offset = level.planar ? 0 : sample;
+    const tx0 = Math.floor(x / level.tileWidth);
+    const tx1 = Math.floor((x + width - 1) / level.tileWidth);
+    const ty0 = Math.floor(y / level.tileHeight);
+    const ty1 = Math.floor((y + height - 1) / level.tileHeight);
+    for (let ty = ty0; ty <= ty1; ty++) {
+      for (let tx = tx0; tx <= tx1; tx++) {
+        const tile = await this.tile(level, tx, ty, sample);
+        const left = tx * level.tileWidth;
+        const top = ty * level.tileHeight;
+        const xa = Math.max(x, left);
+        const xb = Math.min(x + width, left + level.tileWidth);
+        const ya = Math.max(y, top);
+        const yb = Math.min(y + height, top + level.tileHeight);
+        for (let yy = ya; yy < yb; yy++) {
+          let src = ((yy - top) * level.tileWidth + (xa - left)) * stride + offset;
+          let dst = ((yy - y) * width + (xa - x)) * C + k;
+          for (let xx = xa; xx < xb; xx++, src += stride, dst += C) out[dst] = tile[src];
+        }
+      }
+    }
   }
 
   /** Decoded samples of one tile or strip (all samples when chunky, one when planar). */
