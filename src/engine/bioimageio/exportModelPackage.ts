@@ -110,7 +110,10 @@ export async function exportModelPackage(
     },
     timestamp: new Date().toISOString(),
   });
-  const files = { 'rdf.yaml': new TextEncoder().encode(stringify(rdf, { lineWidth: 0 })), ...contents };
+  const files = {
+    'rdf.yaml': new TextEncoder().encode(stringify(rdf, { lineWidth: 0, aliasDuplicateObjects: false })),
+    ...contents,
+  };
   await writeFileAtomic(outPath, zipSync(files, { level: 6 }));
   return { path: outPath, files: Object.keys(files), testInputShape, testOutputShape, opset: OPSET };
 }
