@@ -1,5 +1,6 @@
 export * from './exportModelPackage';
 export * from './openModelPackage';
+export * from './packageForPrediction';
 export * from './packagePredictor';
 export {
   applyProcessing,

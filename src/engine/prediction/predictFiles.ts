@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { initBackend } from '../backend/index';
+import { isModelPackage, openPackageForPrediction } from '../bioimageio/packageForPrediction';
 import { fsError } from '../fsutil/index';
 import { type RasterImage, readImage, writeNpy, writePng, writeTiff } from '../image/index';
 import { connectedComponents } from '../metrics/index';
@@ -25,7 +26,7 @@ function maxAutoTile(config: { baseFilters: number }, trainingTile: number): num
 export type InferenceBackendChoice = 'auto' | 'onnx' | 'tfjs';
 
 export interface PredictFilesArgs {
-  /** Model folder (saveModelFolder). */
+  /** Model folder (saveModelFolder), or a bioimage.io model package (.zip, or a folder with rdf.yaml). */
   model: string;
   /** Image files. */
   inputs: string[];
@@ -95,29 +96,10 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
       `two inputs share the base name "${duplicate}"; their masks would overwrite each other`,
     );
   }
-  const backend = args.backend ?? 'auto';
-  // TF.js weights live on the active backend: pick it before loading when TF.js will run.
-  const tfInfo = backend === 'tfjs' ? await initBackend({ threads: args.threads }) : undefined;
-  const fixedTile = typeof args.tileSize === 'number' ? args.tileSize : undefined;
-  const { unet, metadata } = await loadModelFolder(args.model, fixedTile);
-  let predictor: Predictor | undefined;
-  let keepsProcessAlive = tfInfo?.keepsProcessAlive === true;
+  const model = await openForPrediction(args);
+  const { predictor } = model;
   try {
-    let note: string | undefined;
-    if (tfInfo) {
-      predictor = createTfPredictor(unet, `TensorFlow.js ${tfInfo.description}`);
-    } else {
-      try {
-        predictor = await createOnnxPredictor(unet, { threads: args.threads, fallback: false });
-      } catch (error) {
-        if (backend === 'onnx' || !(error instanceof AppError)) throw error;
-        const info = await initBackend({ threads: args.threads });
-        keepsProcessAlive = info.keepsProcessAlive === true;
-        note = `onnxruntime unavailable (${error.message}); using TF.js`;
-        predictor = createTfPredictor(unet, `TensorFlow.js ${info.description}`);
-      }
-    }
-    args.onBackend?.(predictor.backend, note);
+    args.onBackend?.(predictor.backend, model.note);
     await mkdir(args.outDir, { recursive: true }).catch((error: unknown) => {
       throw fsError(error, args.outDir);
     });
@@ -125,10 +107,8 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
     for (const [index, input] of args.inputs.entries()) {
       const started = performance.now();
       const img = await readImage(input);
-      const x = modelInput(img, predictor.channels, metadata.normalization, input);
-      const tileSize =
-        fixedTile ??
-        chooseTileSize(img.width, img.height, unet.config.depth, maxAutoTile(unet.config, metadata.tileSize));
+      const x = model.prepare(img, input);
+      const tileSize = model.tileSizeFor(img.width, img.height);
       const sized: Predictor =
         tileSize === predictor.inputSize ? predictor : predictor.withInputSize(tileSize);
       let result: PredictImageResult;
@@ -158,11 +138,80 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
         seconds: (performance.now() - started) / 1000,
       });
     }
-    return { backend: predictor.backend, files, keepsProcessAlive };
+    return { backend: predictor.backend, files, keepsProcessAlive: model.keepsProcessAlive };
   } finally {
-    await predictor?.dispose();
-    unet.dispose();
+    await model.dispose();
   }
+}
+
+/** A model opened for prediction, whichever kind of model `args.model` names. */
+interface OpenedModel {
+  predictor: Predictor;
+  prepare(img: RasterImage, name: string): Float32Array;
+  tileSizeFor(width: number, height: number): number;
+  keepsProcessAlive: boolean;
+  note?: string;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A bioimage.io package (a .zip, or a folder with rdf.yaml) runs its ONNX weights with its own
+ * preprocessing; a model folder runs on onnxruntime, or TF.js where asked or where
+ * onnxruntime does not load.
+ */
+async function openForPrediction(args: PredictFilesArgs): Promise<OpenedModel> {
+  const backend = args.backend ?? 'auto';
+  if (await isModelPackage(args.model)) {
+    if (backend === 'tfjs') {
+      throw new AppError(
+        'invalid_argument',
+        `${args.model}: a model package runs on onnxruntime only (--backend onnx or auto)`,
+      );
+    }
+    const opened = await openPackageForPrediction(args.model, {
+      tileSize: args.tileSize,
+      threads: args.threads,
+    });
+    return { ...opened, keepsProcessAlive: false, dispose: () => opened.predictor.dispose() };
+  }
+  // TF.js weights live on the active backend: pick it before loading when TF.js will run.
+  const tfInfo = backend === 'tfjs' ? await initBackend({ threads: args.threads }) : undefined;
+  const fixedTile = typeof args.tileSize === 'number' ? args.tileSize : undefined;
+  const { unet, metadata } = await loadModelFolder(args.model, fixedTile);
+  let keepsProcessAlive = tfInfo?.keepsProcessAlive === true;
+  let note: string | undefined;
+  let predictor: Predictor;
+  try {
+    if (tfInfo) {
+      predictor = createTfPredictor(unet, `TensorFlow.js ${tfInfo.description}`);
+    } else {
+      try {
+        predictor = await createOnnxPredictor(unet, { threads: args.threads, fallback: false });
+      } catch (error) {
+        if (backend === 'onnx' || !(error instanceof AppError)) throw error;
+        const info = await initBackend({ threads: args.threads });
+        keepsProcessAlive = info.keepsProcessAlive === true;
+        note = `onnxruntime unavailable (${error.message}); using TF.js`;
+        predictor = createTfPredictor(unet, `TensorFlow.js ${info.description}`);
+      }
+    }
+  } catch (error) {
+    unet.dispose();
+    throw error;
+  }
+  return {
+    predictor,
+    prepare: (img, name) => modelInput(img, predictor.channels, metadata.normalization, name),
+    tileSizeFor: (width, height) =>
+      fixedTile ??
+      chooseTileSize(width, height, unet.config.depth, maxAutoTile(unet.config, metadata.tileSize)),
+    keepsProcessAlive,
+    note,
+    dispose: async () => {
+      await predictor.dispose();
+      unet.dispose();
+    },
+  };
 }
 
 async function writeOutputs(
