@@ -86,10 +86,23 @@ export function checkSampleCount(img: RasterImage, name: string): RasterImage {
  * channels, a typed array of the stated depth holding width*height*channels samples).
  */
 export function assertRaster(img: RasterImage, name: string): void {
+  assertImageSamples(img, name, [1, 3, 4], 'images have 1, 3 or 4');
+}
+
+/**
+ * `assertRaster` for any channel count in `allowed`; `rule` says which in the error
+ * (e.g. 'a TIFF is written with 1 to 4').
+ */
+export function assertImageSamples(
+  img: MultiChannelImage,
+  name: string,
+  allowed: readonly number[],
+  rule: string,
+): void {
   const { width, height, channels, bitDepth, data } = img;
   checkImageSize(width, height, name);
-  if (channels !== 1 && channels !== 3 && channels !== 4) {
-    throw new AppError('invalid_argument', `${name}: ${channels} channels; images have 1, 3 or 4.`);
+  if (!allowed.includes(channels)) {
+    throw new AppError('invalid_argument', `${name}: ${channels} channels; ${rule}.`);
   }
   if (bitDepthOf(data) !== bitDepth) {
     throw new AppError(

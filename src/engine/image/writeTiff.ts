@@ -1,6 +1,5 @@
-import { AppError } from '../../shared/errors';
 import { writeFileAtomic } from '../fsutil/atomicWrite';
-import { bitDepthOf, checkImageSize, type MultiChannelImage } from './rasterImage';
+import { assertImageSamples, type MultiChannelImage } from './rasterImage';
 import {
   encodeHeader,
   encodeIfd,
@@ -49,7 +48,7 @@ export function encodeTiffSync(
   name: string,
   options: TiffWriteOptions = {},
 ): Uint8Array {
-  checkTiffImage(img, name);
+  assertImageSamples(img, name, [1, 2, 3, 4], 'a TIFF is written with 1 to 4');
   const { width, height, channels, bitDepth } = img;
   const layout = options.layout ?? (channels === 2 ? 'hyperstack' : 'samples');
   const pages = layout === 'hyperstack' ? splitChannels(img) : [img.data];
@@ -120,26 +119,6 @@ export async function writeTiff(
   options: TiffWriteOptions = {},
 ): Promise<void> {
   await writeFileAtomic(path, encodeTiffSync(img, path, options));
-}
-
-function checkTiffImage(img: MultiChannelImage, name: string): void {
-  const { width, height, channels, bitDepth, data } = img;
-  checkImageSize(width, height, name);
-  if (!Number.isInteger(channels) || channels < 1 || channels > 4) {
-    throw new AppError('invalid_argument', `${name}: ${channels} channels; a TIFF is written with 1 to 4.`);
-  }
-  if (bitDepthOf(data) !== bitDepth) {
-    throw new AppError(
-      'invalid_argument',
-      `${name}: bitDepth ${bitDepth} does not match the ${data.constructor.name} holding the samples.`,
-    );
-  }
-  if (data.length !== width * height * channels) {
-    throw new AppError(
-      'invalid_argument',
-      `${name}: ${data.length} samples for ${width}x${height}x${channels} (${width * height * channels}).`,
-    );
-  }
 }
 
 /** Interleaved channels to one plane per channel. */

@@ -129,7 +129,10 @@ export class OnnxPredictor {
   async runTensor(input: Float32Array, dims: number[]): Promise<{ data: Float32Array; dims: number[] }> {
     const count = dims.reduce((a, b) => a * b, 1);
     if (input.length !== count) {
-      throw new AppError('size_mismatch', `ONNX input has ${input.length} values, expected ${dims.join('x')}`);
+      throw new AppError(
+        'size_mismatch',
+        `ONNX input has ${input.length} values, expected ${dims.join('x')}`,
+      );
     }
     const tensor = new this.ort.Tensor('float32', input, dims);
     try {
