@@ -46,6 +46,7 @@ beforeAll(async () => {
     tinyModelMetadata(architecture, tileSize, normalization, classes),
     7,
   );
+  const tensorsBefore = tf.memory().numTensors;
   const result = await exportModelPackage(join(dir, 'model'), join(dir, 'out', 'tiny.zip'), {
     name: 'Tiny U-Net (test)',
     authors: [{ name: 'Jane Doe', affiliation: 'Test Lab' }],
@@ -59,6 +60,8 @@ beforeAll(async () => {
     'cover.png',
     'README.md',
   ]);
+  // The network built for the export is disposed with its weights.
+  expect(tf.memory().numTensors).toBe(tensorsBefore);
   files = unzipSync(new Uint8Array(await readFile(result.path)));
   rdf = parse(new TextDecoder().decode(files['rdf.yaml']));
 }, 60_000);
