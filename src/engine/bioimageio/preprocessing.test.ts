@@ -16,7 +16,9 @@ describe('training normalisation -> bioimage.io preprocessing', () => {
     const out = applyProcessing(steps, Float32Array.from(raw), 2);
     // Training's formula, by hand: (x / scale - mean[c]) / std[c].
     const expected = Array.from(raw, (x, i) => (x / 65535 - norm.mean[i % 2]) / norm.std[i % 2]);
-    out.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 4));
+    out.forEach((v, i) => {
+      expect(v).toBeCloseTo(expected[i], 4);
+    });
   });
 
   it('percentile kind maps onto scale_range per channel or jointly; an unknown kind is refused', () => {
@@ -62,6 +64,8 @@ describe('training normalisation -> bioimage.io preprocessing', () => {
     );
     const sorted = Float64Array.from(values).sort();
     const ours = ps.map((p) => percentile(sorted, p));
-    (JSON.parse(line) as number[]).forEach((v, i) => expect(ours[i]).toBeCloseTo(v, 9));
+    (JSON.parse(line) as number[]).forEach((v, i) => {
+      expect(ours[i]).toBeCloseTo(v, 9);
+    });
   });
 });

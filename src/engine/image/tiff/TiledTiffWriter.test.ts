@@ -146,6 +146,8 @@ describe('TiledTiffWriter without a reader', () => {
     await expect(writer.writeTile(1, 1, new Uint8Array(8 * 8))).rejects.toThrow(/already written/);
     await writer.abort();
     expect(existsSync(path)).toBe(false);
+    // A writer that failed or was aborted never reports a finished file.
+    await expect(writer.close()).rejects.toThrow(/aborted/);
     expect((await readdir(dir)).filter((n) => n.includes('aborted'))).toEqual([]);
     await expect(
       TiledTiffWriter.create(path, { width: 10, height: 10, channels: 1, bitDepth: 8, tileSize: 20 }),

@@ -58,6 +58,7 @@ export class TiledTiffWriter {
   readonly levels: readonly Level[];
   private position: number;
   private closed = false;
+  private aborted = false;
   private zeroTile?: { offset: number; bytes: number };
 
   private constructor(
@@ -188,6 +189,8 @@ export class TiledTiffWriter {
 
   /** Writes the tile tables, the directories and the header, then renames the file into place. */
   async close(): Promise<void> {
+    if (this.aborted)
+      throw new AppError('invalid_argument', `${this.path}: the writer was aborted; nothing was written`);
     if (this.closed) return;
     try {
       for (const [l, level] of this.levels.entries()) {
@@ -228,6 +231,7 @@ export class TiledTiffWriter {
 
   /** Stops writing and removes the temporary file; `path` is left as it was. */
   async abort(): Promise<void> {
+    this.aborted = true;
     if (!this.closed) {
       this.closed = true;
       await this.handle.close().catch(() => {});
