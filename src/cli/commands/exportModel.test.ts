@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runCli } from '../../../test/support/cli';
 import { saveTinyModel, tinyModelMetadata } from '../../../test/support/tinyModel';
-import { readImage, readNpy, writePng } from '../../engine/index';
+import { readImage, readNpy, readPixelSize, writePng, writeTiff } from '../../engine/index';
 
 const CONFIG = { depth: 2, baseFilters: 4, inputChannels: 1, classes: 2, dropout: 0 };
 const METADATA = tinyModelMetadata(CONFIG, 52, { scale: 255, mean: [0.45], std: [0.2] });
@@ -65,19 +65,29 @@ describe('unet-studio export-model and predict --model FILE.zip', () => {
   });
 
   it('predicts with a package made elsewhere, and refuses what cannot work', async () => {
+    // A 16-bit TIFF input with a pixel size: the TIFF mask keeps it.
+    const cells = await readImage(join(dir, 'images', 'cells.png'));
+    const tiffInput = join(dir, 'tiff-images', 'cells.tif');
+    const cells16 = { ...cells, bitDepth: 16 as const, data: Uint16Array.from(cells.data, (v) => v * 257) };
+    await writeTiff(tiffInput, cells16, { pixelSize: { x: 0.325, y: 0.325 } });
     const run = await runCli([
       'predict',
       '--model',
       thirdParty,
       '--images',
-      join(dir, 'images'),
+      tiffInput,
       '--out',
       join(dir, 'third'),
+      '--format',
+      'tif',
     ]);
     expect([run.code, run.stderr]).toEqual([0, '']);
-    const mask = await readImage(join(dir, 'third', 'cells.png'));
+    const mask = await readImage(join(dir, 'third', 'cells.tif'));
     expect([mask.width, mask.height]).toEqual([61, 45]);
     expect(new Set(mask.data)).toEqual(new Set([0, 255]));
+    const pixelSize = await readPixelSize(join(dir, 'third', 'cells.tif'));
+    expect(pixelSize?.x).toBeCloseTo(0.325, 9);
+    expect(pixelSize?.y).toBeCloseTo(0.325, 9);
 
     const tfjs = await runCli([
       'predict',

@@ -12,7 +12,7 @@ export {
   type RasterImage,
 } from './rasterImage';
 export { imageInfo, readImage, readImageStack } from './readImage';
-export { type MicroscopyImage, readMicroscopyImage } from './readMicroscopyImage';
+export { type MicroscopyImage, readMicroscopyImage, readPixelSize } from './readMicroscopyImage';
 export { LazyTiff, type LazyTiffOptions, type TiffLevelInfo, type TiffRegion } from './tiff/LazyTiff';
 export type { ChannelInfo, MicroscopyMetadata, PixelSize } from './tiff/metadata';
 export { TiledRowWriter } from './tiff/TiledRowWriter';

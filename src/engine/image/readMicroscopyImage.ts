@@ -4,7 +4,7 @@ import { sniffFormat } from './decodeImage';
 import { checkImageSize, type MultiChannelImage } from './rasterImage';
 import { readImage } from './readImage';
 import { LazyTiff } from './tiff/LazyTiff';
-import { type MicroscopyMetadata, plainMetadata } from './tiff/metadata';
+import { type MicroscopyMetadata, type PixelSize, plainMetadata } from './tiff/metadata';
 
 export interface MicroscopyImage {
   /** All channels (or those asked for) of one (z, t) plane, HWC, not flattened. */
@@ -33,6 +33,22 @@ export async function readMicroscopyImage(
     return { image, metadata: tiff.metadata };
   } finally {
     await tiff.close();
+  }
+}
+
+/**
+ * The pixel size a TIFF states (OME, ImageJ or resolution tags), in micrometres; undefined
+ * for PNG/JPEG and for files that do not say. Only metadata: a TIFF whose pixels another
+ * reader decodes but whose layout the region reader refuses (1-bit, palette) has none.
+ */
+export async function readPixelSize(path: string): Promise<PixelSize | undefined> {
+  if ((await sniff(path)) !== 'tiff') return undefined;
+  try {
+    const tiff = await LazyTiff.open(path);
+    await tiff.close();
+    return tiff.metadata.pixelSize;
+  } catch {
+    return undefined;
   }
 }
 

@@ -4,7 +4,15 @@ import { AppError } from '../../shared/errors';
 import { initBackend } from '../backend/index';
 import { isModelPackage, openPackageForPrediction } from '../bioimageio/packageForPrediction';
 import { fsError } from '../fsutil/index';
-import { type RasterImage, readImage, writeNpy, writePng, writeTiff } from '../image/index';
+import {
+  type PixelSize,
+  type RasterImage,
+  readImage,
+  readPixelSize,
+  writeNpy,
+  writePng,
+  writeTiff,
+} from '../image/index';
 import { connectedComponents } from '../metrics/index';
 import { loadModelFolder } from '../model/index';
 import { createOnnxPredictor } from './createOnnxPredictor';
@@ -121,12 +129,16 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
       } finally {
         if (sized !== predictor) await sized.dispose();
       }
+      // TIFF outputs keep the input's pixel size (ImageJ description + resolution tags).
+      const writesTiff = args.format === 'tif' || (args.probabilities && args.probabilities !== 'npy');
+      const pixelSize = writesTiff ? await readPixelSize(input) : undefined;
       const written = await writeOutputs(
         args,
         join(args.outDir, bases[index]),
         img,
         result,
         predictor.classes,
+        pixelSize,
       );
       files.push({
         input,
@@ -220,12 +232,13 @@ async function writeOutputs(
   img: RasterImage,
   result: { probabilities: Float32Array; classes: Uint8Array },
   classes: number,
+  pixelSize?: PixelSize,
 ): Promise<{ mask: string; probabilities?: string; instances?: string }> {
   const { width, height } = img;
   const maskData = classes === 2 ? result.classes.map((c) => c * 255) : result.classes;
   const mask: RasterImage = { width, height, channels: 1, bitDepth: 8, data: maskData };
   const maskPath = `${stem}.${args.format ?? 'png'}`;
-  if (args.format === 'tif') await writeTiff(maskPath, mask);
+  if (args.format === 'tif') await writeTiff(maskPath, mask, { pixelSize });
   else await writePng(maskPath, mask);
   const written: { mask: string; probabilities?: string; instances?: string } = { mask: maskPath };
   if (args.probabilities) {
@@ -243,7 +256,7 @@ async function writeOutputs(
         );
       }
       const channels = foreground ? 1 : (classes as 3 | 4);
-      await writeTiff(path, { width, height, channels, bitDepth: 32, data });
+      await writeTiff(path, { width, height, channels, bitDepth: 32, data }, { pixelSize });
     }
     written.probabilities = path;
   }
