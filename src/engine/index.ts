@@ -5,6 +5,7 @@ export * from './augment/index';
 export * from './backend/index';
 export * from './fsutil/index';
 export * from './image/index';
+export * from './instances/index';
 export * from './metrics/index';
 export * from './model/index';
 export * from './onnx/index';

@@ -4,12 +4,13 @@ import { AppError } from '../../shared/errors';
 import { initBackend } from '../backend/index';
 import { fsError } from '../fsutil/index';
 import { type RasterImage, readImage, writeNpy, writePng, writeTiff } from '../image/index';
-import { connectedComponents } from '../metrics/index';
-import { loadModelFolder } from '../model/index';
+import { type InstanceMethod, predictedObjects } from '../instances/index';
+import { loadModelFolder, type ResolvedModel, resolveModel } from '../model/index';
 import { createOnnxPredictor } from './createOnnxPredictor';
 import { modelInput } from './modelInput';
 import { createTfPredictor, type Predictor } from './Predictor';
 import { type PredictImageResult, predictImage } from './predictImage';
+import { predictImageTta } from './testTimeAugmentation';
 import { chooseTileSize } from './tileLayout';
 
 /**
@@ -25,15 +26,20 @@ function maxAutoTile(config: { baseFilters: number }, trainingTile: number): num
 export type InferenceBackendChoice = 'auto' | 'onnx' | 'tfjs';
 
 export interface PredictFilesArgs {
-  /** Model folder (saveModelFolder). */
+  /** Model folder (saveModelFolder), or a training run folder (its best model; see resolveModel). */
   model: string;
   /** Image files. */
   inputs: string[];
   outDir: string;
   /** Also write probabilities: 'tif' (float32) or 'npy'; true = 'tif'. */
   probabilities?: boolean | 'tif' | 'npy';
-  /** Also write 16-bit instance labels (4-connected components per class) as PNG. */
-  instances?: boolean;
+  /**
+   * Also write 16-bit instance labels as PNG: true or 'watershed' separates touching objects
+   * (instances/predictedObjects), 'components' gives 4-connected patches per class.
+   */
+  instances?: boolean | InstanceMethod;
+  /** Test-time augmentation: average the 8 flips and rotations (8x the time). */
+  tta?: boolean;
   /** Mask format (default 'png'). */
   format?: 'png' | 'tif';
   /** 'auto' (default): onnxruntime, TF.js where it does not load; 'onnx' / 'tfjs' force one. */
@@ -49,6 +55,8 @@ export interface PredictFilesArgs {
   onProgress?: (p: PredictFilesProgress) => void;
   /** Told which backend runs, before the first image. */
   onBackend?: (backend: string, note?: string) => void;
+  /** Told which model folder runs (a run folder resolves to its best model), before the backend. */
+  onModel?: (model: ResolvedModel) => void;
 }
 
 export interface PredictFilesProgress {
@@ -62,6 +70,8 @@ export interface PredictFilesProgress {
 export interface PredictFilesResult {
   /** The inference backend that ran, e.g. "onnxruntime-node (cpu, 2 threads)". */
   backend: string;
+  /** The model folder that ran and why. */
+  model: ResolvedModel;
   files: PredictedFile[];
   /** The threaded wasm backend ran: its workers keep Node alive, so a CLI should exit. */
   keepsProcessAlive: boolean;
@@ -99,7 +109,9 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
   // TF.js weights live on the active backend: pick it before loading when TF.js will run.
   const tfInfo = backend === 'tfjs' ? await initBackend({ threads: args.threads }) : undefined;
   const fixedTile = typeof args.tileSize === 'number' ? args.tileSize : undefined;
-  const { unet, metadata } = await loadModelFolder(args.model, fixedTile);
+  const resolved = await resolveModel(args.model);
+  args.onModel?.(resolved);
+  const { unet, metadata } = await loadModelFolder(resolved.folder, fixedTile);
   let predictor: Predictor | undefined;
   let keepsProcessAlive = tfInfo?.keepsProcessAlive === true;
   try {
@@ -133,7 +145,8 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
         tileSize === predictor.inputSize ? predictor : predictor.withInputSize(tileSize);
       let result: PredictImageResult;
       try {
-        result = await predictImage(x, img.width, img.height, predictor.channels, sized, {
+        const run = args.tta === true ? predictImageTta : predictImage;
+        result = await run(x, img.width, img.height, predictor.channels, sized, {
           signal: args.signal,
           onProgress: (tile, tiles) =>
             args.onProgress?.({ image: index, images: args.inputs.length, tile, tiles, file: input }),
@@ -158,7 +171,7 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
         seconds: (performance.now() - started) / 1000,
       });
     }
-    return { backend: predictor.backend, files, keepsProcessAlive };
+    return { backend: predictor.backend, model: resolved, files, keepsProcessAlive };
   } finally {
     await predictor?.dispose();
     unet.dispose();
@@ -200,22 +213,37 @@ async function writeOutputs(
   }
   if (args.instances) {
     written.instances = `${stem}_instances.png`;
-    await writePng(written.instances, instanceImage(result.classes, width, height, written.instances));
+    const method = args.instances === 'components' ? 'components' : 'watershed';
+    const foreground = foregroundProbability(result.probabilities, classes);
+    await writePng(
+      written.instances,
+      instanceImage(result.classes, foreground, width, height, method, written.instances),
+    );
   }
   return written;
 }
 
-/**
- * uint16 object ids: 4-connected components of the class map (metrics/connectedComponents: a
- * patch of one non-background class is one object; 4-connectivity keeps diagonal-only touching
- * cells apart).
- */
-function instanceImage(labels: Uint8Array, width: number, height: number, name: string): RasterImage {
-  const { labels: components, count } = connectedComponents(labels, width, height, 4);
+/** uint16 object ids of the class map (instances/predictedObjects). */
+function instanceImage(
+  labels: Uint8Array,
+  foreground: Float32Array,
+  width: number,
+  height: number,
+  method: InstanceMethod,
+  name: string,
+): RasterImage {
+  const { labels: components, count } = predictedObjects(labels, foreground, width, height, { method });
   if (count > 65535) {
     throw new AppError('too_large', `${name}: ${count} objects do not fit a 16-bit label image`);
   }
   return { width, height, channels: 1, bitDepth: 16, data: Uint16Array.from(components) };
+}
+
+/** 1 - P(background) per pixel of HWC probabilities. */
+export function foregroundProbability(probabilities: Float32Array, classes: number): Float32Array {
+  const out = new Float32Array(probabilities.length / classes);
+  for (let i = 0; i < out.length; i++) out[i] = 1 - probabilities[i * classes];
+  return out;
 }
 
 function everyNth(data: Float32Array, stride: number, offset: number): Float32Array {
