@@ -105,7 +105,12 @@ describe('train (in process, wasm backend, tiny U-Net)', () => {
 
   it('3 steps + resume 3 steps gives the weights of 6 straight steps (SGD momentum)', async () => {
     // A constant rate: with a schedule, a budget of 3 then 6 steps anneals differently from 6.
-    const sgd = { optimizer: 'sgd' as const, learningRate: 0.05, momentum: 0.99, schedule: 'constant' as const };
+    const sgd = {
+      optimizer: 'sgd' as const,
+      learningRate: 0.05,
+      momentum: 0.99,
+      schedule: 'constant' as const,
+    };
     await run(tiny('straight', { ...sgd, steps: 6 }));
     const first = await run(tiny('resumed', { ...sgd, steps: 3 }));
     expect(first.result.steps).toBe(3);
@@ -130,7 +135,10 @@ describe('train (in process, wasm backend, tiny U-Net)', () => {
   });
 
   it('with dropout on, 2 steps + resume 2 steps gives the weights of 4 straight steps (seeded masks)', async () => {
-    const withDropout = { architecture: { depth: 2, baseFilters: 8, dropout: 0.5 }, schedule: 'constant' as const };
+    const withDropout = {
+      architecture: { depth: 2, baseFilters: 8, dropout: 0.5 },
+      schedule: 'constant' as const,
+    };
     await run(tiny('dropStraight', { ...withDropout, steps: 4 }));
     await run(tiny('dropResumed', { ...withDropout, steps: 2 }));
     await run(tiny('dropResumed', { ...withDropout, steps: 4, resume: true }));
@@ -147,7 +155,9 @@ describe('train (in process, wasm backend, tiny U-Net)', () => {
   it('stopped at step 3 of 6 and resumed: the cosine schedule and weight average repeat the straight run', async () => {
     const config = { steps: 6, learningRate: 0.01, validateEverySteps: 3 };
     const straight = await run(tiny('emaStraight', config));
-    const rates = straight.events.flatMap((e) => (e.kind === 'progress' && e.learningRate ? [e.learningRate] : []));
+    const rates = straight.events.flatMap((e) =>
+      e.kind === 'progress' && e.learningRate ? [e.learningRate] : [],
+    );
     // Warm-up then cosine (fast preset): the rate rises, then falls to 1% of the base at the end.
     expect(Math.max(...rates)).toBeGreaterThan(rates[0]);
     expect(rates.at(-1)).toBeLessThan(0.2 * Math.max(...rates));

@@ -1,0 +1,59 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { budgetProgress, FINAL_FACTOR, learningRateAt, setLearningRate } from './lrSchedule';
+import { createOptimizer } from './optimizerState';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('learningRateAt', () => {
+  it('warms up linearly from 10% of the base, then follows a half cosine down to 1%', () => {
+    const base = 2e-3;
+    expect(learningRateAt('cosine', base, 0, 0.1)).toBeCloseTo(0.1 * base, 12);
+    expect(learningRateAt('cosine', base, 0.05, 0.1)).toBeCloseTo(0.55 * base, 12);
+    expect(learningRateAt('cosine', base, 0.1, 0.1)).toBeCloseTo(base, 12);
+    // Halfway through the cosine part: the mean of base and floor.
+    expect(learningRateAt('cosine', base, 0.55, 0.1)).toBeCloseTo((base + FINAL_FACTOR * base) / 2, 12);
+    expect(learningRateAt('cosine', base, 1, 0.1)).toBeCloseTo(FINAL_FACTOR * base, 12);
+    expect(learningRateAt('cosine', base, 7, 0.1)).toBeCloseTo(FINAL_FACTOR * base, 12);
+    // Never increases after the warm-up.
+    let last = Number.POSITIVE_INFINITY;
+    for (let p = 0.1; p <= 1; p += 0.01) {
+      const rate = learningRateAt('cosine', base, p, 0.1);
+      expect(rate).toBeLessThanOrEqual(last + 1e-15);
+      last = rate;
+    }
+  });
+
+  it('stays at the base rate when constant', () => {
+    expect(learningRateAt('constant', 0.01, 0.7, 0.1)).toBe(0.01);
+  });
+});
+
+describe('budgetProgress', () => {
+  it('is the further of the step and time fractions, clamped to 1', () => {
+    expect(budgetProgress({ steps: 200 }, 50, 1e9)).toBe(0.25);
+    expect(budgetProgress({ minutes: 10 }, 1e9, 150)).toBe(0.25);
+    expect(budgetProgress({ steps: 100, minutes: 10 }, 50, 450)).toBe(0.75);
+    expect(budgetProgress({ steps: 10 }, 20, 0)).toBe(1);
+  });
+});
+
+describe('setLearningRate', () => {
+  it('changes the step size of Adam and of SGD with momentum', async () => {
+    for (const config of [
+      { kind: 'adam' as const, learningRate: 1, beta1: 0.9, beta2: 0.999 },
+      { kind: 'sgd' as const, learningRate: 1, momentum: 0 },
+    ]) {
+      const optimizer = createOptimizer(config);
+      const v = tf.variable(tf.scalar(0));
+      setLearningRate(optimizer, 0.25);
+      // Gradient 1: SGD moves by lr; Adam's first bias-corrected step is lr * g / |g| = lr.
+      optimizer.applyGradients([{ name: v.name, tensor: tf.scalar(1) }]);
+      expect((await v.data())[0]).toBeCloseTo(-0.25, 4);
+      optimizer.dispose();
+      v.dispose();
+    }
+  });
+});
