@@ -184,7 +184,7 @@ describe('train (in process, wasm backend, tiny U-Net)', () => {
     const trainB = (await loadCheckpoint(join(root, 'emaResumed')))!.tensors;
     expect(trainA.map((t) => t.name)).toEqual(trainB.map((t) => t.name));
     expect(trainA.some((t) => t.name.startsWith('train/'))).toBe(true);
-    trainA.forEach((t, i) => expect(maxDiff(t.data, trainB[i].data)).toBeLessThan(1e-6));
+    for (const [i, t] of trainA.entries()) expect(maxDiff(t.data, trainB[i].data)).toBeLessThan(1e-6);
     // The average differs from the training weights it follows.
     const averaged = trainA.find((t) => t.name === 'model/head/kernel')!;
     const trained = trainA.find((t) => t.name === 'train/head/kernel')!;
