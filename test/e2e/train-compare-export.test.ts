@@ -216,8 +216,11 @@ describe.skipIf(!hasData)('train, compare and export in the browser shell', () =
     expect(await attrNumber(page, 'live-run', 'data-step')).toBe(40);
     await screenshot(page, 'train-3-done');
 
-    // Predict the project's images with the run's best model.
+    // Predict the project's images with the run's best model, with test-time augmentation (the
+    // checkbox says it costs 8x the time).
     await page.getByTestId('mode-export').click();
+    await page.getByTestId('predict-tta').check();
+    expect(await page.locator('label:has([data-testid="predict-tta"])').innerText()).toMatch(/8x the time/);
     await page.getByTestId('predict-project').click();
     await page.locator('[data-testid="predict-job"][data-status="done"]').waitFor({ timeout: 120_000 });
     const modelId = await page.getByTestId('export-model').inputValue();
