@@ -17,10 +17,24 @@ interface Summary {
   steps: number | null;
 }
 
-/** Validation IoU and steps of a model folder's metadata, or null when it is not a model folder. */
+const exists = (path: string): Promise<boolean> =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
+
+/** A folder that looks like a model folder (a broken one too: loading it says what is wrong). */
+async function isModelFolder(folder: string): Promise<boolean> {
+  return (await exists(join(folder, 'model.json'))) || (await exists(join(folder, 'metadata.json')));
+}
+
+/**
+ * Validation IoU and steps of a model folder's metadata (both null when unreadable: loading the
+ * folder reports why), or null when it is not a model folder.
+ */
 async function summary(folder: string): Promise<Summary | null> {
+  if (!(await isModelFolder(folder))) return null;
   try {
-    await stat(join(folder, 'model.json'));
     const meta = JSON.parse(await readFile(join(folder, 'metadata.json'), 'utf8')) as {
       metrics?: Record<string, unknown>;
       provenance?: { steps?: unknown };
@@ -29,7 +43,7 @@ async function summary(folder: string): Promise<Summary | null> {
     const steps = meta.provenance?.steps;
     return { iou: typeof iou === 'number' ? iou : null, steps: typeof steps === 'number' ? steps : null };
   } catch {
-    return null;
+    return { iou: null, steps: null };
   }
 }
 
@@ -49,13 +63,9 @@ export async function resolveModel(path: string): Promise<ResolvedModel> {
   const best = await summary(join(path, 'best'));
   const final = await summary(join(path, 'model'));
   if (best === null && final === null) {
-    const exists = await stat(path).then(
-      () => true,
-      () => false,
-    );
     throw new AppError(
       'not_found',
-      exists
+      (await exists(path))
         ? `${path} is neither a model folder (model.json, metadata.json, weights.bin) nor a training run folder (best/, model/)`
         : `${path} does not exist`,
     );
