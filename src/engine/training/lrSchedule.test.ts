@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { budgetProgress, FINAL_FACTOR, learningRateAt, setLearningRate } from './lrSchedule';
+import { budgetProgress, FINAL_FACTOR, learningRateAt, scheduleSpan, setLearningRate } from './lrSchedule';
 import { createOptimizer } from './optimizerState';
 
 beforeAll(async () => {
@@ -32,11 +32,22 @@ describe('learningRateAt', () => {
 });
 
 describe('budgetProgress', () => {
+  const fresh = (budget: { steps?: number; minutes?: number }) => scheduleSpan(budget, undefined, 0, 0);
+
   it('is the further of the step and time fractions, clamped to 1', () => {
-    expect(budgetProgress({ steps: 200 }, 50, 1e9)).toBe(0.25);
-    expect(budgetProgress({ minutes: 10 }, 1e9, 150)).toBe(0.25);
-    expect(budgetProgress({ steps: 100, minutes: 10 }, 50, 450)).toBe(0.75);
-    expect(budgetProgress({ steps: 10 }, 20, 0)).toBe(1);
+    expect(budgetProgress(fresh({ steps: 200 }), 50, 1e9)).toBe(0.25);
+    expect(budgetProgress(fresh({ minutes: 10 }), 1e9, 150)).toBe(0.25);
+    expect(budgetProgress(fresh({ steps: 100, minutes: 10 }), 50, 450)).toBe(0.75);
+    expect(budgetProgress(fresh({ steps: 10 }), 20, 0)).toBe(1);
+  });
+
+  it('keeps the span on a resume with the same budget, starts a new one when the budget grows', () => {
+    const first = fresh({ steps: 100 });
+    expect(scheduleSpan({ steps: 100 }, first, 40, 60)).toBe(first);
+    const extended = scheduleSpan({ steps: 300 }, first, 100, 60);
+    expect(extended).toEqual({ originStep: 100, originSeconds: 60, steps: 300, minutes: undefined });
+    expect(budgetProgress(extended, 100, 60)).toBe(0);
+    expect(budgetProgress(extended, 200, 1e9)).toBe(0.5);
   });
 });
 

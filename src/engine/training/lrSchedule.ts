@@ -28,20 +28,47 @@ export function learningRateAt(kind: ScheduleKind, base: number, progress: numbe
 }
 
 /**
- * How far a run is through its budget, 0..1: steps done over the step budget, elapsed seconds
- * over the time budget, whichever is further (a run stops at the first budget it reaches). The
- * step form is what makes a resumed run repeat the uninterrupted one exactly; the time form
- * follows the wall clock, so a slower machine still anneals by the end of its minutes.
+ * The stretch of training a schedule spans: from `originStep` / `originSeconds` to the budget
+ * (total steps and/or minutes, counting earlier sessions). A new run starts one at 0; a resume
+ * with the same budget keeps it (so it repeats the uninterrupted run exactly); a resume with
+ * another budget (continuing, retraining) starts a new one at the step it resumes from, so the
+ * added steps get their own warm-up and decay instead of the tail of the old one.
  */
-export function budgetProgress(
+export interface ScheduleSpan {
+  originStep: number;
+  originSeconds: number;
+  steps?: number;
+  minutes?: number;
+}
+
+/** The span for `budget`: `saved` when it was planned for the same budget, else one from now. */
+export function scheduleSpan(
   budget: { steps?: number; minutes?: number },
+  saved: ScheduleSpan | undefined,
   step: number,
   elapsedSeconds: number,
-): number {
+): ScheduleSpan {
+  if (saved !== undefined && saved.steps === budget.steps && saved.minutes === budget.minutes) return saved;
+  return { originStep: step, originSeconds: elapsedSeconds, steps: budget.steps, minutes: budget.minutes };
+}
+
+/**
+ * How far a run is through its span, 0..1: steps done over the span's steps, elapsed seconds
+ * over its time, whichever is further (a run stops at the first budget it reaches). The step
+ * form is what makes a resumed run repeat the uninterrupted one exactly; the time form follows
+ * the wall clock, so a slower machine still anneals by the end of its minutes.
+ */
+export function budgetProgress(span: ScheduleSpan, step: number, elapsedSeconds: number): number {
   const parts: number[] = [];
-  if (budget.steps !== undefined) parts.push(step / budget.steps);
-  if (budget.minutes !== undefined) parts.push(elapsedSeconds / (budget.minutes * 60));
-  return parts.length === 0 ? 0 : Math.min(1, Math.max(...parts));
+  if (span.steps !== undefined) {
+    const length = span.steps - span.originStep;
+    parts.push(length <= 0 ? 1 : (step - span.originStep) / length);
+  }
+  if (span.minutes !== undefined) {
+    const length = span.minutes * 60 - span.originSeconds;
+    parts.push(length <= 0 ? 1 : (elapsedSeconds - span.originSeconds) / length);
+  }
+  return parts.length === 0 ? 0 : Math.min(1, Math.max(0, ...parts));
 }
 
 /** Adam whose rate can change between steps (TF.js reads `learningRate` at every update). */

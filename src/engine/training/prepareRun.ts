@@ -4,6 +4,7 @@ import { createRng, type Rng } from '../augment/index';
 import { type BackendInfo, checkTrainingFits } from '../backend/index';
 import { assertLegalInputSize, createUNet, type UNet } from '../model/index';
 import { DEFAULT_PERCENTILE_NORMALIZATION, type Normalization } from '../model/types';
+import { type ScheduleSpan, scheduleSpan } from './lrSchedule';
 import { computeNormalization } from './normalization';
 import { createOptimizer } from './optimizerState';
 import { readRunCheckpoint, restoreRunCheckpoint } from './runCheckpoint';
@@ -32,6 +33,8 @@ export interface PreparedRun {
   bestStep: number | null;
   lastValidationIoU: number | null;
   lastValidatedStep: number | null;
+  /** What the learning-rate schedule spans in this session. */
+  schedule: ScheduleSpan;
   /** Things the user should know (cache use, images without labels...). */
   notes: string[];
   dispose(): void;
@@ -132,6 +135,7 @@ export async function prepareRun(config: TrainConfig, backend: BackendInfo): Pro
     bestStep: state?.bestStep ?? null,
     lastValidationIoU: state?.lastValidationIoU ?? null,
     lastValidatedStep: state?.lastValidatedStep ?? null,
+    schedule: scheduleSpan(config, state?.schedule, state?.step ?? 0, state?.elapsedSeconds ?? 0),
     notes,
     dispose,
   };

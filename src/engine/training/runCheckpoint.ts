@@ -3,6 +3,7 @@ import { AppError } from '../../shared/errors';
 import type { NamedWeights, UNet } from '../model/index';
 import type { Normalization } from '../model/types';
 import { type CheckpointTensor, loadCheckpoint, saveCheckpoint } from './checkpointStore';
+import type { ScheduleSpan } from './lrSchedule';
 import { readOptimizerState, writeOptimizerState } from './optimizerState';
 import { incompatibility, type ResolvedSettings, type TrainConfig } from './trainConfig';
 import type { WeightAverage } from './weightAverage';
@@ -23,6 +24,8 @@ export interface RunState {
   /** Validation IoU and step of the latest validation (absent in older checkpoints). */
   lastValidationIoU?: number | null;
   lastValidatedStep?: number | null;
+  /** The stretch the learning-rate schedule spans (absent in older checkpoints). */
+  schedule?: ScheduleSpan;
   /** The run's config when the checkpoint was written (provenance; resume may change budgets). */
   config: TrainConfig;
 }

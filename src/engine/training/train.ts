@@ -182,6 +182,7 @@ async function loop(
       bestStep: run.bestStep,
       lastValidationIoU: run.lastValidationIoU,
       lastValidatedStep: lastValidatedStep < 0 ? null : lastValidatedStep,
+      schedule: run.schedule,
       config,
     });
     emit({ kind: 'checkpoint', jobId, step, path, at: new Date().toISOString() });
@@ -233,7 +234,7 @@ async function loop(
     learningRate = learningRateAt(
       settings.schedule.kind,
       settings.optimizer.learningRate,
-      budgetProgress(config, step, meter.elapsedSeconds()),
+      budgetProgress(run.schedule, step, meter.elapsedSeconds()),
       settings.schedule.warmup,
     );
     setLearningRate(optimizer, learningRate);
