@@ -313,10 +313,16 @@ export function doneLines(r: Record<string, unknown>): string[] {
     lines.push(
       `best model:  ${String(r.bestModelPath)} (step ${String(r.bestStep)}, ${iou(r.bestValidationIoU)})`,
     );
-  if (r.recommendedModelPath)
+  if (r.recommendedModelPath) {
+    const why = !r.bestModelPath
+      ? 'no validation'
+      : r.recommendedModelPath === r.modelPath
+        ? 'the final model is at least as good as the best on validation'
+        : 'the best beats the final model on validation';
     lines.push(
-      `predict with: ${String(r.recommendedModelPath)} (${r.recommendedModelPath === r.modelPath ? 'the final model is at least as good as the best on validation' : 'the best beats the final model on validation'}; \`predict --model\` with the run folder picks it)`,
+      `predict with: ${String(r.recommendedModelPath)} (${why}; \`predict --model\` with the run folder picks it)`,
     );
+  }
   return lines;
 }
 
