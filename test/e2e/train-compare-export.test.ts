@@ -220,7 +220,7 @@ describe.skipIf(!hasData)('train, compare and export in the browser shell', () =
     // checkbox says it costs 8x the time).
     await page.getByTestId('mode-export').click();
     await page.getByTestId('predict-tta').check();
-    expect(await page.locator('label:has([data-testid="predict-tta"])').innerText()).toMatch(/8x the time/);
+    expect(await page.locator('label:has([data-testid="predict-tta"])').textContent()).toMatch(/8x the time/);
     await page.getByTestId('predict-project').click();
     await page.locator('[data-testid="predict-job"][data-status="done"]').waitFor({ timeout: 120_000 });
     const modelId = await page.getByTestId('export-model').inputValue();
