@@ -40,6 +40,7 @@ interface TrainCliOptions {
   ema?: number;
   normalization?: 'percentile' | 'meanStd';
   dropout?: number;
+  augmentInvert?: number;
 }
 
 const number = (name: string, integer: boolean) => (value: string) => {
@@ -159,7 +160,11 @@ async function runTrain(options: TrainCliOptions): Promise<void> {
     optimizer: options.optimizer,
     w0: options.w0,
     sigma: options.sigma,
-    augmentation: options.augment ? undefined : { enabled: false },
+    augmentation: !options.augment
+      ? { enabled: false }
+      : options.augmentInvert !== undefined
+        ? { invert: options.augmentInvert }
+        : undefined,
     schedule: options.schedule,
     warmup: options.warmup,
     ema: options.ema,

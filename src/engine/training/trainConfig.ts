@@ -39,6 +39,8 @@ export const AugmentationSchema = z
     rotationDegrees: z.number().min(0).max(180).default(0),
     /** Gray-value gain and offset jitter (+-10% gain, +-0.1 std offset). */
     intensity: z.boolean().default(true),
+    /** Probability of inverting a tile's contrast (dark objects <-> bright objects); 0 = off. */
+    invert: z.number().min(0).max(1).default(0),
   })
   .strict();
 
@@ -85,6 +87,7 @@ export const TrainConfigSchema = z
       flips: true,
       rotationDegrees: 0,
       intensity: true,
+      invert: 0,
     }),
     checkpointMinutes: z.number().positive().default(5),
     /** Extra checkpoint every N steps (tests, reproducible runs). */
