@@ -81,6 +81,16 @@ describe('predictedObjects', () => {
     expect(predictedObjects(block, foreground, w, h).count).toBe(2);
   });
 
+  it('does not shatter a large object whose probability is noisy (texture bumps are not seeds)', () => {
+    const blob = discs(w, h, [[30, 20, 19]]);
+    let seed = 5;
+    const noisy = Float32Array.from(blob, (c) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return c === 0 ? 0 : 0.55 + 0.45 * (seed / 2147483648);
+    });
+    expect(predictedObjects(blob, noisy, w, h).count).toBe(1);
+  });
+
   it('keeps classes apart and drops objects under minArea', () => {
     const classes = discs(w, h, [[10, 10, 5]]);
     for (let y = 25; y < 35; y++) for (let x = 30; x < 40; x++) classes[y * w + x] = 2;

@@ -19,14 +19,17 @@ export interface InstanceOptions {
   minDepth?: number;
   /** ...and at least this share of its peak (a neck narrower than (1 - share) x the object's radius). */
   relativeDepth?: number;
+  /** ...and it holds at least this many pixels above the saddle (px), so texture bumps never split. */
+  minBasinArea?: number;
   /** Objects smaller than this (px) are dropped to background in the instance image. */
   minArea?: number;
 }
 
 export const DEFAULT_INSTANCE_OPTIONS: Required<InstanceOptions> = {
   method: 'watershed',
-  minDepth: 1,
+  minDepth: 2,
   relativeDepth: 0.2,
+  minBasinArea: 16,
   minArea: 0,
 };
 
@@ -62,7 +65,7 @@ export function predictedObjects(
           elevation[i] = Math.min(distance[i], n) * (foreground === null ? 1 : foreground[i]);
       }
     }
-    labels = floodFromMaxima(classes, elevation, width, height, o.minDepth, o.relativeDepth);
+    labels = floodFromMaxima(classes, elevation, width, height, o);
   }
   return relabel(labels, o.minArea);
 }
@@ -71,7 +74,8 @@ export function predictedObjects(
  * Watershed by flooding from the top: pixels of the class map in decreasing elevation join the
  * basins of their already-flooded 4-neighbours of the same class (union-find). Where two basins
  * meet, the one with the lower peak is merged into the other unless its depth (peak - level) is
- * at least max(minDepth, relativeDepth * peak): it then stays a separate object. Ties go to the
+ * at least max(minDepth, relativeDepth * peak) and it already holds minBasinArea pixels: it
+ * then stays a separate object. Ties go to the
  * higher peak. 4-connectivity never joins patches that connected components would keep apart.
  */
 function floodFromMaxima(
@@ -79,8 +83,7 @@ function floodFromMaxima(
   elevation: Float32Array,
   width: number,
   height: number,
-  minDepth: number,
-  relativeDepth: number,
+  { minDepth, relativeDepth, minBasinArea }: Required<InstanceOptions>,
 ): Int32Array {
   const n = width * height;
   const order: number[] = [];
@@ -88,6 +91,7 @@ function floodFromMaxima(
   order.sort((a, b) => elevation[b] - elevation[a] || a - b);
   const parent = new Int32Array(n).fill(-1);
   const peak = new Float32Array(n);
+  const area = new Int32Array(n);
   // A basin that met another and stayed apart is final: it never merges into anything later.
   const settled = new Uint8Array(n);
   const find = (i: number): number => {
@@ -123,20 +127,23 @@ function floodFromMaxima(
       let low = root;
       if (peak[low] > peak[high]) [high, low] = [low, high];
       const depth = peak[low] - level;
-      const deep = depth >= Math.max(minDepth, relativeDepth * peak[low]);
+      const deep = depth >= Math.max(minDepth, relativeDepth * peak[low]) && area[low] >= minBasinArea;
       if (deep || settled[low] === 1) {
         settled[low] = 1;
         settled[high] = 1;
       } else {
         parent[low] = high;
+        area[high] += area[low];
       }
       home = high;
     }
     if (home === -1) {
       parent[p] = p;
       peak[p] = level;
+      area[p] = 1;
     } else {
       parent[p] = home;
+      area[home]++;
     }
   }
   const labels = new Int32Array(n);

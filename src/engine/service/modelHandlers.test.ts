@@ -125,7 +125,7 @@ describe('model handlers', () => {
   it('splits touching objects of a stored prediction (watershed on the foreground probability)', async () => {
     const { a, dir } = await setUp();
     // One connected patch whose probability drops along column 4 (as between touching cells).
-    const classes = new Uint8Array(W * H).map((_, i) => (i % W >= 1 && i >= W ? 1 : 0));
+    const classes = new Uint8Array(W * H).map((_, i) => (i % W >= 1 ? 1 : 0));
     const foreground = Float32Array.from(classes, (c, i) => (c === 0 ? 0.1 : i % W === 4 ? 0.01 : 1));
     await writePrediction(dir, MODEL, a, { width: W, height: H, classCount: 2, classes, foreground });
     const p = await service.handlers.getPrediction(MODEL, a);
