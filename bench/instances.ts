@@ -3,7 +3,8 @@
 // nuclei the model has not seen (bench/_nuclei.ts, seed --seed): predicts their foreground
 // probability once, then for a grid of minDepth x relativeDepth x minArea writes the instance
 // images and scores object F1 at IoU 0.5 with the independent scorer
-// (bench/reference/score_masks.py). Connected components are the baseline row.
+// (bench/reference/score_masks.py). Connected components are the baseline row; the first rows
+// split the truth's own foreground mask (the splitter's ceiling without a learnt border).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,12 +39,18 @@ const predicted = await predictFiles({
   probabilities: 'npy',
   backend: 'onnx',
 });
-const images = await Promise.all(
+const predictedImages = await Promise.all(
   predicted.files.map(async (f) => ({
     mask: await readImage(f.mask),
-    foreground: (await readNpy(f.probabilities as string)).data as Float32Array,
+    foreground: (await readNpy(f.probabilities as string)).data as Float32Array | null,
   })),
 );
+// The splitter's ceiling: the truth's own foreground mask, no probability.
+const truthImages = await Promise.all(
+  data.names.map(async (n) => ({ mask: await readImage(join(data.labels, `${n}.png`)), foreground: null })),
+);
+let images: { mask: Awaited<ReturnType<typeof readImage>>; foreground: Float32Array | null }[] =
+  predictedImages;
 
 async function score(options: InstanceOptions): Promise<Record<string, number>> {
   const out = join(work, 'grid');
@@ -71,6 +78,17 @@ async function score(options: InstanceOptions): Promise<Record<string, number>> 
 }
 
 const rows: Record<string, Cell>[] = [];
+const oracle: InstanceOptions[] = [{ method: 'components' }, {}];
+images = truthImages;
+for (const options of oracle) {
+  const s = await score(options);
+  rows.push({
+    input: 'truth mask',
+    method: options.method ?? 'watershed (defaults)',
+    'object F1': s.objectF1,
+  });
+}
+images = predictedImages;
 const grid: InstanceOptions[] = [{ method: 'components' }];
 for (const minDepth of [0.5, 1, 2, 3])
   for (const relativeDepth of [0, 0.1, 0.2, 0.35])
@@ -78,6 +96,7 @@ for (const minDepth of [0.5, 1, 2, 3])
 for (const options of grid) {
   const s = await score(options);
   rows.push({
+    input: 'prediction',
     method: options.method ?? 'watershed',
     minDepth: options.minDepth,
     relativeDepth: options.relativeDepth,
@@ -89,6 +108,17 @@ for (const options of grid) {
     truth: s.truthObjects,
   });
 }
-printTable(rows);
+printTable(rows, [
+  'input',
+  'method',
+  'minDepth',
+  'relativeDepth',
+  'minArea',
+  'object F1',
+  'precision',
+  'recall',
+  'predicted',
+  'truth',
+]);
 console.log(`results: ${writeResults('instances', { model: values.model, seed: values.seed, rows })}`);
 rmSync(work, { recursive: true, force: true });
