@@ -6,6 +6,7 @@ export * from './backend/index';
 export * from './bioimageio/index';
 export * from './fsutil/index';
 export * from './image/index';
+export * from './instances/index';
 export * from './metrics/index';
 export * from './model/index';
 export * from './onnx/index';

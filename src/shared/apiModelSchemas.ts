@@ -53,8 +53,8 @@ export const trainingRequestSchema = z
   .strict();
 
 export const predictTargetSchema = z.union([
-  z.object({ imageIds: imageIds.min(1) }).strict(),
-  z.object({ folder: path, outDir: path.optional() }).strict(),
+  z.object({ imageIds: imageIds.min(1), tta: z.boolean().optional() }).strict(),
+  z.object({ folder: path, outDir: path.optional(), tta: z.boolean().optional() }).strict(),
 ]);
 
 export const acceptOptionsSchema = z

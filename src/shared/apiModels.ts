@@ -106,8 +106,13 @@ export interface ModelInfo {
   metrics: Record<string, number>;
 }
 
-/** What to predict: project images or a folder of image files (masks then go to `outDir`). */
-export type PredictTarget = { imageIds: string[] } | { folder: string; outDir?: string };
+/**
+ * What to predict: project images or a folder of image files (masks then go to `outDir`).
+ * `tta`: test-time augmentation, the mean of the 8 flips and rotations (8x the time).
+ */
+export type PredictTarget = ({ imageIds: string[] } | { folder: string; outDir?: string }) & {
+  tta?: boolean;
+};
 
 /** A stored prediction of one image (network classes, probabilities HWC, objects). */
 export interface Prediction {
@@ -121,7 +126,7 @@ export interface Prediction {
   classes: Uint8Array;
   /** Foreground probability per pixel (1 - P(background)), 0..1. */
   foreground: Float32Array;
-  /** Objects: 4-connected components of the foreground (ids 1..objects). */
+  /** Objects (ids 1..objects): touching objects separated by a watershed (engine instances/). */
   instances: Uint16Array;
   objects: number;
 }

@@ -216,8 +216,11 @@ describe.skipIf(!hasData)('train, compare and export in the browser shell', () =
     expect(await attrNumber(page, 'live-run', 'data-step')).toBe(40);
     await screenshot(page, 'train-3-done');
 
-    // Predict the project's images with the run's best model.
+    // Predict the project's images with the run's best model, with test-time augmentation (the
+    // checkbox says it costs 8x the time).
     await page.getByTestId('mode-export').click();
+    await page.getByTestId('predict-tta').check();
+    expect(await page.locator('label:has([data-testid="predict-tta"])').textContent()).toMatch(/8x the time/);
     await page.getByTestId('predict-project').click();
     await page.locator('[data-testid="predict-job"][data-status="done"]').waitFor({ timeout: 120_000 });
     const modelId = await page.getByTestId('export-model').inputValue();
@@ -346,7 +349,21 @@ describe.skipIf(!hasData)('train, compare and export in the browser shell', () =
         readFileSync(join(projectDir, 'predictions', modelId, `${image.id}.classes.png`)),
       );
       expect(Array.from(data, (v) => (v ? 1 : 0))).toEqual(Array.from(stored.data));
-      const { count, areas } = countObjects(data, 512, 512);
+      // Objects are the prediction's instances (touching cells split by the watershed): each id
+      // lies inside the foreground, and splitting never gives fewer objects than the mask's
+      // connected components (counted here independently).
+      const prediction = await api.getPrediction(modelId, image.id);
+      expect(prediction.ok).toBe(true);
+      const instances = prediction.ok ? prediction.value.instances : new Uint16Array(0);
+      const areaOf = new Map<number, number>();
+      for (const [i, id] of instances.entries()) {
+        if (id === 0) continue;
+        expect(data[i]).toBe(255);
+        areaOf.set(id, (areaOf.get(id) ?? 0) + 1);
+      }
+      const areas = [...areaOf.values()];
+      const count = areas.length;
+      expect(count).toBeGreaterThanOrEqual(countObjects(data, 512, 512).count);
       const foreground = data.reduce((sum, v) => sum + (v ? 1 : 0), 0);
       const cells = csv[k + 1].split(',');
       expect(cells.slice(0, 6)).toEqual([

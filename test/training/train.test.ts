@@ -104,7 +104,13 @@ describe('train (in process, wasm backend, tiny U-Net)', () => {
   });
 
   it('3 steps + resume 3 steps gives the weights of 6 straight steps (SGD momentum)', async () => {
-    const sgd = { optimizer: 'sgd' as const, learningRate: 0.05, momentum: 0.99 };
+    // A constant rate: with a schedule, a budget of 3 then 6 steps anneals differently from 6.
+    const sgd = {
+      optimizer: 'sgd' as const,
+      learningRate: 0.05,
+      momentum: 0.99,
+      schedule: 'constant' as const,
+    };
     await run(tiny('straight', { ...sgd, steps: 6 }));
     const first = await run(tiny('resumed', { ...sgd, steps: 3 }));
     expect(first.result.steps).toBe(3);
@@ -129,7 +135,10 @@ describe('train (in process, wasm backend, tiny U-Net)', () => {
   });
 
   it('with dropout on, 2 steps + resume 2 steps gives the weights of 4 straight steps (seeded masks)', async () => {
-    const withDropout = { architecture: { depth: 2, baseFilters: 8, dropout: 0.5 } };
+    const withDropout = {
+      architecture: { depth: 2, baseFilters: 8, dropout: 0.5 },
+      schedule: 'constant' as const,
+    };
     await run(tiny('dropStraight', { ...withDropout, steps: 4 }));
     await run(tiny('dropResumed', { ...withDropout, steps: 2 }));
     await run(tiny('dropResumed', { ...withDropout, steps: 4, resume: true }));
@@ -141,6 +150,51 @@ describe('train (in process, wasm backend, tiny U-Net)', () => {
       for (let i = 0; i < wa.length; i++) worst = Math.max(worst, Math.abs(wa[i] - wb[i]));
     }
     expect(worst).toBeLessThan(1e-6);
+  });
+
+  it('stopped at step 3 of 6 and resumed: the cosine schedule and weight average repeat the straight run', async () => {
+    const config = { steps: 6, learningRate: 0.01, validateEverySteps: 3 };
+    const straight = await run(tiny('emaStraight', config));
+    const rates = straight.events.flatMap((e) =>
+      e.kind === 'progress' && e.learningRate ? [e.learningRate] : [],
+    );
+    // Warm-up then cosine (fast preset): the rate rises, then falls to 1% of the base at the end.
+    expect(Math.max(...rates)).toBeGreaterThan(rates[0]);
+    expect(rates.at(-1)).toBeLessThan(0.2 * Math.max(...rates));
+    const controller = new AbortController();
+    await train(tiny('emaResumed', config), {
+      signal: controller.signal,
+      clock: steppingClock(),
+      onEvent: (e) => {
+        if (e.kind === 'progress' && e.step === 3) controller.abort();
+      },
+    });
+    expect((await loadCheckpoint(join(root, 'emaResumed')))?.step).toBe(3);
+    const resumed = await run(tiny('emaResumed', { ...config, resume: true }));
+    expect(resumed.result.steps).toBe(6);
+    const resumedRates = resumed.events.flatMap((e) =>
+      e.kind === 'progress' && e.learningRate ? [e.learningRate] : [],
+    );
+    expect(resumedRates).toEqual(rates.slice(3));
+    // model/ is the weight average; the checkpoint also holds the training weights: both match.
+    const a = await weightsOf(join(root, 'emaStraight', 'model'));
+    const b = await weightsOf(join(root, 'emaResumed', 'model'));
+    for (const [name, wa] of a) expect(maxDiff(wa, b.get(name)!)).toBeLessThan(1e-6);
+    const trainA = (await loadCheckpoint(join(root, 'emaStraight')))!.tensors;
+    const trainB = (await loadCheckpoint(join(root, 'emaResumed')))!.tensors;
+    expect(trainA.map((t) => t.name)).toEqual(trainB.map((t) => t.name));
+    expect(trainA.some((t) => t.name.startsWith('train/'))).toBe(true);
+    for (const [i, t] of trainA.entries()) expect(maxDiff(t.data, trainB[i].data)).toBeLessThan(1e-6);
+    // The average differs from the training weights it follows.
+    const averaged = trainA.find((t) => t.name === 'model/head/kernel')!;
+    const trained = trainA.find((t) => t.name === 'train/head/kernel')!;
+    expect(maxDiff(averaged.data, trained.data)).toBeGreaterThan(1e-6);
+    // The run record says which model is which.
+    expect(straight.result.finalValidationIoU).not.toBeNull();
+    expect(straight.result.bestStep).not.toBeNull();
+    expect([straight.result.modelPath, straight.result.bestModelPath]).toContain(
+      straight.result.recommendedModelPath,
+    );
   });
 
   it('logs every step loss even when progress events are throttled (a clock that stands still)', async () => {
@@ -255,6 +309,12 @@ describe('train (in process, wasm backend, tiny U-Net)', () => {
     expect((await weightsOf(join(root, 'abort', 'model'))).size).toBeGreaterThan(0);
   });
 });
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+}
 
 function quiet() {
   return { signal: new AbortController().signal, onEvent: () => {}, clock: steppingClock() };

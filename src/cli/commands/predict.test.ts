@@ -120,6 +120,24 @@ describe('unet-studio predict', () => {
     expect([mask.width, mask.height]).toEqual([37, 53]);
   });
 
+  it('takes a training run folder: uses its best model, says which, and runs --tta', async () => {
+    const runDir = join(dir, 'run');
+    await saveTinyModel(join(runDir, 'best'), { ...METADATA, metrics: { validationForegroundIoU: 0.9 } }, 5);
+    await saveTinyModel(join(runDir, 'model'), { ...METADATA, metrics: { validationForegroundIoU: 0.8 } }, 6);
+    const run = await runCli([
+      'predict',
+      ...['--model', runDir, '--images', join(dir, 'images', 'b.png'), '--out', join(dir, 'out-run')],
+      ...['--tta', '--instances', 'components', '--threads', '1'],
+    ]);
+    expect(run.stderr).not.toMatch(/error/i);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      `model: ${join(runDir, 'best')}: the best model on validation (validation IoU 0.9000; final model/ validation IoU 0.8000)`,
+    );
+    // 8 passes of one tile each.
+    expect(run.stdout).toMatch(/b\.png -> .*b\.png, .*b_instances\.png \(20x15, 8 tile\(s\)/);
+  });
+
   it('fails clearly on a missing model, missing images and an illegal tile', async () => {
     const noModel = await runCli([
       'predict',

@@ -8,7 +8,8 @@ interface PredictOptions {
   images: string;
   out: string;
   probabilities?: boolean | 'tif' | 'npy';
-  instances?: boolean;
+  instances?: boolean | 'watershed' | 'components';
+  tta?: boolean;
   format: 'png' | 'tif';
   backend: 'auto' | 'onnx' | 'tfjs';
   tile: number | 'auto';
@@ -29,7 +30,10 @@ export function registerPredict(program: Command): void {
   program.addCommand(
     new Command('predict')
       .description('segment images with a trained model (overlap-tile, any image size)')
-      .requiredOption('--model <path>', 'model folder (written by train) or bioimage.io model package (.zip)')
+      .requiredOption(
+        '--model <path>',
+        'model folder, a training run folder (train --out: its best model on validation), or a bioimage.io model package (.zip)',
+      )
       .requiredOption('--images <path>', 'folder of images (png, jpg, tif) or one image file')
       .requiredOption('--out <dir>', 'output folder for the masks')
       .addOption(
@@ -38,7 +42,13 @@ export function registerPredict(program: Command): void {
           'npy',
         ]),
       )
-      .option('--instances', 'also write 16-bit instance labels (connected components)')
+      .addOption(
+        new Option(
+          '--instances [method]',
+          'also write 16-bit instance labels: watershed (default) splits touching objects, components does not',
+        ).choices(['watershed', 'components']),
+      )
+      .option('--tta', 'test-time augmentation: average the 8 flips and rotations (8x slower)')
       .addOption(new Option('--format <format>', 'mask format').choices(['png', 'tif']).default('png'))
       .addOption(
         new Option('--backend <backend>', 'inference backend')
@@ -72,7 +82,9 @@ async function runPredict(options: PredictOptions): Promise<void> {
     inputs,
     outDir: options.out,
     probabilities: options.probabilities === true ? 'tif' : options.probabilities,
-    instances: options.instances === true,
+    instances: options.instances === true ? 'watershed' : (options.instances ?? false),
+    tta: options.tta === true,
+    onModel: (model) => process.stdout.write(`model: ${model.description}\n`),
     format: options.format,
     backend: options.backend,
     tileSize: options.tile,

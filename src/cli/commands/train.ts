@@ -35,6 +35,12 @@ interface TrainCliOptions {
   w0?: number;
   sigma?: number;
   augment: boolean;
+  schedule?: 'constant' | 'cosine';
+  warmup?: number;
+  ema?: number;
+  normalization?: 'percentile' | 'meanStd';
+  dropout?: number;
+  augmentInvert?: number;
 }
 
 const number = (name: string, integer: boolean) => (value: string) => {
@@ -101,6 +107,33 @@ export function registerTrain(program: Command): void {
     .option('--w0 <x>', 'border weight amplitude of the weight map (paper: 10)', number('--w0', false))
     .option('--sigma <px>', 'border weight width in px (paper: 5)', number('--sigma', false))
     .option('--no-augment', 'turn off augmentation')
+    .addOption(
+      new Option(
+        '--schedule <kind>',
+        'learning rate over the budget (fast: cosine, paper: constant)',
+      ).choices(['constant', 'cosine']),
+    )
+    .option(
+      '--warmup <f>',
+      'share of the budget spent warming the rate up (fast: 0.05)',
+      number('--warmup', false),
+    )
+    .option(
+      '--ema <decay>',
+      'weight average for validation and saved models, 0 = off (fast: 0.995, paper: 0)',
+      number('--ema', false),
+    )
+    .addOption(
+      new Option(
+        '--normalization <kind>',
+        'input normalisation: per-image percentiles or the mean/std of the set',
+      ).choices(['percentile', 'meanStd']),
+    )
+    .option(
+      '--dropout <rate>',
+      'dropout at the bottom of the U-Net (preset: 0.5)',
+      number('--dropout', false),
+    )
     .action(async (options: TrainCliOptions) => runTrain(options));
 }
 
@@ -121,13 +154,21 @@ async function runTrain(options: TrainCliOptions): Promise<void> {
     backend: options.backend,
     threads: options.threads,
     tileSize: options.tile,
-    architecture: { depth: options.depth, baseFilters: options.filters },
+    architecture: { depth: options.depth, baseFilters: options.filters, dropout: options.dropout },
     batch: options.batch,
     learningRate: options.lr,
     optimizer: options.optimizer,
     w0: options.w0,
     sigma: options.sigma,
-    augmentation: options.augment ? undefined : { enabled: false },
+    augmentation: !options.augment
+      ? { enabled: false }
+      : options.augmentInvert !== undefined
+        ? { invert: options.augmentInvert }
+        : undefined,
+    schedule: options.schedule,
+    warmup: options.warmup,
+    ema: options.ema,
+    normalization: options.normalization,
   };
   const config = parseTrainConfig(input); // fail fast, before a process starts
   const say = (line: string): void => {
@@ -212,11 +253,7 @@ class TrainReporter {
         this.close();
         const r = event.result ?? {};
         this.say(`done: ${String(r.steps)} steps in ${formatSeconds(Number(r.elapsedSeconds))}`);
-        this.say(`model: ${String(r.modelPath)}`);
-        if (r.bestModelPath)
-          this.say(
-            `best model: ${String(r.bestModelPath)} (validation foreground IoU ${Number(r.bestValidationIoU).toFixed(4)})`,
-          );
+        for (const line of doneLines(r)) this.say(line);
         break;
       }
       case 'cancelled':
@@ -268,6 +305,30 @@ class TrainReporter {
       `step ${payload.step} | loss ${payload.loss} | ${payload.speed} tiles/s | ETA ${payload.remaining}${memory}`,
     );
   }
+}
+
+/** Says which saved model is which (final vs best on validation) and which to predict with. */
+export function doneLines(r: Record<string, unknown>): string[] {
+  const iou = (v: unknown) =>
+    typeof v === 'number' ? `validation foreground IoU ${v.toFixed(4)}` : 'not validated';
+  const lines = [
+    `final model: ${String(r.modelPath)} (step ${String(r.steps)}, ${iou(r.finalValidationIoU)})`,
+  ];
+  if (r.bestModelPath)
+    lines.push(
+      `best model:  ${String(r.bestModelPath)} (step ${String(r.bestStep)}, ${iou(r.bestValidationIoU)})`,
+    );
+  if (r.recommendedModelPath) {
+    const why = !r.bestModelPath
+      ? 'no validation'
+      : r.recommendedModelPath === r.modelPath
+        ? 'the final model is at least as good as the best on validation'
+        : 'the best beats the final model on validation';
+    lines.push(
+      `predict with: ${String(r.recommendedModelPath)} (${why}; \`predict --model\` with the run folder picks it)`,
+    );
+  }
+  return lines;
 }
 
 function formatSeconds(seconds: number): string {

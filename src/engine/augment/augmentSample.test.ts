@@ -26,6 +26,23 @@ function makeSample(width = 40, height = 40): Sample {
 const full: AugmentOptions = { elastic: true, flips: true, rot90: true, rotationDegrees: 15 };
 
 describe('augmentSample', () => {
+  it('inverts the contrast per channel within its own range when asked, labels untouched', () => {
+    const s = makeSample();
+    const none = { elastic: false, flips: false, rot90: false, intensity: false as const };
+    const inverted = augmentSample(s, createRng(3), { ...none, invert: 1 });
+    for (let c = 0; c < 2; c++) {
+      const values = Array.from(s.image).filter((_, i) => i % 2 === c);
+      const sum = Math.min(...values) + Math.max(...values);
+      for (let i = c; i < s.image.length; i += 2) expect(inverted.image[i]).toBeCloseTo(sum - s.image[i], 5);
+    }
+    expect(inverted.targets).toEqual(s.targets);
+    expect(augmentSample(s, createRng(3), { ...none, invert: 0 }).image).toEqual(s.image);
+    // Off draws nothing: the other augmentations stay what they were.
+    expect(augmentSample(s, createRng(4), { ...full, invert: 0 }).image).toEqual(
+      augmentSample(s, createRng(4), full).image,
+    );
+  });
+
   it('is reproducible: same seed same output, another seed another output', () => {
     const s = makeSample();
     const a = augmentSample(s, createRng(1), full);

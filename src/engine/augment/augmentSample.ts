@@ -37,6 +37,12 @@ export interface AugmentOptions {
    * 1 + gamma) applied within the sample's own [min, max] range.
    */
   intensity?: { gain: number; offset: number; gamma?: number } | false;
+  /**
+   * Probability of inverting the contrast (v -> min + max - v within the sample's own range, per
+   * channel), so dark objects on a bright background look like bright objects on a dark one and
+   * the reverse; default 0 (off; nothing is drawn from the rng then).
+   */
+  invert?: number;
 }
 
 function checkSample(s: Sample): void {
@@ -152,5 +158,19 @@ export function augmentSample(s: Sample, rng: Rng, opts: AugmentOptions = {}): S
   }
 
   if (opts.intensity) adjustIntensity(out.image, rng, opts.intensity);
+  if ((opts.invert ?? 0) > 0 && rng.next() < (opts.invert ?? 0)) invertContrast(out.image, channels);
   return { width, height, channels, ...out };
+}
+
+/** v -> min + max - v per channel, in place (min/max of that channel in the sample). */
+function invertContrast(image: Float32Array, channels: number): void {
+  for (let c = 0; c < channels; c++) {
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (let i = c; i < image.length; i += channels) {
+      if (image[i] < lo) lo = image[i];
+      if (image[i] > hi) hi = image[i];
+    }
+    for (let i = c; i < image.length; i += channels) image[i] = lo + hi - image[i];
+  }
 }

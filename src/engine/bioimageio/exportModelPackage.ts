@@ -163,7 +163,9 @@ async function sampleTile(path: string, size: number, channels: number): Promise
 
 /** Bright round blobs on a dim background in the training value range: a cell-like test tile. */
 function syntheticTile(size: number, channels: number, metadata: ModelMetadata): Float32Array {
-  const scale = metadata.normalization.scale;
+  // Percentile-normalised models take any range: 8-bit-like values stand for one.
+  const norm = metadata.normalization;
+  const scale = norm.kind === 'percentile' ? 255 : norm.scale;
   const out = new Float32Array(size * size * channels);
   const spacing = Math.max(24, Math.round(size / 6));
   for (let y = 0; y < size; y++) {

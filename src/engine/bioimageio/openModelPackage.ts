@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { fsError } from '../fsutil/index';
+import { normalizationSchema } from '../model/modelFolder';
 import type { ClassInfo, Normalization } from '../model/types';
 import type { ProcessingStep } from './preprocessing';
 
@@ -78,7 +79,7 @@ const onnxWeights = fileRef.extend({
 const unetStudioConfig = z.looseObject({
   tileSize: z.number().int().positive(),
   classes: z.array(z.object({ name: z.string(), color: z.string() })),
-  normalization: z.object({ scale: z.number(), mean: z.array(z.number()), std: z.array(z.number()) }),
+  normalization: normalizationSchema,
   architecture: z.looseObject({ depth: z.number().int() }),
 });
 

@@ -22,12 +22,14 @@ describe('training normalisation -> bioimage.io preprocessing', () => {
   });
 
   it('percentile kind maps onto scale_range per channel or jointly; an unknown kind is refused', () => {
-    expect(preprocessingFor({ kind: 'percentile', low: 1, high: 99.8, perChannel: true }, 3)[1]).toEqual({
+    expect(
+      preprocessingFor({ kind: 'percentile', low: 1, high: 99.8, perChannel: true, epsilon: 1e-6 }, 3)[1],
+    ).toEqual({
       id: 'scale_range',
       kwargs: { axes: ['y', 'x'], min_percentile: 1, max_percentile: 99.8, eps: 1e-6 },
     });
     expect(
-      preprocessingFor({ kind: 'percentile', low: 0, high: 100, perChannel: false }, 1)[1],
+      preprocessingFor({ kind: 'percentile', low: 0, high: 100, perChannel: false, epsilon: 1e-6 }, 1)[1],
     ).toMatchObject({
       kwargs: { axes: ['channel', 'y', 'x'] },
     });

@@ -23,14 +23,12 @@ export type ProcessingStep =
   | { id: 'softmax'; kwargs?: { axis?: string } };
 
 /**
- * How a model folder's normalisation metadata is written down. Today's models store a global
- * mean/std over the training pixels after dividing by the bit depth's full scale ('meanStd',
- * also when `kind` is absent); per-image percentile normalisation is
- * `{ kind: 'percentile', low, high, perChannel }` (percentiles in 0..100).
+ * How a model folder's normalisation metadata is written down: a global mean/std over the
+ * training pixels after dividing by the bit depth's full scale ('meanStd', also when `kind` is
+ * absent: older models), or per-image percentiles `{ kind: 'percentile', low, high, perChannel,
+ * epsilon }` (percentiles in 0..100). A kind this file does not know is refused at run time.
  */
-export type NormalizationSpec =
-  | (Normalization & { kind?: 'meanStd' })
-  | { kind: 'percentile'; low: number; high: number; perChannel: boolean };
+export type NormalizationSpec = Normalization;
 
 /**
  * The bioimage.io preprocessing that reproduces training's normalisation on raw pixel values
@@ -72,7 +70,7 @@ export function preprocessingFor(norm: NormalizationSpec, channels: number): Pro
             axes: norm.perChannel ? ['y', 'x'] : ['channel', 'y', 'x'],
             min_percentile: norm.low,
             max_percentile: norm.high,
-            eps: 1e-6,
+            eps: norm.epsilon > 0 ? norm.epsilon : 1e-6,
           },
         },
       ];

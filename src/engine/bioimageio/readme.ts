@@ -14,11 +14,18 @@ export function packageReadme(
     .map(([k, v]) => `- ${k}: ${Number.isInteger(v) ? v : v.toFixed(4)}`)
     .join('\n');
   const bits =
-    normalization.scale === 255
-      ? '8-bit (0-255)'
-      : normalization.scale === 65535
-        ? '16-bit (0-65535)'
-        : `0-${normalization.scale}`;
+    normalization.kind === 'percentile'
+      ? 'any bit depth'
+      : normalization.scale === 255
+        ? '8-bit (0-255)'
+        : normalization.scale === 65535
+          ? '16-bit (0-65535)'
+          : `0-${normalization.scale}`;
+  const preprocessing =
+    normalization.kind === 'percentile'
+      ? `each image rescaled by its own ${normalization.low}th and ${normalization.high}th percentiles` +
+        `${normalization.perChannel ? ', per channel' : ''}: x' = (x - p_low) / (p_high - p_low)`
+      : "the training normalisation, x' = (x - mean) / std per channel";
   return `# ${info.name}
 
 ${info.description ?? 'A U-Net for semantic segmentation of microscopy images, trained in U-Net Studio.'}
@@ -33,7 +40,7 @@ ${architecture.inputChannels} input channel(s), ${architecture.classes} output c
 
 - Input \`input\`: float32 [batch, channel, y, x], raw pixel values of ${bits} images.
   Legal edges are ${inputSize.min} + k * ${inputSize.step} pixels (trained at ${metadata.tileSize}).
-- Preprocessing (in rdf.yaml): the training normalisation, x' = (x - mean) / std per channel.
+- Preprocessing (in rdf.yaml): ${preprocessing}.
 - Output \`probabilities\`: float32 [batch, class, y, x], softmax over the classes, ${-outputOffset} pixels
   smaller than the input (${-outputOffset / 2} on each side): the centre of the input tile. To segment a
   large image, tile it with an overlap of ${-outputOffset} pixels and mirror-pad its border by

@@ -41,13 +41,31 @@ const modelJsonSchema = z.object({
     .length(1),
 });
 
+/** The two normalisation kinds a model's metadata may declare (see `Normalization`). */
+export const normalizationSchema = z.union([
+  z.object({
+    kind: z.literal('percentile'),
+    low: z.number().min(0).max(100),
+    high: z.number().min(0).max(100),
+    perChannel: z.boolean(),
+    epsilon: z.number().min(0),
+  }),
+  // Older models have no `kind`: the global mean/std form.
+  z.object({
+    kind: z.literal('meanStd').optional(),
+    scale: z.number(),
+    mean: z.array(z.number()),
+    std: z.array(z.number()),
+  }),
+]);
+
 const metadataSchema = z.object({
   format: z.string(),
   version: z.number().int(),
   architecture: architectureSchema,
   tileSize: z.number().int().positive(),
   classes: z.array(z.object({ name: z.string(), color: z.string() })),
-  normalization: z.object({ scale: z.number(), mean: z.array(z.number()), std: z.array(z.number()) }),
+  normalization: normalizationSchema,
   provenance: z.looseObject({ createdAt: z.string() }),
   metrics: z.record(z.string(), z.number()).optional(),
 });

@@ -14,6 +14,14 @@ export interface TrainingPreset {
   tileSize: number;
   batchSize: number;
   optimizer: OptimizerConfig;
+  /** Learning-rate schedule over the run's budget (training/lrSchedule). */
+  schedule: 'constant' | 'cosine';
+  /** Share of the budget spent warming the rate up (cosine only). */
+  warmup: number;
+  /** Decay of the weight average used for validation and saved models; 0 = none. */
+  emaDecay: number;
+  /** Input normalisation of new runs: per-image percentiles or the training set's mean/std. */
+  normalization: 'percentile' | 'meanStd';
 }
 
 /**
@@ -38,6 +46,10 @@ export const PRESETS: Record<TrainingPreset['name'], TrainingPreset> = {
     tileSize: 572,
     batchSize: 1,
     optimizer: { kind: 'sgd', learningRate: 0.01, momentum: 0.99 },
+    schedule: 'constant',
+    warmup: 0,
+    emaDecay: 0,
+    normalization: 'percentile',
   },
   fast: {
     name: 'fast',
@@ -46,5 +58,9 @@ export const PRESETS: Record<TrainingPreset['name'], TrainingPreset> = {
     tileSize: 348,
     batchSize: 1,
     optimizer: { kind: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999 },
+    schedule: 'cosine',
+    warmup: 0.05,
+    emaDecay: 0.995,
+    normalization: 'percentile',
   },
 };

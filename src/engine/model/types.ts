@@ -18,14 +18,45 @@ export interface UNetConfig {
 }
 
 /**
- * How raw pixel values become network input: x' = (x / scale - mean) / std per channel.
- * `scale` is the maximum of the bit depth (255, 65535) or 1 for float data.
+ * Fixed statistics of the training set: x' = (x / scale - mean[c]) / std[c] per channel, where
+ * `scale` is the full scale of the image's own bit depth (255, 65535; 1 for float data). Models
+ * written before `kind` existed hold this form without a `kind`.
+ * bioimage.io: `zero_mean_unit_variance` with `mode: fixed`, mean = scale * mean[c] and
+ * std = scale * std[c] on the raw values.
  */
-export interface Normalization {
+export interface MeanStdNormalization {
+  kind?: 'meanStd';
   scale: number;
   mean: number[];
   std: number[];
 }
+
+/**
+ * Per image: x' = (x - P_low) / (P_high - P_low + epsilon), P_q = the q-th percentile (numpy's
+ * linear interpolation) of that image's values, per channel when `perChannel`, else over all
+ * channels together. Robust to the bit depth, the exposure and the background level of each
+ * image. bioimage.io: `scale_range` with `mode: per_sample`, min_percentile = low,
+ * max_percentile = high, eps = epsilon, axes 'xy' (perChannel) or 'cxy' (joint).
+ */
+export interface PercentileNormalization {
+  kind: 'percentile';
+  low: number;
+  high: number;
+  perChannel: boolean;
+  epsilon: number;
+}
+
+/** How raw pixel values become network input; see the two kinds. */
+export type Normalization = MeanStdNormalization | PercentileNormalization;
+
+/** The percentile normalisation new runs use by default (1st to 99.8th percentile, per channel). */
+export const DEFAULT_PERCENTILE_NORMALIZATION: PercentileNormalization = {
+  kind: 'percentile',
+  low: 1,
+  high: 99.8,
+  perChannel: true,
+  epsilon: 1e-6,
+};
 
 export interface ClassInfo {
   name: string;

@@ -4,4 +4,5 @@ export * from './modelInput';
 export * from './Predictor';
 export * from './predictFiles';
 export * from './predictImage';
+export * from './testTimeAugmentation';
 export * from './tileLayout';

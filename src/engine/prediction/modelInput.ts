@@ -4,11 +4,12 @@ import type { Normalization } from '../model/types';
 import { applyNormalization, pixelsWithChannels, scaleOfBitDepth } from '../training/normalization';
 
 /**
- * Network input of a decoded image, exactly as training prepares it (training/normalization):
- * channels converted to the model's (alpha dropped; RGB -> gray as the channel mean, gray -> RGB
- * by repeating), then x' = (x / scale - mean[c]) / std[c]. `scale` is the image's own bit-depth
- * full scale (255, 65535), so a 16-bit image meets an 8-bit-trained model on the same 0..1
- * range; float images use the model's stored scale. Returns float32 HWC.
+ * Network input of a decoded image, exactly as training prepares it (training/trainingData and
+ * normalization): channels converted to the model's (alpha dropped; RGB -> gray as the channel
+ * mean, gray -> RGB by repeating), values divided by the image's own bit-depth full scale (255,
+ * 65535; float images as they are), then the model's normalisation: per-image percentiles, or the
+ * training set's mean/std (older models). So a 16-bit image meets an 8-bit-trained model on the
+ * same range. Returns float32 HWC.
  */
 export function modelInput(
   img: RasterImage,
@@ -23,18 +24,32 @@ export function modelInput(
         `${name} has ${img.channels} channels; the model expects ${channels} and cannot convert`,
       );
     }
-    const data = Float32Array.from(img.data);
-    return applyNormalization(data, channels, withScale(norm, img));
+    return normalized(Float32Array.from(img.data), img, channels, norm);
   }
-  if (norm.mean.length !== channels || norm.std.length !== channels) {
+  if (norm.kind !== 'percentile' && (norm.mean.length !== channels || norm.std.length !== channels)) {
     throw new AppError(
       'incompatible_model',
       `the model's normalisation has ${norm.mean.length} channels but the network takes ${channels}`,
     );
   }
-  return applyNormalization(pixelsWithChannels(img, channels), channels, withScale(norm, img));
+  return normalized(pixelsWithChannels(img, channels), img, channels, norm);
 }
 
-function withScale(norm: Normalization, img: RasterImage): Normalization {
-  return img.bitDepth === 32 ? norm : { ...norm, scale: scaleOfBitDepth(img.bitDepth) };
+function normalized(
+  data: Float32Array,
+  img: RasterImage,
+  channels: number,
+  norm: Normalization,
+): Float32Array {
+  if (norm.kind === 'percentile') {
+    // Scaled first, as training does, so both apply the same arithmetic to the same values.
+    const scale = scaleOfBitDepth(img.bitDepth);
+    if (scale !== 1) for (let i = 0; i < data.length; i++) data[i] /= scale;
+    return applyNormalization(data, channels, norm);
+  }
+  return applyNormalization(
+    data,
+    channels,
+    img.bitDepth === 32 ? norm : { ...norm, scale: scaleOfBitDepth(img.bitDepth) },
+  );
 }

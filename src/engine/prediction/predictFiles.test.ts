@@ -68,6 +68,83 @@ describe('predictFiles', () => {
     }
   });
 
+  it('a percentile model: ONNX and TF.js give the same masks, a run folder resolves to its better model', async () => {
+    const percentile = { kind: 'percentile' as const, low: 1, high: 99.8, perChannel: true, epsilon: 1e-6 };
+    const run = join(dir, 'run');
+    await saveTinyModel(
+      join(run, 'best'),
+      { ...METADATA, normalization: percentile, metrics: { validationForegroundIoU: 0.8 } },
+      4,
+    );
+    await saveTinyModel(
+      join(run, 'model'),
+      { ...METADATA, normalization: percentile, metrics: { validationForegroundIoU: 0.7 } },
+      5,
+    );
+    const chosen: string[] = [];
+    const outputs = [];
+    for (const backend of ['onnx', 'tfjs'] as const) {
+      const result = await predictFiles({
+        model: run,
+        inputs: [join(dir, 'in', 'g.png')],
+        outDir: join(dir, `p-${backend}`),
+        probabilities: 'npy',
+        backend,
+        threads: 1,
+        onModel: (m) => chosen.push(m.description),
+      });
+      expect(result.model.kind).toBe('best');
+      outputs.push(await readImage(result.files[0].mask));
+    }
+    expect(chosen[0]).toMatch(/best.*0\.8000.*final model\/ validation IoU 0\.7000/);
+    expect(Array.from(outputs[0].data)).toEqual(Array.from(outputs[1].data));
+    // Independent expectation: per-channel percentiles of gray / 65535 (all three channels equal).
+    const scaled = Array.from(gray, (v) => v / 65535).sort((a, b) => a - b);
+    const at = (q: number) => {
+      const h = ((scaled.length - 1) * q) / 100;
+      return scaled[Math.floor(h)] + (scaled[Math.ceil(h)] - scaled[Math.floor(h)]) * (h - Math.floor(h));
+    };
+    const lo = at(1);
+    const hi = at(99.8);
+    const x = new Float32Array(W * H * 3);
+    for (let p = 0; p < W * H; p++)
+      for (let c = 0; c < 3; c++) x[p * 3 + c] = (gray[p] / 65535 - lo) / (hi - lo + 1e-6);
+    const unet = createUNet(CONFIG, 52, 4);
+    const expected = await predictImage(x, W, H, 3, createTfPredictor(unet));
+    unet.dispose();
+    let differing = 0;
+    for (let i = 0; i < W * H; i++) if (outputs[1].data[i] !== expected.classes[i]) differing++;
+    // Float rounding may flip a pixel sitting exactly on a class boundary, hardly more.
+    expect(differing).toBeLessThanOrEqual(2);
+  });
+
+  it('--tta and --instances: TTA runs 8 passes, instances are written for both methods', async () => {
+    const result = await predictFiles({
+      model: join(dir, 'model'),
+      inputs: [join(dir, 'in', 'g.png')],
+      outDir: join(dir, 'tta'),
+      instances: 'watershed',
+      tta: true,
+      backend: 'tfjs',
+    });
+    const plain = await predictFiles({
+      model: join(dir, 'model'),
+      inputs: [join(dir, 'in', 'g.png')],
+      outDir: join(dir, 'plain'),
+      instances: 'components',
+      backend: 'tfjs',
+    });
+    expect(result.files[0].tiles).toBe(8 * plain.files[0].tiles);
+    const instances = await readImage(result.files[0].instances as string);
+    expect([instances.bitDepth, instances.channels]).toEqual([16, 1]);
+    await expect(
+      predictFiles({ model: join(dir, 'in'), inputs: [join(dir, 'in', 'g.png')], outDir: join(dir, 'x') }),
+    ).rejects.toMatchObject({
+      code: 'not_found',
+      message: expect.stringMatching(/neither a model folder .* nor a training run folder/),
+    });
+  });
+
   it('refuses inputs whose masks would overwrite each other', async () => {
     await expect(
       predictFiles({ model: join(dir, 'model'), inputs: ['a/x.png', 'b/x.tif'], outDir: join(dir, 'o2') }),

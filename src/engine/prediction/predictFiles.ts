@@ -13,12 +13,13 @@ import {
   writePng,
   writeTiff,
 } from '../image/index';
-import { connectedComponents } from '../metrics/index';
-import { loadModelFolder } from '../model/index';
+import { type InstanceMethod, predictedObjects } from '../instances/index';
+import { loadModelFolder, type ResolvedModel, resolveModel } from '../model/index';
 import { createOnnxPredictor } from './createOnnxPredictor';
 import { modelInput } from './modelInput';
 import { createTfPredictor, type Predictor } from './Predictor';
 import { type PredictImageResult, predictImage } from './predictImage';
+import { predictImageTta } from './testTimeAugmentation';
 import { chooseTileSize } from './tileLayout';
 
 /**
@@ -34,15 +35,23 @@ function maxAutoTile(config: { baseFilters: number }, trainingTile: number): num
 export type InferenceBackendChoice = 'auto' | 'onnx' | 'tfjs';
 
 export interface PredictFilesArgs {
-  /** Model folder (saveModelFolder), or a bioimage.io model package (.zip, or a folder with rdf.yaml). */
+  /**
+   * Model folder (saveModelFolder), a training run folder (its best model; see resolveModel), or
+   * a bioimage.io model package (.zip, or a folder with rdf.yaml).
+   */
   model: string;
   /** Image files. */
   inputs: string[];
   outDir: string;
   /** Also write probabilities: 'tif' (float32) or 'npy'; true = 'tif'. */
   probabilities?: boolean | 'tif' | 'npy';
-  /** Also write 16-bit instance labels (4-connected components per class) as PNG. */
-  instances?: boolean;
+  /**
+   * Also write 16-bit instance labels as PNG: true or 'watershed' separates touching objects
+   * (instances/predictedObjects), 'components' gives 4-connected patches per class.
+   */
+  instances?: boolean | InstanceMethod;
+  /** Test-time augmentation: average the 8 flips and rotations (8x the time). */
+  tta?: boolean;
   /** Mask format (default 'png'). */
   format?: 'png' | 'tif';
   /** 'auto' (default): onnxruntime, TF.js where it does not load; 'onnx' / 'tfjs' force one. */
@@ -58,6 +67,8 @@ export interface PredictFilesArgs {
   onProgress?: (p: PredictFilesProgress) => void;
   /** Told which backend runs, before the first image. */
   onBackend?: (backend: string, note?: string) => void;
+  /** Told which model runs (a run folder resolves to its best model), before the backend. */
+  onModel?: (model: ResolvedModel) => void;
 }
 
 export interface PredictFilesProgress {
@@ -71,6 +82,8 @@ export interface PredictFilesProgress {
 export interface PredictFilesResult {
   /** The inference backend that ran, e.g. "onnxruntime-node (cpu, 2 threads)". */
   backend: string;
+  /** The model that ran and why. */
+  model: ResolvedModel;
   files: PredictedFile[];
   /** The threaded wasm backend ran: its workers keep Node alive, so a CLI should exit. */
   keepsProcessAlive: boolean;
@@ -121,7 +134,8 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
         tileSize === predictor.inputSize ? predictor : predictor.withInputSize(tileSize);
       let result: PredictImageResult;
       try {
-        result = await predictImage(x, img.width, img.height, predictor.channels, sized, {
+        const run = args.tta === true ? predictImageTta : predictImage;
+        result = await run(x, img.width, img.height, predictor.channels, sized, {
           signal: args.signal,
           onProgress: (tile, tiles) =>
             args.onProgress?.({ image: index, images: args.inputs.length, tile, tiles, file: input }),
@@ -150,7 +164,12 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
         seconds: (performance.now() - started) / 1000,
       });
     }
-    return { backend: predictor.backend, files, keepsProcessAlive: model.keepsProcessAlive };
+    return {
+      backend: predictor.backend,
+      model: model.resolved,
+      files,
+      keepsProcessAlive: model.keepsProcessAlive,
+    };
   } finally {
     await model.dispose();
   }
@@ -158,6 +177,7 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
 
 /** A model opened for prediction, whichever kind of model `args.model` names. */
 interface OpenedModel {
+  resolved: ResolvedModel;
   predictor: Predictor;
   prepare(img: RasterImage, name: string): Float32Array;
   tileSizeFor(width: number, height: number): number;
@@ -180,16 +200,24 @@ async function openForPrediction(args: PredictFilesArgs): Promise<OpenedModel> {
         `${args.model}: a model package runs on onnxruntime only (--backend onnx or auto)`,
       );
     }
+    const resolved: ResolvedModel = {
+      folder: args.model,
+      kind: 'model',
+      description: `${args.model} (bioimage.io model package)`,
+    };
+    args.onModel?.(resolved);
     const opened = await openPackageForPrediction(args.model, {
       tileSize: args.tileSize,
       threads: args.threads,
     });
-    return { ...opened, keepsProcessAlive: false, dispose: () => opened.predictor.dispose() };
+    return { ...opened, resolved, keepsProcessAlive: false, dispose: () => opened.predictor.dispose() };
   }
   // TF.js weights live on the active backend: pick it before loading when TF.js will run.
   const tfInfo = backend === 'tfjs' ? await initBackend({ threads: args.threads }) : undefined;
   const fixedTile = typeof args.tileSize === 'number' ? args.tileSize : undefined;
-  const { unet, metadata } = await loadModelFolder(args.model, fixedTile);
+  const resolved = await resolveModel(args.model);
+  args.onModel?.(resolved);
+  const { unet, metadata } = await loadModelFolder(resolved.folder, fixedTile);
   let keepsProcessAlive = tfInfo?.keepsProcessAlive === true;
   let note: string | undefined;
   let predictor: Predictor;
@@ -212,6 +240,7 @@ async function openForPrediction(args: PredictFilesArgs): Promise<OpenedModel> {
     throw error;
   }
   return {
+    resolved,
     predictor,
     prepare: (img, name) => modelInput(img, predictor.channels, metadata.normalization, name),
     tileSizeFor: (width, height) =>
@@ -262,22 +291,37 @@ async function writeOutputs(
   }
   if (args.instances) {
     written.instances = `${stem}_instances.png`;
-    await writePng(written.instances, instanceImage(result.classes, width, height, written.instances));
+    const method = args.instances === 'components' ? 'components' : 'watershed';
+    const foreground = foregroundProbability(result.probabilities, classes);
+    await writePng(
+      written.instances,
+      instanceImage(result.classes, foreground, width, height, method, written.instances),
+    );
   }
   return written;
 }
 
-/**
- * uint16 object ids: 4-connected components of the class map (metrics/connectedComponents: a
- * patch of one non-background class is one object; 4-connectivity keeps diagonal-only touching
- * cells apart).
- */
-function instanceImage(labels: Uint8Array, width: number, height: number, name: string): RasterImage {
-  const { labels: components, count } = connectedComponents(labels, width, height, 4);
+/** uint16 object ids of the class map (instances/predictedObjects). */
+function instanceImage(
+  labels: Uint8Array,
+  foreground: Float32Array,
+  width: number,
+  height: number,
+  method: InstanceMethod,
+  name: string,
+): RasterImage {
+  const { labels: components, count } = predictedObjects(labels, foreground, width, height, { method });
   if (count > 65535) {
     throw new AppError('too_large', `${name}: ${count} objects do not fit a 16-bit label image`);
   }
   return { width, height, channels: 1, bitDepth: 16, data: Uint16Array.from(components) };
+}
+
+/** 1 - P(background) per pixel of HWC probabilities. */
+export function foregroundProbability(probabilities: Float32Array, classes: number): Float32Array {
+  const out = new Float32Array(probabilities.length / classes);
+  for (let i = 0; i < out.length; i++) out[i] = 1 - probabilities[i * classes];
+  return out;
 }
 
 function everyNth(data: Float32Array, stride: number, offset: number): Float32Array {

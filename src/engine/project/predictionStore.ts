@@ -4,7 +4,7 @@ import type { Prediction } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
 import { fsError } from '../fsutil/index';
 import { readNpy, writeNpy, writePng } from '../image/index';
-import { connectedComponents } from '../metrics/index';
+import { predictedObjects } from '../instances/index';
 import { predictionFiles } from './modelPaths';
 
 /** What prediction produces for one image (network classes, foreground probability). */
@@ -49,7 +49,7 @@ export async function hasPrediction(projectDir: string, modelId: string, imageId
 }
 
 /**
- * Reads a stored prediction, with its objects (4-connected patches of one foreground class).
+ * Reads a stored prediction, with its objects (touching objects separated: see predictionObjects).
  * Not predicted yet -> 'not_found'; a damaged file -> 'corrupt_file' naming it.
  */
 export async function readPrediction(
@@ -86,7 +86,7 @@ export async function readPrediction(
       `${files.foreground} does not hold ${width}x${height} float32 probabilities.`,
     );
   }
-  const { labels, count } = predictionObjects(classes, width, height);
+  const { labels, count } = predictionObjects(classes, width, height, npy.data);
   return {
     modelId,
     imageId,
@@ -100,13 +100,20 @@ export async function readPrediction(
   };
 }
 
-/** Objects of a class map: 4-connected patches of one foreground class, ids 1..count (<= 65535). */
+/**
+ * Objects of a class map, ids 1..count (<= 65535): with the foreground probability, touching
+ * objects are split by a seeded watershed (instances/predictedObjects); without it, 4-connected
+ * patches of one foreground class.
+ */
 export function predictionObjects(
   classes: Uint8Array,
   width: number,
   height: number,
+  foreground?: Float32Array,
 ): { labels: Uint16Array; count: number } {
-  const { labels, count } = connectedComponents(classes, width, height, 4);
+  const { labels, count } = predictedObjects(classes, foreground ?? null, width, height, {
+    method: foreground === undefined ? 'components' : 'watershed',
+  });
   if (count > 65535)
     throw new AppError('too_large', `The prediction holds ${count} objects; at most 65535 fit.`);
   return { labels: Uint16Array.from(labels), count };

@@ -20,12 +20,13 @@ function describe(id: string, kind: ModelKind, m: ModelMetadata): ModelInfo {
   const metrics = m.metrics ?? {};
   const iou = metrics.validationForegroundIoU;
   const steps = typeof m.provenance.steps === 'number' ? m.provenance.steps : null;
-  const detail = kind === 'best' && iou !== undefined ? `val IoU ${iou.toFixed(3)}` : `step ${steps ?? '?'}`;
+  // Both models say their validation IoU and step, so the list shows which is better.
+  const detail = `${iou === undefined ? 'not validated' : `val IoU ${iou.toFixed(3)}`}, step ${steps ?? '?'}`;
   return {
     modelId: id,
     runId,
     kind,
-    label: `${runId} ${kind === 'best' ? 'best' : 'last'} (${detail})`,
+    label: `${runId} ${kind === 'best' ? 'best on validation' : 'final'} (${detail})`,
     createdAt: m.provenance.createdAt,
     steps,
     classes: m.architecture.classes,

@@ -109,6 +109,28 @@ describe('model handlers', () => {
     // Classes are the arg-max: foreground exactly where P(fg) > 0.5.
     for (let i = 0; i < W * H; i++) expect(p.classes[i]).toBe(p.foreground[i] > 0.5 ? 1 : 0);
     await expect(h.getPrediction('run_none0001.last', a)).rejects.toMatchObject({ code: 'not_found' });
+    // Test-time augmentation through the API: the stored foreground is the mean of the 8 flips and
+    // rotations of the plain prediction path (the tiny image is predicted in one tile per pass).
+    const tta = await h.predictImages(MODEL, { imageIds: [a], tta: true });
+    expect(await waitFor('done', tta.jobId)).toMatchObject({ kind: 'done', result: { tta: true } });
+    const averaged = await h.getPrediction(MODEL, a);
+    let differs = false;
+    for (let i = 0; i < W * H; i++) {
+      expect(averaged.classes[i]).toBe(averaged.foreground[i] > 0.5 ? 1 : 0);
+      if (Math.abs(averaged.foreground[i] - p.foreground[i]) > 1e-4) differs = true;
+    }
+    expect(differs).toBe(true);
+  });
+
+  it('splits touching objects of a stored prediction (watershed on the foreground probability)', async () => {
+    const { a, dir } = await setUp();
+    // One connected patch whose probability drops along column 4 (as between touching cells).
+    const classes = new Uint8Array(W * H).map((_, i) => (i % W >= 1 ? 1 : 0));
+    const foreground = Float32Array.from(classes, (c, i) => (c === 0 ? 0.1 : i % W === 4 ? 0.01 : 1));
+    await writePrediction(dir, MODEL, a, { width: W, height: H, classCount: 2, classes, foreground });
+    const p = await service.handlers.getPrediction(MODEL, a);
+    expect(p.objects).toBe(2);
+    expect(p.instances[2 * W + 2]).not.toBe(p.instances[2 * W + 6]);
   });
 
   it('cancels a prediction job: a cancelled event, nothing stored', async () => {

@@ -106,7 +106,7 @@ export function createModelHandlers(ctx: ModelHandlerContext): {
       }
       try {
         const p = await model.predict(await project.readPixels(imageId));
-        const { labels, count } = predictionObjects(p.classes, p.width, p.height);
+        const { labels, count } = predictionObjects(p.classes, p.width, p.height, p.foreground);
         return {
           modelId: source,
           imageId,
@@ -130,14 +130,14 @@ export function createModelHandlers(ctx: ModelHandlerContext): {
       if ('imageIds' in target) {
         for (const imageId of target.imageIds) project.image(imageId);
         jobs.start(jobId, ctx.emitJob, (signal, emit) =>
-          predictProjectImages(project, jobId, id, target.imageIds, signal, emit),
+          predictProjectImages(project, jobId, id, target.imageIds, signal, emit, target.tta === true),
         );
       } else {
         const folder = await confine(target.folder, 'Image folder');
         const outDir =
           target.outDir === undefined ? undefined : await confine(target.outDir, 'Output folder');
         jobs.start(jobId, ctx.emitJob, (signal, emit) =>
-          predictFolder(project.dir, jobId, id, folder, outDir, signal, emit),
+          predictFolder(project.dir, jobId, id, folder, outDir, signal, emit, target.tta === true),
         );
       }
       return { jobId };

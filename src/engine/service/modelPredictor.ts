@@ -10,7 +10,13 @@ import {
   type UNet,
   unetOutputSize,
 } from '../model/index';
-import { createOnnxPredictor, modelInput, type Predictor, predictImage } from '../prediction/index';
+import {
+  createOnnxPredictor,
+  modelInput,
+  type Predictor,
+  predictImage,
+  predictImageTta,
+} from '../prediction/index';
 import type { StoredPrediction } from '../project/predictionStore';
 
 /** An opened model ready to segment images; `dispose()` frees the session and the weights. */
@@ -18,10 +24,13 @@ export interface ModelPredictor {
   metadata: ModelMetadata;
   backend: string;
   classCount: number;
-  /** Segments one image (overlap-tile); `onTile(done, total)` after each tile. */
+  /**
+   * Segments one image (overlap-tile); `onTile(done, total)` after each tile; `tta` averages the
+   * 8 flips and rotations (8x the tiles).
+   */
   predict(
     pixels: ImagePixels,
-    opts?: { signal?: AbortSignal; onTile?: (done: number, total: number) => void },
+    opts?: { signal?: AbortSignal; tta?: boolean; onTile?: (done: number, total: number) => void },
   ): Promise<StoredPrediction>;
   dispose(): Promise<void>;
 }
@@ -86,7 +95,8 @@ async function predictorOf(unet: UNet, metadata: ModelMetadata): Promise<ModelPr
     predict: async (pixels, opts = {}) => {
       const raster = toRaster(pixels);
       const x = modelInput(raster, predictor.channels, metadata.normalization, pixels.imageId);
-      const result = await predictImage(x, raster.width, raster.height, predictor.channels, predictor, {
+      const run = opts.tta === true ? predictImageTta : predictImage;
+      const result = await run(x, raster.width, raster.height, predictor.channels, predictor, {
         signal: opts.signal,
         onProgress: opts.onTile,
       });

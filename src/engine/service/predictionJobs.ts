@@ -89,6 +89,7 @@ export async function predictProjectImages(
   imageIds: string[],
   signal: AbortSignal,
   emit: JobEmitter,
+  tta = false,
 ): Promise<Record<string, unknown>> {
   const entries = imageIds.map((id) => project.image(id));
   const maxSide = Math.max(...entries.map((e) => Math.max(e.width, e.height)));
@@ -100,13 +101,14 @@ export async function predictProjectImages(
       jobId,
       at: new Date().toISOString(),
       backend: model.backend,
-      detail: `predict ${entries.length} image(s) with ${modelId}`,
+      detail: `predict ${entries.length} image(s) with ${modelId}${tta ? ' (test-time augmentation: 8 passes each)' : ''}`,
     });
     for (const [index, entry] of entries.entries()) {
       if (signal.aborted) throw new AppError('cancelled', 'prediction cancelled');
       const pixels = await project.readPixels(entry.id);
       const predicted = await model.predict(pixels, {
         signal,
+        tta,
         onTile: (done, total) =>
           progress({
             kind: 'progress',
@@ -127,7 +129,7 @@ export async function predictProjectImages(
         message: entry.name,
       });
     }
-    return { modelId, imageIds, predicted: entries.length, backend: model.backend };
+    return { modelId, imageIds, predicted: entries.length, backend: model.backend, tta };
   } finally {
     await model.dispose();
   }
@@ -142,6 +144,7 @@ export async function predictFolder(
   outDir: string | undefined,
   signal: AbortSignal,
   emit: JobEmitter,
+  tta = false,
 ): Promise<Record<string, unknown>> {
   await modelInfo(projectDir, modelId);
   const inputs = await listImages(folder);
@@ -152,6 +155,7 @@ export async function predictFolder(
     model: modelFolder(projectDir, modelId),
     inputs,
     outDir: target,
+    tta,
     signal,
     onBackend: (backend, note) =>
       emit({ kind: 'started', jobId, at: new Date().toISOString(), backend, detail: note }),
@@ -165,5 +169,5 @@ export async function predictFolder(
         message: basename(p.file),
       }),
   });
-  return { modelId, folder, outDir: target, predicted: result.files.length, backend: result.backend };
+  return { modelId, folder, outDir: target, predicted: result.files.length, backend: result.backend, tta };
 }

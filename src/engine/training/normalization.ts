@@ -1,6 +1,6 @@
 import { AppError } from '../../shared/errors';
 import type { RasterImage } from '../image/rasterImage';
-import type { Normalization } from '../model/types';
+import type { MeanStdNormalization, Normalization, PercentileNormalization } from '../model/types';
 
 /** Full-scale value of a bit depth: 255, 65535, or 1 for float data. */
 export function scaleOfBitDepth(bitDepth: 8 | 16 | 32): number {
@@ -33,10 +33,15 @@ export function pixelsWithChannels(img: RasterImage, channels: 1 | 3): Float32Ar
 }
 
 /**
- * Normalisation over training images (UNET inputs): scale by the bit depth, then per-channel mean
- * and standard deviation over every pixel of every image. Two-pass in float64.
+ * Mean/std normalisation over training images (values already divided by their bit-depth full
+ * scale): per-channel mean and standard deviation over every pixel of every image, two-pass in
+ * float64. `scale` is recorded for the model metadata.
  */
-export function computeNormalization(images: Float32Array[], channels: number, scale: number): Normalization {
+export function computeNormalization(
+  images: Float32Array[],
+  channels: number,
+  scale: number,
+): MeanStdNormalization {
   const sum = new Float64Array(channels);
   let count = 0;
   for (const data of images) {
@@ -55,14 +60,54 @@ export function computeNormalization(images: Float32Array[], channels: number, s
   }
   // A constant image has std 0; use 1 so normalising never divides by zero.
   const std = Array.from(squares, (s) => Math.sqrt(s / count) || 1);
-  return { scale, mean, std };
+  return { kind: 'meanStd', scale, mean, std };
 }
 
-/** Applies x' = (x / scale - mean[c]) / std[c] in place and returns `data`. */
+/**
+ * Normalises HWC `data` in place and returns it. Mean/std: x' = (x / scale - mean[c]) / std[c].
+ * Percentile: the image's own percentiles (see `percentiles`), x' = (x - lo) / (hi - lo + eps),
+ * per channel or over all channels; this is invariant to a common scale of `data`.
+ */
 export function applyNormalization(data: Float32Array, channels: number, norm: Normalization): Float32Array {
+  if (norm.kind === 'percentile') return applyPercentile(data, channels, norm);
   for (let i = 0; i < data.length; i++) {
     const c = i % channels;
     data[i] = (data[i] / norm.scale - norm.mean[c]) / norm.std[c];
   }
   return data;
+}
+
+function applyPercentile(data: Float32Array, channels: number, norm: PercentileNormalization): Float32Array {
+  const groups = norm.perChannel ? channels : 1;
+  const stride = norm.perChannel ? channels : 1;
+  for (let g = 0; g < groups; g++) {
+    const values = norm.perChannel ? strided(data, g, channels) : data;
+    const [lo, hi] = percentiles(values, [norm.low, norm.high]);
+    const inverse = 1 / (hi - lo + norm.epsilon);
+    for (let i = g; i < data.length; i += stride) data[i] = (data[i] - lo) * inverse;
+  }
+  return data;
+}
+
+function strided(data: Float32Array, offset: number, stride: number): Float32Array {
+  const out = new Float32Array(Math.ceil((data.length - offset) / stride));
+  for (let i = offset, k = 0; i < data.length; i += stride, k++) out[k] = data[i];
+  return out;
+}
+
+/**
+ * Percentiles (0..100) of `values` with numpy's default linear interpolation between order
+ * statistics: position q/100 * (n - 1) in the sorted values. Sorts a copy; NaNs are ignored.
+ */
+export function percentiles(values: Float32Array, qs: number[]): number[] {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort();
+  const n = sorted.length;
+  if (n === 0) return qs.map(() => 0);
+  return qs.map((q) => {
+    const position = (Math.min(100, Math.max(0, q)) / 100) * (n - 1);
+    const below = Math.floor(position);
+    const above = Math.min(n - 1, below + 1);
+    const fraction = position - below;
+    return sorted[below] + (sorted[above] - sorted[below]) * fraction;
+  });
 }

@@ -1,11 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerConfig } from '../model/presets';
 import type { CheckpointTensor } from './checkpointStore';
+import { ScheduledAdam } from './lrSchedule';
 
-/** A TF.js optimiser for the config: SGD with momentum (paper: 0.99) or Adam. Dispose it. */
+/**
+ * A TF.js optimiser for the config: SGD with momentum (paper: 0.99) or Adam, both with a rate
+ * that `setLearningRate` (lrSchedule) can change between steps. Dispose it.
+ */
 export function createOptimizer(config: OptimizerConfig): tf.Optimizer {
   return config.kind === 'adam'
-    ? tf.train.adam(config.learningRate, config.beta1, config.beta2)
+    ? new ScheduledAdam(config.learningRate, config.beta1, config.beta2)
     : tf.train.momentum(config.learningRate, config.momentum);
 }
 

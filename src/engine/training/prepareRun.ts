@@ -3,7 +3,8 @@ import { AppError } from '../../shared/errors';
 import { createRng, type Rng } from '../augment/index';
 import { type BackendInfo, checkTrainingFits } from '../backend/index';
 import { assertLegalInputSize, createUNet, type UNet } from '../model/index';
-import type { Normalization } from '../model/types';
+import { DEFAULT_PERCENTILE_NORMALIZATION, type Normalization } from '../model/types';
+import { type ScheduleSpan, scheduleSpan } from './lrSchedule';
 import { computeNormalization } from './normalization';
 import { createOptimizer } from './optimizerState';
 import { readRunCheckpoint, restoreRunCheckpoint } from './runCheckpoint';
@@ -11,12 +12,15 @@ import { splitSamples } from './splitSamples';
 import { type ResolvedSettings, resolveSettings, type TrainConfig } from './trainConfig';
 import { type LoadedSample, loadTrainingData, normalizeSamples } from './trainingData';
 import { type SamplerEntry, samplerEntries } from './trainStep';
+import { WeightAverage } from './weightAverage';
 
 /** Everything a run needs once set up; `dispose()` frees the model and optimiser. */
 export interface PreparedRun {
   settings: ResolvedSettings;
   outputSize: number;
   unet: UNet;
+  /** The weight average used for validation and saved models, or null (settings.emaDecay 0). */
+  average: WeightAverage | null;
   optimizer: tf.Optimizer;
   rng: Rng;
   train: SamplerEntry[];
@@ -27,6 +31,10 @@ export interface PreparedRun {
   elapsedSeconds: number;
   bestValidationIoU: number | null;
   bestStep: number | null;
+  lastValidationIoU: number | null;
+  lastValidatedStep: number | null;
+  /** What the learning-rate schedule spans in this session. */
+  schedule: ScheduleSpan;
   /** Things the user should know (cache use, images without labels...). */
   notes: string[];
   dispose(): void;
@@ -69,16 +77,19 @@ export async function prepareRun(config: TrainConfig, backend: BackendInfo): Pro
     throw new AppError('out_of_memory', fit.advice ?? 'This training step does not fit in memory.');
 
   const { train, validation } = splitSamples(data.samples, config.valFraction, config.seed);
+  // A resumed run keeps the normalisation its weights were trained with.
   const normalization: Normalization =
     checkpoint?.state.normalization ??
-    ({
-      ...computeNormalization(
-        train.map((s) => s.image),
-        data.channels,
-        1,
-      ),
-      scale: data.scale,
-    } satisfies Normalization);
+    (settings.normalization === 'percentile'
+      ? DEFAULT_PERCENTILE_NORMALIZATION
+      : {
+          ...computeNormalization(
+            train.map((s) => s.image),
+            data.channels,
+            1,
+          ),
+          scale: data.scale,
+        });
   normalizeSamples(data.samples, normalization);
 
   const entries = samplerEntries(train);
@@ -93,12 +104,16 @@ export async function prepareRun(config: TrainConfig, backend: BackendInfo): Pro
 
   const unet = createUNet(settings.architecture, settings.tileSize, config.seed);
   const optimizer = createOptimizer(settings.optimizer);
+  let average: WeightAverage | null = null;
   const dispose = (): void => {
     optimizer.dispose();
+    average?.dispose();
     unet.dispose();
   };
   try {
-    if (checkpoint !== null) await restoreRunCheckpoint(config.outDir, checkpoint, settings, unet, optimizer);
+    if (settings.emaDecay > 0) average = WeightAverage.create(unet, settings.emaDecay);
+    if (checkpoint !== null)
+      await restoreRunCheckpoint(config.outDir, checkpoint, settings, unet, average, optimizer);
   } catch (error) {
     dispose();
     throw error;
@@ -108,6 +123,7 @@ export async function prepareRun(config: TrainConfig, backend: BackendInfo): Pro
     settings,
     outputSize,
     unet,
+    average,
     optimizer,
     rng: createRng(config.seed, state?.rngState),
     train: entries,
@@ -117,6 +133,9 @@ export async function prepareRun(config: TrainConfig, backend: BackendInfo): Pro
     elapsedSeconds: state?.elapsedSeconds ?? 0,
     bestValidationIoU: state?.bestValidationIoU ?? null,
     bestStep: state?.bestStep ?? null,
+    lastValidationIoU: state?.lastValidationIoU ?? null,
+    lastValidatedStep: state?.lastValidatedStep ?? null,
+    schedule: scheduleSpan(config, state?.schedule, state?.step ?? 0, state?.elapsedSeconds ?? 0),
     notes,
     dispose,
   };

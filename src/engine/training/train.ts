@@ -5,6 +5,7 @@ import type { JobEvent } from '../../shared/jobs';
 import { fsError } from '../fsutil/index';
 import type { ModelMetadata } from '../model/types';
 import { acquireProjectLock, type ProjectLock } from '../project/index';
+import { budgetProgress, learningRateAt, setLearningRate } from './lrSchedule';
 import { recoverModelFolder, saveModelFolderAtomic } from './modelOutput';
 import { type PreparedRun, prepareRun } from './prepareRun';
 import { type Clock, ProgressMeter, systemClock } from './progressMeter';
@@ -27,11 +28,20 @@ export interface TrainOptions {
 /** What a finished or stopped run produced (also the `result` of its `done` event). */
 export interface TrainResult {
   status: 'done' | 'cancelled';
-  /** outDir/model: the weights at the last step. */
+  /** outDir/model: the final model (the weight average, if the run keeps one, at the last step). */
   modelPath: string;
   /** outDir/best: the best model by validation IoU, if validation ran. */
   bestModelPath: string | null;
   bestValidationIoU: number | null;
+  /** Step at which best/ was validated. */
+  bestStep: number | null;
+  /** Validation IoU of the final model (null when the run has no validation images or stopped early). */
+  finalValidationIoU: number | null;
+  /**
+   * The model to predict with: best/ when it beats the final model on validation, else model/
+   * (they are then the same weights or model/ is at least as good).
+   */
+  recommendedModelPath: string;
   steps: number;
   elapsedSeconds: number;
   lastLoss: number | null;
@@ -117,7 +127,9 @@ async function loop(
   emit: (event: JobEvent) => void,
   log: RunLogWriter,
 ): Promise<TrainResult> {
-  const { settings, outputSize, unet, optimizer, rng } = run;
+  const { settings, outputSize, unet, optimizer, rng, average } = run;
+  // Validation, previews and saved models use the weight average when the run keeps one.
+  const predictNet = average?.unet ?? unet;
   const augment = augmentOptions(config);
   const meter = new ProgressMeter(clock, config, settings.batch, run.elapsedSeconds, run.startStep);
   const bestPath = join(config.outDir, 'best');
@@ -129,9 +141,10 @@ async function loop(
   let lastProgressAt = Number.NEGATIVE_INFINITY;
   let lastCheckpointAt = clock.now();
   let lastCheckpointStep = -1;
-  let lastValidatedStep = -1;
+  let lastValidatedStep = run.lastValidatedStep ?? -1;
+  let learningRate = settings.optimizer.learningRate;
 
-  const metadata = (metrics: Record<string, number>): ModelMetadata => ({
+  const metadata = (metrics: Record<string, number>, selection: string): ModelMetadata => ({
     format: 'unet-studio-model',
     version: 1,
     architecture: settings.architecture,
@@ -151,12 +164,15 @@ async function loop(
       seed: config.seed,
       optimizer: settings.optimizer,
       batch: settings.batch,
+      schedule: settings.schedule,
+      emaDecay: settings.emaDecay,
+      selection,
     },
     metrics,
   });
   const checkpoint = async (): Promise<void> => {
     meter.pause();
-    const path = await writeRunCheckpoint(config.outDir, unet, optimizer, {
+    const path = await writeRunCheckpoint(config.outDir, unet, average, optimizer, {
       step,
       elapsedSeconds: meter.elapsedSeconds(),
       rngState: rng.state(),
@@ -164,6 +180,9 @@ async function loop(
       normalization: run.normalization,
       bestValidationIoU: run.bestValidationIoU,
       bestStep: run.bestStep,
+      lastValidationIoU: run.lastValidationIoU,
+      lastValidatedStep: lastValidatedStep < 0 ? null : lastValidatedStep,
+      schedule: run.schedule,
       config,
     });
     emit({ kind: 'checkpoint', jobId, step, path, at: new Date().toISOString() });
@@ -179,7 +198,7 @@ async function loop(
     lastValidatedStep = step;
     let metrics: Awaited<ReturnType<typeof validate>>;
     try {
-      metrics = await validate(unet, run.validation, signal);
+      metrics = await validate(predictNet, run.validation, signal);
     } catch (error) {
       // Stopped during validation: skip it, the loop ends and checkpoints.
       if (error instanceof AppError && error.code === 'cancelled') {
@@ -190,14 +209,18 @@ async function loop(
     }
     const values = { foregroundIoU: metrics.foregroundIoU, pixelAccuracy: metrics.pixelAccuracy };
     emit({ kind: 'validation', jobId, step, metrics: values });
+    run.lastValidationIoU = metrics.foregroundIoU;
     const improved = run.bestValidationIoU === null || metrics.foregroundIoU > run.bestValidationIoU;
     if (improved) {
       run.bestValidationIoU = metrics.foregroundIoU;
       run.bestStep = step;
       await saveModelFolderAtomic(
         bestPath,
-        unet,
-        metadata({ validationForegroundIoU: metrics.foregroundIoU }),
+        predictNet,
+        metadata(
+          { validationForegroundIoU: metrics.foregroundIoU },
+          `best validation foreground IoU, step ${step}`,
+        ),
       );
     }
     meter.resume();
@@ -208,6 +231,13 @@ async function loop(
     const batch = drawBatch(run.train, settings.batch, settings.tileSize, outputSize, rng, augment);
     // The dropout mask comes from the run's restorable RNG too, so a resume repeats the run exactly.
     const dropoutSeed = Math.floor(rng.next() * 2 ** 31);
+    learningRate = learningRateAt(
+      settings.schedule.kind,
+      settings.optimizer.learningRate,
+      budgetProgress(run.schedule, step, meter.elapsedSeconds()),
+      settings.schedule.warmup,
+    );
+    setLearningRate(optimizer, learningRate);
     const loss = await trainStep(unet, optimizer, batch, dropoutSeed);
     if (isDivergedLoss(loss)) {
       throw new AppError(
@@ -216,6 +246,7 @@ async function loop(
           'The last good checkpoint is kept: resume with a lower learning rate (--lr), or start again.',
       );
     }
+    average?.update(step);
     step++;
     lastLoss = loss;
     const now = clock.now();
@@ -230,7 +261,7 @@ async function loop(
         totalSteps: config.steps,
         fraction: figures.fraction,
         loss,
-        learningRate: settings.optimizer.learningRate,
+        learningRate,
         tilesPerSecond: figures.tilesPerSecond,
         etaSeconds: figures.etaSeconds,
         elapsedSeconds: figures.elapsedSeconds,
@@ -252,12 +283,23 @@ async function loop(
   const cancelled = signal.aborted;
   const improved = !cancelled && (await validateNow());
   if (improved || lastCheckpointStep !== step) await checkpoint();
-  await saveModelFolderAtomic(modelPath, unet, metadata(lastLoss === null ? {} : { trainingLoss: lastLoss }));
+  const finalValidationIoU = lastValidatedStep === step ? run.lastValidationIoU : null;
+  const finalMetrics: Record<string, number> = {};
+  if (lastLoss !== null) finalMetrics.trainingLoss = lastLoss;
+  if (finalValidationIoU !== null) finalMetrics.validationForegroundIoU = finalValidationIoU;
+  await saveModelFolderAtomic(modelPath, predictNet, metadata(finalMetrics, `final, step ${step}`));
+  const bestBeatsFinal =
+    run.bestStep !== null &&
+    run.bestValidationIoU !== null &&
+    (finalValidationIoU === null || run.bestValidationIoU > finalValidationIoU);
   const result: TrainResult = {
     status: cancelled ? 'cancelled' : 'done',
     modelPath,
     bestModelPath: run.bestStep === null ? null : bestPath,
     bestValidationIoU: run.bestValidationIoU,
+    bestStep: run.bestStep,
+    finalValidationIoU,
+    recommendedModelPath: bestBeatsFinal ? bestPath : modelPath,
     steps: step,
     elapsedSeconds: meter.elapsedSeconds(),
     lastLoss,

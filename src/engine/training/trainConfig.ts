@@ -39,6 +39,8 @@ export const AugmentationSchema = z
     rotationDegrees: z.number().min(0).max(180).default(0),
     /** Gray-value gain and offset jitter (+-10% gain, +-0.1 std offset). */
     intensity: z.boolean().default(true),
+    /** Probability of inverting a tile's contrast (dark objects <-> bright objects); 0 = off. */
+    invert: z.number().min(0).max(1).default(0),
   })
   .strict();
 
@@ -64,6 +66,14 @@ export const TrainConfigSchema = z
     minutes: z.number().positive().optional(),
     optimizer: z.enum(['sgd', 'adam']).optional(),
     learningRate: z.number().positive().optional(),
+    /** Learning-rate schedule over the budget (preset: fast cosine, paper constant). */
+    schedule: z.enum(['constant', 'cosine']).optional(),
+    /** Share of the budget spent warming the rate up (cosine). */
+    warmup: z.number().min(0).max(0.5).optional(),
+    /** Weight-average decay for validation and saved models; 0 = off (preset: fast 0.995). */
+    ema: z.number().min(0).lt(1).optional(),
+    /** Input normalisation of a new run (a resumed run keeps its own). */
+    normalization: z.enum(['percentile', 'meanStd']).optional(),
     /** SGD momentum (paper: 0.99). */
     momentum: z.number().min(0).lt(1).default(0.99),
     valFraction: z.number().min(0).max(0.9).default(0.2),
@@ -77,6 +87,7 @@ export const TrainConfigSchema = z
       flips: true,
       rotationDegrees: 0,
       intensity: true,
+      invert: 0,
     }),
     checkpointMinutes: z.number().positive().default(5),
     /** Extra checkpoint every N steps (tests, reproducible runs). */
@@ -113,6 +124,10 @@ export interface ResolvedSettings {
   tileSize: number;
   batch: number;
   optimizer: OptimizerConfig;
+  schedule: { kind: 'constant' | 'cosine'; warmup: number };
+  /** 0 = no weight average. */
+  emaDecay: number;
+  normalization: 'percentile' | 'meanStd';
 }
 
 /** Fills architecture, tile, batch and optimiser from the preset; inputChannels from the data. */
@@ -135,6 +150,9 @@ export function resolveSettings(config: TrainConfig, inputChannels: number): Res
     tileSize: config.tileSize ?? preset.tileSize,
     batch: config.batch ?? preset.batchSize,
     optimizer,
+    schedule: { kind: config.schedule ?? preset.schedule, warmup: config.warmup ?? preset.warmup },
+    emaDecay: config.ema ?? preset.emaDecay,
+    normalization: config.normalization ?? preset.normalization,
   };
 }
 

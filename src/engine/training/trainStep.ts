@@ -40,6 +40,7 @@ export function augmentOptions(config: TrainConfig): AugmentOptions | null {
     rotationDegrees: a.rotationDegrees,
     // Pixels are normalised (std 1), so an offset of 0.1 is a tenth of the intensity spread.
     intensity: a.intensity ? { gain: 0.1, offset: 0.1 } : false,
+    invert: a.invert,
   };
 }
 

@@ -172,8 +172,11 @@ async function readBytes(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Normalises every sample's pixels in place: x' = (x - mean[c]) / std[c] (already scaled). */
+/**
+ * Normalises every sample's pixels in place (they are already scaled by their bit depth):
+ * mean/std x' = (x - mean[c]) / std[c], or each image's own percentiles (as prediction does).
+ */
 export function normalizeSamples(samples: LoadedSample[], norm: Normalization): void {
-  const unscaled = { ...norm, scale: 1 };
+  const unscaled: Normalization = norm.kind === 'percentile' ? norm : { ...norm, scale: 1 };
   for (const s of samples) applyNormalization(s.image, s.channels, unscaled);
 }

@@ -23,6 +23,7 @@ export function ExportPanel({ lab }: { lab: LabController }) {
   const [exportDir, setExportDir] = useState(() => (projectDir ? `${projectDir}/exports/masks` : ''));
   const [format, setFormat] = useState<ExportRequest['format']>('png');
   const [kind, setKind] = useState<ExportRequest['kind']>('binary');
+  const [tta, setTta] = useState(false);
   const model = modelId || models[0]?.modelId || '';
   const running = job?.status === 'running';
   const allImages = images.map((i) => i.imageId);
@@ -50,12 +51,26 @@ export function ExportPanel({ lab }: { lab: LabController }) {
         <div className="panel">
           <h3>Predict</h3>
           <div className="row">
+            <label
+              className="check"
+              title="Averages the predictions of the 8 flips and 90-degree rotations of each image"
+            >
+              <input
+                type="checkbox"
+                checked={tta}
+                data-testid="predict-tta"
+                onChange={(e) => setTta(e.target.checked)}
+              />
+              Test-time augmentation (8 flips and rotations: smoother masks, 8x the time)
+            </label>
+          </div>
+          <div className="row">
             <button
               type="button"
               className="primary"
               data-testid="predict-project"
               disabled={running || allImages.length === 0}
-              onClick={() => void lab.predict(model, { imageIds: allImages })}
+              onClick={() => void lab.predict(model, { imageIds: allImages, tta })}
             >
               Predict the project's {allImages.length} image(s)
             </button>
@@ -88,8 +103,8 @@ export function ExportPanel({ lab }: { lab: LabController }) {
                 void lab.predict(
                   model,
                   outDir.trim()
-                    ? { folder: folder.trim(), outDir: outDir.trim() }
-                    : { folder: folder.trim() },
+                    ? { folder: folder.trim(), outDir: outDir.trim(), tta }
+                    : { folder: folder.trim(), tta },
                 )
               }
             >
