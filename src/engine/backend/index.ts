@@ -4,3 +4,5 @@ export * from './quietTensorFlowAdvert';
 export * from './types';
 export * from './wasmGradKernels';
 export * from './wasmThreads';
+export * from './webgpuAdapter';
+export * from './webgpuBackend';

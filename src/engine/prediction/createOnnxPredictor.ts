@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/errors';
 import { assertLegalInputSize } from '../model/index';
 import type { UNetConfig } from '../model/types';
-import { buildOnnxModel, type OnnxExecutionProvider, OnnxPredictor } from '../onnx/index';
+import { buildOnnxModel, type OnnxExecutionProvider, OnnxPredictor, withReadWeights } from '../onnx/index';
 import { checkTile, createTfPredictor, type Predictor, type TfUNet } from './Predictor';
 
 export interface OnnxPredictorChoice {
@@ -27,7 +27,7 @@ export async function createOnnxPredictor(
 ): Promise<Predictor> {
   let session: OnnxPredictor;
   try {
-    session = await OnnxPredictor.create(buildOnnxModel(unet, { softmax: false }), {
+    session = await OnnxPredictor.create(buildOnnxModel(await withReadWeights(unet), { softmax: false }), {
       executionProviders: options.executionProviders,
       threads: options.threads,
     });

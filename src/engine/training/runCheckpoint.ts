@@ -37,7 +37,7 @@ export async function writeRunCheckpoint(
 ): Promise<string> {
   const { iterations, slots } = await readOptimizerState(optimizer);
   const tensors: CheckpointTensor[] = [];
-  for (const [name, w] of unet.getWeights()) {
+  for (const [name, w] of await unet.readWeights()) {
     tensors.push({ name: `${MODEL_PREFIX}${name}`, shape: w.shape, dtype: 'float32', data: w.data });
   }
   tensors.push(...slots);
