@@ -10,7 +10,7 @@ interface PredictOptions {
   probabilities?: boolean | 'tif' | 'npy';
   instances?: boolean;
   format: 'png' | 'tif';
-  backend: 'auto' | 'onnx' | 'tfjs';
+  backend: 'auto' | 'onnx' | 'webgpu' | 'tfjs';
   tile: number | 'auto';
   threads?: number;
 }
@@ -41,8 +41,8 @@ export function registerPredict(program: Command): void {
       .option('--instances', 'also write 16-bit instance labels (connected components)')
       .addOption(new Option('--format <format>', 'mask format').choices(['png', 'tif']).default('png'))
       .addOption(
-        new Option('--backend <backend>', 'inference backend')
-          .choices(['auto', 'onnx', 'tfjs'])
+        new Option('--backend <backend>', 'inference backend (webgpu: onnxruntime on the GPU, forced)')
+          .choices(['auto', 'onnx', 'webgpu', 'tfjs'])
           .default('auto'),
       )
       .option(

@@ -40,6 +40,34 @@ export async function loadDawn(): Promise<Dawn> {
   return dawn;
 }
 
+/**
+ * The adapter WebGPU ranks best ('high-performance'), described, or null with the reason when
+ * there is none (Dawn did not load, no driver offers an adapter). Keeps no GPU object alive (a
+ * live Dawn instance would hold Node's event loop open).
+ */
+export async function probeWebGpuAdapter(): Promise<
+  { adapter: GpuAdapterSummary } | { adapter: null; reason: string }
+> {
+  let dawn: Dawn;
+  try {
+    dawn = await loadDawn();
+  } catch (error) {
+    return {
+      adapter: null,
+      reason: `the webgpu package (Dawn) did not load: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+    };
+  }
+  const adapter = await dawn
+    .create([])
+    .requestAdapter({ powerPreference: 'high-performance' })
+    .catch(() => null);
+  if (adapter === null) return { adapter: null, reason: NO_ADAPTER };
+  return { adapter: await describeAdapter(dawn, adapter) };
+}
+
+/** Why WebGPU is off when no adapter is found. */
+export const NO_ADAPTER = 'no WebGPU adapter was found (no GPU driver offering Vulkan, Metal or Direct3D 12)';
+
 const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render|\bwarp\b/i;
 
 /**

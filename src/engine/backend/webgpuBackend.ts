@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendAttempt, BackendInfo } from './types';
-import { adapterLabel, type Dawn, describeAdapter, type GpuAdapterSummary, loadDawn } from './webgpuAdapter';
+import {
+  adapterLabel,
+  type Dawn,
+  describeAdapter,
+  type GpuAdapterSummary,
+  loadDawn,
+  NO_ADAPTER,
+} from './webgpuAdapter';
 
 /** The WebGPU device this process trains on: one per process, made on first use and kept. */
 interface Started {
@@ -37,7 +44,7 @@ export async function startWebGpuBackend(allowSoftware: boolean): Promise<Backen
   const gpu = dawn.create([]);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
   if (adapter === null) {
-    return { skipped: 'no WebGPU adapter was found (no GPU driver offering Vulkan, Metal or Direct3D 12)' };
+    return { skipped: NO_ADAPTER };
   }
   const summary = await describeAdapter(dawn, adapter);
   if (summary.isSoftware && !allowSoftware) return { skipped: softwareReason(summary) };
