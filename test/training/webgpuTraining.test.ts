@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AppError,
+  loadCheckpoint,
   loadModelFolder,
   lossCurve,
   matchTrainingPairs,
@@ -23,7 +25,7 @@ let images: TrainConfigInput['images'];
 
 beforeAll(async () => {
   await requireWebGpuAdapter();
-  root = await mkdtemp(join(tmpdir(), 'webgpu-resume-'));
+  root = await mkdtemp(join(tmpdir(), 'webgpu-train-'));
   const data = await writeDiscDataset(join(root, 'data'), { count: 2, width: 40, height: 36 });
   images = (await matchTrainingPairs(data.images, data.labels)).pairs;
 });
@@ -78,7 +80,7 @@ async function worstDifference(a: string, b: string): Promise<number> {
   return worst;
 }
 
-describe('checkpoints cross between WebGPU and wasm', () => {
+describe('train() on WebGPU: checkpoints cross to wasm and back, validation, divergence', () => {
   it('webgpu -> wasm and wasm -> webgpu resumes end within 1e-4 of 6 straight steps on wasm', async () => {
     await run(tiny('straight', 'wasm', 6));
     const started = (events: JobEvent[]) => events.find((e) => e.kind === 'started');
@@ -98,5 +100,28 @@ describe('checkpoints cross between WebGPU and wasm', () => {
     expect(await worstDifference('straight', 'wasmFirst')).toBeLessThan(1e-4);
     const steps = lossCurve(await readRunLog(join(root, 'wasmFirst', 'run.jsonl'))).map((p) => p.step);
     expect(steps).toEqual([1, 2, 3, 4, 5, 6]);
+  }, 600_000);
+
+  it('validates on WebGPU, and stops a diverging run with "diverged", keeping the last good checkpoint', async () => {
+    const base = {
+      ...tiny('diverge', 'webgpu', 2),
+      valFraction: 0.5,
+      validateEverySteps: 2,
+      checkpointEverySteps: 1,
+    };
+    const first = await run(base);
+    expect(first.filter((e) => e.kind === 'validation').map((e) => e.step)).toEqual([2]);
+    // Resumed with a learning rate that blows the weights up.
+    const events: JobEvent[] = [];
+    const error = await train(
+      { ...base, steps: 8, resume: true, learningRate: 1e12 },
+      { signal: new AbortController().signal, onEvent: (e) => events.push(e) },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('diverged');
+    expect(events.at(-1)?.kind).toBe('failed');
+    const checkpoint = await loadCheckpoint(join(root, 'diverge'));
+    expect(checkpoint?.step).toBeGreaterThanOrEqual(2);
+    for (const t of checkpoint!.tensors) expect(t.data.every(Number.isFinite)).toBe(true);
   }, 600_000);
 });
