@@ -5,7 +5,6 @@
 // the fast U-Net on a 128x128 image for that check only and makes no speed claim.
 // Writes bench/results/predict-webgpu.json.
 import * as tf from '@tensorflow/tfjs';
-import { probeWebGpuAdapter } from '../src/engine/backend/index';
 import {
   chooseTileSize,
   createOnnxPredictor,
@@ -16,6 +15,7 @@ import {
 import { PRESETS } from '../src/engine/model/index';
 import type { UNetConfig } from '../src/engine/model/types';
 import { printTable, writeResults } from './_common';
+import { benchAdapter } from './_webgpuTrain';
 
 interface Timed {
   backend: string;
@@ -59,13 +59,7 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 /** The bench: WebGPU against the cpu provider, or a correctness check on a software adapter. */
 export async function webgpuPredictBench(runs: number): Promise<void> {
   await tf.setBackend('cpu');
-  const probe = await probeWebGpuAdapter();
-  if (probe.adapter === null) {
-    console.error(`WebGPU bench: ${probe.reason}`);
-    process.exit(1);
-  }
-  const adapter = probe.adapter;
-  console.log(`WebGPU adapter: ${adapter.api}, ${adapter.name}${adapter.isSoftware ? ' (software)' : ''}`);
+  const adapter = await benchAdapter();
   const models: [string, UNetConfig][] = adapter.isSoftware
     ? [['fast', PRESETS.fast.architecture]]
     : [

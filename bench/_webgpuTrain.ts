@@ -11,7 +11,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../src/engine/augment/index';
-import { checkTrainingFits, initBackend, probeWebGpuAdapter } from '../src/engine/backend/index';
+import {
+  checkTrainingFits,
+  type GpuAdapterSummary,
+  initBackend,
+  probeWebGpuAdapter,
+} from '../src/engine/backend/index';
 import { createUNet, PRESETS } from '../src/engine/model/index';
 import type { UNetConfig } from '../src/engine/model/types';
 import { createOptimizer } from '../src/engine/training/optimizerState';
@@ -105,6 +110,18 @@ function run(backend: string, preset: PresetName, steps: number, warmup: number,
   return JSON.parse(line.slice('RESULT '.length)) as Measured;
 }
 
+/** The adapter WebGPU ranks best here, printed; exits when there is none. */
+export async function benchAdapter(): Promise<GpuAdapterSummary> {
+  const probe = await probeWebGpuAdapter();
+  if (probe.adapter === null) {
+    console.error(`WebGPU bench: ${probe.reason}`);
+    process.exit(1);
+  }
+  const adapter = probe.adapter;
+  console.log(`WebGPU adapter: ${adapter.api}, ${adapter.name}${adapter.isSoftware ? ' (software)' : ''}`);
+  return adapter;
+}
+
 /** The bench: WebGPU against wasm on this machine, or a correctness check on a software adapter. */
 export async function webgpuTrainBench(
   steps: number,
@@ -113,13 +130,7 @@ export async function webgpuTrainBench(
   options: { presets?: PresetName[]; timeSoftware?: boolean } = {},
 ): Promise<void> {
   const presets = options.presets ?? ['fast', 'paper'];
-  const probe = await probeWebGpuAdapter();
-  if (probe.adapter === null) {
-    console.error(`WebGPU bench: ${probe.reason}`);
-    process.exit(1);
-  }
-  const adapter = probe.adapter;
-  console.log(`WebGPU adapter: ${adapter.api}, ${adapter.name}${adapter.isSoftware ? ' (software)' : ''}`);
+  const adapter = await benchAdapter();
   if (adapter.isSoftware && !options.timeSoftware) {
     console.log('software adapter: correctness only (no speed figures)');
     const gpu = run('webgpu', 'tiny', 3, 0, threads);
