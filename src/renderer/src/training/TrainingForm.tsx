@@ -174,7 +174,7 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
         Trains on: <strong>{trainsOn?.description ?? '…'}</strong>
       </p>
       {trainsOn?.warnings.map((w) => (
-        <p key={w} className="warn small" data-testid="train-backend-warning">
+        <p key={w} className="backend-warning small" data-testid="train-backend-warning">
           {w}
         </p>
       ))}
