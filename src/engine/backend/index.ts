@@ -1,5 +1,6 @@
 export * from './checkTrainingFits';
 export * from './initBackend';
+export * from './probeWebGpuAdapter';
 export * from './quietTensorFlowAdvert';
 export * from './types';
 export * from './wasmGradKernels';

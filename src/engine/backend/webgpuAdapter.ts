@@ -40,59 +40,48 @@ export async function loadDawn(): Promise<Dawn> {
   return dawn;
 }
 
-/**
- * The adapter WebGPU ranks best ('high-performance'), described, or null with the reason when
- * there is none (Dawn did not load, no driver offers an adapter). Keeps no GPU object alive (a
- * live Dawn instance would hold Node's event loop open).
- */
-export async function probeWebGpuAdapter(): Promise<
-  { adapter: GpuAdapterSummary } | { adapter: null; reason: string }
-> {
-  let dawn: Dawn;
-  try {
-    dawn = await loadDawn();
-  } catch (error) {
-    return {
-      adapter: null,
-      reason: `the webgpu package (Dawn) did not load: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
-    };
-  }
-  const adapter = await dawn
-    .create([])
-    .requestAdapter({ powerPreference: 'high-performance' })
-    .catch(() => null);
-  if (adapter === null) return { adapter: null, reason: NO_ADAPTER };
-  return { adapter: await describeAdapter(dawn, adapter) };
-}
-
 /** Why WebGPU is off when no adapter is found. */
 export const NO_ADAPTER = 'no WebGPU adapter was found (no GPU driver offering Vulkan, Metal or Direct3D 12)';
 
 const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render|\bwarp\b/i;
 
+/** What describeAdapter reads of an adapter: a GPUAdapter, or the same facts from a probe. */
+export interface AdapterFacts {
+  info: {
+    vendor?: string;
+    architecture?: string;
+    device?: string;
+    description?: string;
+    isFallbackAdapter?: boolean;
+  };
+  limits: { maxBufferSize: number; maxStorageBufferBindingSize: number };
+  /** The older place of the fallback flag (WebGPU moved it into `info`). */
+  isFallbackAdapter?: boolean;
+}
+
 /**
- * Describes `adapter` for choosing and naming it. WebGPU's GPUAdapterInfo carries no backend
+ * Describes an adapter for choosing and naming it. WebGPU's GPUAdapterInfo carries no backend
  * and only a normalised device id, so the API and the device's own name come from Dawn's list
- * of adapters (`listDawnAdapters`), matched on that id; where that list cannot be had, the
- * platform's default API and the driver's description stand in.
+ * of adapters (`listed`, see parseDawnAdapterList), matched on that id; where that list is
+ * empty, the platform's default API and the driver's description stand in.
  */
-export async function describeAdapter(dawn: Dawn, adapter: GPUAdapter): Promise<GpuAdapterSummary> {
-  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
-  const listed = await listDawnAdapters(dawn);
+export async function describeAdapter(
+  adapter: AdapterFacts,
+  listed: { api: string; name: string }[],
+): Promise<GpuAdapterSummary> {
+  const info = adapter.info;
   const id = normaliseName(info.device);
   const match =
     listed.find((a) => normaliseName(a.name) === id) ?? (listed.length === 1 ? listed[0] : undefined);
   const name = match?.name ?? (info.description || info.device || 'unknown adapter');
-  const api = match?.api ?? defaultApi();
-  const legacyFallback = (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter;
   const summary: GpuAdapterSummary = {
-    api,
+    api: match?.api ?? defaultApi(),
     name,
     vendor: info.vendor ?? '',
     architecture: info.architecture ?? '',
     isSoftware:
       info.isFallbackAdapter === true ||
-      legacyFallback === true ||
+      adapter.isFallbackAdapter === true ||
       SOFTWARE.test(`${name} ${info.architecture} ${info.description}`),
     maxBufferSize: adapter.limits.maxBufferSize,
     maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
@@ -112,15 +101,22 @@ export async function describeAdapter(dawn: Dawn, adapter: GPUAdapter): Promise<
  */
 export async function listDawnAdapters(dawn: Dawn): Promise<{ api: string; name: string }[]> {
   try {
-    await dawn.create(['adapter=\u0001no adapter has this name']).requestAdapter();
+    await dawn.create([NO_SUCH_ADAPTER]).requestAdapter();
     return [];
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return [...message.matchAll(/backend: '([^']+)', name: '([^']*)'/g)].map((m) => ({
-      api: API_NAMES[m[1]] ?? m[1],
-      name: m[2],
-    }));
+    return parseDawnAdapterList(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** The `create` option that makes Dawn list its adapters in an error (no adapter has this name). */
+export const NO_SUCH_ADAPTER = 'adapter=\u0001no adapter has this name';
+
+/** Parses the " * backend: 'vulkan', name: '...'" lines of Dawn's adapter list. */
+export function parseDawnAdapterList(message: string): { api: string; name: string }[] {
+  return [...message.matchAll(/backend: '([^']+)', name: '([^']*)'/g)].map((m) => ({
+    api: API_NAMES[m[1]] ?? m[1],
+    name: m[2],
+  }));
 }
 
 const API_NAMES: Record<string, string> = {

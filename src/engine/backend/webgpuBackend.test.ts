@@ -4,39 +4,31 @@ import { requireWebGpuAdapter } from '../../../test/support/webgpu';
 import { createUNet } from '../model/unet';
 import { trainStep } from '../training/trainStep';
 import { initBackend } from './initBackend';
-import { type Dawn, describeAdapter } from './webgpuAdapter';
+import { type AdapterFacts, describeAdapter, parseDawnAdapterList } from './webgpuAdapter';
 
-/** A stand-in for Dawn whose adapter list names `adapters`, and a GPUAdapter with `info`. */
+/** Dawn's adapter list as its error message prints it, and adapter facts with `info`. */
 function fake(
   adapters: string,
-  info: Partial<GPUAdapterInfo> & { isFallbackAdapter?: boolean },
-): { dawn: Dawn; adapter: GPUAdapter } {
-  const dawn: Dawn = {
-    globals: {},
-    create: () =>
-      ({
-        requestAdapter: () =>
-          Promise.reject(new Error(`no suitable backends found\nAvailable adapters:\n${adapters}`)),
-      }) as unknown as GPU,
-  };
+  info: AdapterFacts['info'],
+): { listed: ReturnType<typeof parseDawnAdapterList>; adapter: AdapterFacts } {
+  const listed = parseDawnAdapterList(`no suitable backends found\nAvailable adapters:\n${adapters}`);
   const limits = { maxBufferSize: 2 ** 31, maxStorageBufferBindingSize: 2 ** 30 };
-  const adapter = { info: { vendor: '', architecture: '', description: '', ...info }, limits };
-  return { dawn, adapter: adapter as unknown as GPUAdapter };
+  return { listed, adapter: { info: { vendor: '', architecture: '', description: '', ...info }, limits } };
 }
 
 describe('describeAdapter (which adapters count as software, and how they are named)', () => {
   it('names a hardware adapter by its API and device name, from Dawn’s adapter list', async () => {
-    const { dawn, adapter } = fake(
+    const { listed, adapter } = fake(
       " * backend: 'vulkan', name: 'llvmpipe (LLVM 15.0.6, 256 bits)'\n * backend: 'vulkan', name: 'NVIDIA GeForce RTX 4090'",
       { vendor: 'nvidia', architecture: 'ada', device: 'nvidia-geforce-rtx-4090', isFallbackAdapter: false },
     );
-    const summary = await describeAdapter(dawn, adapter);
+    const summary = await describeAdapter(adapter, listed);
     expect(summary).toMatchObject({ api: 'Vulkan', name: 'NVIDIA GeForce RTX 4090', isSoftware: false });
     expect(summary.maxStorageBufferBindingSize).toBe(2 ** 30);
   });
 
   it('marks SwiftShader, lavapipe, WARP and any fallback adapter as software', async () => {
-    const cases: [string, Partial<GPUAdapterInfo> & { isFallbackAdapter?: boolean }][] = [
+    const cases: [string, AdapterFacts['info']][] = [
       [
         " * backend: 'vulkan', name: 'SwiftShader Device (Subzero)'",
         { vendor: 'google', architecture: 'swiftshader', device: 'swiftshader-device-subzero-' },
@@ -51,15 +43,15 @@ describe('describeAdapter (which adapters count as software, and how they are na
       ],
       [" * backend: 'metal', name: 'Some GPU'", { device: 'some-gpu', isFallbackAdapter: true }],
     ];
-    for (const [listed, info] of cases) {
-      const { dawn, adapter } = fake(listed, info);
-      expect((await describeAdapter(dawn, adapter)).isSoftware, listed).toBe(true);
+    for (const [line, info] of cases) {
+      const { listed, adapter } = fake(line, info);
+      expect((await describeAdapter(adapter, listed)).isSoftware, line).toBe(true);
     }
-    const { dawn, adapter } = fake(" * backend: 'metal', name: 'Apple M2'", {
+    const { listed, adapter } = fake(" * backend: 'metal', name: 'Apple M2'", {
       vendor: 'apple',
       device: 'apple-m2',
     });
-    expect(await describeAdapter(dawn, adapter)).toMatchObject({
+    expect(await describeAdapter(adapter, listed)).toMatchObject({
       api: 'Metal',
       name: 'Apple M2',
       isSoftware: false,

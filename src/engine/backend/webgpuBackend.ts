@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
+import { probeWebGpuAdapter } from './probeWebGpuAdapter';
 import type { BackendAttempt, BackendInfo } from './types';
 import {
   adapterLabel,
   type Dawn,
   describeAdapter,
   type GpuAdapterSummary,
+  listDawnAdapters,
   loadDawn,
   NO_ADAPTER,
 } from './webgpuAdapter';
@@ -31,6 +33,10 @@ export async function startWebGpuBackend(allowSoftware: boolean): Promise<Backen
     if (!(await tf.setBackend('webgpu'))) return { failed: 'the WebGPU backend did not restart' };
     return { info: webgpuInfo(started.adapter) };
   }
+  // Asked in a child process first, so that a machine where WebGPU is not used stays quiet.
+  const probe = await probeWebGpuAdapter();
+  if (probe.adapter === null) return probe.broken ? { failed: probe.reason } : { skipped: probe.reason };
+  if (probe.adapter.isSoftware && !allowSoftware) return { skipped: softwareReason(probe.adapter) };
   let dawn: Dawn;
   let WebGPUBackend: typeof import('@tensorflow/tfjs-backend-webgpu').WebGPUBackend;
   try {
@@ -46,7 +52,7 @@ export async function startWebGpuBackend(allowSoftware: boolean): Promise<Backen
   if (adapter === null) {
     return { skipped: NO_ADAPTER };
   }
-  const summary = await describeAdapter(dawn, adapter);
+  const summary = await describeAdapter(adapter, await listDawnAdapters(dawn));
   if (summary.isSoftware && !allowSoftware) return { skipped: softwareReason(summary) };
   exposeWebGpuGlobals(dawn, gpu);
   let device: GPUDevice;

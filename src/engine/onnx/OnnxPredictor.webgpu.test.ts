@@ -22,7 +22,7 @@ describe('chooseOnnxProviders', () => {
   it('auto: CUDA, then WebGPU on a hardware adapter only, then cpu; a forced provider alone', async () => {
     const hardware = async () => ({ adapter: adapter(false) });
     const software = async () => ({ adapter: adapter(true) });
-    const none = async () => ({ adapter: null, reason: 'no adapter' });
+    const none = async () => ({ adapter: null, reason: 'no adapter', broken: false });
     expect(await chooseOnnxProviders('auto', hardware)).toMatchObject({
       providers: ['cuda', 'webgpu', 'cpu'],
       adapter: { name: 'NVIDIA GeForce RTX 4090' },
