@@ -3,6 +3,7 @@
 export * from '../shared/errors';
 export * from './augment/index';
 export * from './backend/index';
+export * from './bioimageio/index';
 export * from './fsutil/index';
 export * from './image/index';
 export * from './metrics/index';

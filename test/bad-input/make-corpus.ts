@@ -107,7 +107,7 @@ function goodTiff(): Uint8Array {
   return tinyTiff([{ width, height, bitsPerSample: 8, sampleFormat: 1, bytes: gray(width, height) }]);
 }
 
-/** A classic TIFF header with BigTIFF's version number 43. */
+/** A classic TIFF whose header claims BigTIFF (version 43): its first-IFD field is garbage. */
 function bigTiff(): Uint8Array {
   const bytes = goodTiff().slice();
   bytes[2] = 43;
@@ -131,7 +131,12 @@ export const BAD_IMAGES: BadImage[] = [
   { file: 'html.jpg', code: 'unsupported_format', says: /not a PNG, JPEG or TIFF/, why: 'an HTML page' },
   { file: 'float64.tif', code: 'unsupported_format', says: /64-bit float/, why: '64-bit float samples' },
   { file: 'complex.tif', code: 'unsupported_format', says: /complex/, why: 'complex float samples' },
-  { file: 'bigtiff.tif', code: 'unsupported_format', says: /BigTIFF/, why: 'BigTIFF header' },
+  {
+    file: 'bigtiff.tif',
+    code: 'corrupt_file',
+    says: /truncated or corrupt/,
+    why: 'BigTIFF header on a classic file',
+  },
 ];
 
 /** Every corpus file by name (path relative to corpus/). */

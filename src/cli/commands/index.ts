@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerEvaluate } from './evaluate';
+import { registerExportModel } from './exportModel';
 import { registerPredict } from './predict';
 import { registerServe } from './serve';
 import { registerTrain } from './train';
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerEvaluate(program);
   registerWeightmap(program);
   registerServe(program);
+  registerExportModel(program);
 }

@@ -22,14 +22,14 @@ function positiveInt(value: string, name: string): number {
 }
 
 /**
- * `unet-studio predict --model DIR --images DIR|FILE --out DIR`: overlap-tile segmentation of
+ * `unet-studio predict --model DIR|FILE.zip --images DIR|FILE --out DIR`: overlap-tile segmentation of
  * every image with one mask per input (same base name), optional probabilities and instances.
  */
 export function registerPredict(program: Command): void {
   program.addCommand(
     new Command('predict')
       .description('segment images with a trained model (overlap-tile, any image size)')
-      .requiredOption('--model <dir>', 'model folder (written by train)')
+      .requiredOption('--model <path>', 'model folder (written by train) or bioimage.io model package (.zip)')
       .requiredOption('--images <path>', 'folder of images (png, jpg, tif) or one image file')
       .requiredOption('--out <dir>', 'output folder for the masks')
       .addOption(

@@ -63,7 +63,7 @@ function checkIfdChain(bytes: Uint8Array, name: string): void {
   if (bytes.length >= 4 && view.getUint16(2, little) === 43) {
     throw new AppError(
       'unsupported_format',
-      `${name}: BigTIFF files are not supported; save as classic TIFF.`,
+      `${name}: a BigTIFF is decoded asynchronously (decodeImageAsync, readImage, LazyTiff).`,
     );
   }
   const corrupt = (why: string) =>

@@ -15,6 +15,18 @@ export interface RasterImage {
   data: PixelData;
 }
 
+/**
+ * A decoded image with any number of channels (microscopy stacks have 2, 5, ...), laid out
+ * like RasterImage: sample (y, x, c) at `data[(y * width + x) * channels + c]`.
+ */
+export interface MultiChannelImage {
+  width: number;
+  height: number;
+  channels: number;
+  bitDepth: 8 | 16 | 32;
+  data: PixelData;
+}
+
 /** What `imageInfo` reports without decoding the pixels. */
 export interface ImageInfo {
   width: number;
@@ -74,10 +86,23 @@ export function checkSampleCount(img: RasterImage, name: string): RasterImage {
  * channels, a typed array of the stated depth holding width*height*channels samples).
  */
 export function assertRaster(img: RasterImage, name: string): void {
+  assertImageSamples(img, name, [1, 3, 4], 'images have 1, 3 or 4');
+}
+
+/**
+ * `assertRaster` for any channel count in `allowed`; `rule` says which in the error
+ * (e.g. 'a TIFF is written with 1 to 4').
+ */
+export function assertImageSamples(
+  img: MultiChannelImage,
+  name: string,
+  allowed: readonly number[],
+  rule: string,
+): void {
   const { width, height, channels, bitDepth, data } = img;
   checkImageSize(width, height, name);
-  if (channels !== 1 && channels !== 3 && channels !== 4) {
-    throw new AppError('invalid_argument', `${name}: ${channels} channels; images have 1, 3 or 4.`);
+  if (!allowed.includes(channels)) {
+    throw new AppError('invalid_argument', `${name}: ${channels} channels; ${rule}.`);
   }
   if (bitDepthOf(data) !== bitDepth) {
     throw new AppError(

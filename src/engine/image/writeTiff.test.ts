@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeImage, encodeTiff, type RasterImage, writeTiff } from './index';
+import { decodeImage, encodeTiff, type MultiChannelImage, type RasterImage, writeTiff } from './index';
 
 let dir: string;
 beforeAll(async () => {
@@ -104,4 +104,43 @@ for p in sys.argv[1:]:
       '(1, 2, 3) [10, 20, 30, 40, 50, 60]',
     ]);
   });
+
+  it.skipIf(withTifffile === undefined)(
+    'tifffile reads the ImageJ pixel size and a 2-channel hyperstack',
+    async () => {
+      const two: MultiChannelImage = {
+        width: 3,
+        height: 2,
+        channels: 2,
+        bitDepth: 16,
+        data: Uint16Array.from([1, 100, 2, 200, 3, 300, 4, 400, 5, 500, 6, 60000]),
+      };
+      const hyper = join(dir, 'two.tif');
+      await writeTiff(hyper, two, { pixelSize: { x: 0.325, y: 0.5 } });
+      const rgb = join(dir, 'rgb-um.tif');
+      await writeTiff(rgb, images.rgb8, { pixelSize: { x: 2, y: 2 } });
+      const script = `import sys, tifffile
+for p in sys.argv[1:]:
+    with tifffile.TiffFile(p) as t:
+        page = t.pages[0]
+        xr, yr = page.tags['XResolution'].value, page.tags['YResolution'].value
+        ij = t.imagej_metadata
+        a = t.asarray()
+        print(t.is_imagej, ij.get('unit'), ij.get('channels'), round(xr[1] / xr[0], 9), round(yr[1] / yr[0], 9), a.dtype, a.shape, a.ravel().tolist())`;
+      const run = spawnSync(withTifffile as string, ['-W', 'ignore', '-c', script, hyper, rgb], {
+        encoding: 'utf8',
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout.trim().split('\n')).toEqual([
+        'True micron 2 0.325 0.5 uint16 (2, 2, 3) [1, 2, 3, 4, 5, 6, 100, 200, 300, 400, 500, 60000]',
+        'True micron None 2.0 2.0 uint8 (1, 2, 3) [10, 20, 30, 40, 50, 60]',
+      ]);
+      // Our own reader sees the hyperstack as its two pages.
+      const pages = decodeImage(await encodeTiff(two, 'two', { pixelSize: { x: 1, y: 1 } }), 'two.tif');
+      expect(pages.map((p) => Array.from(p.data))).toEqual([
+        [1, 2, 3, 4, 5, 6],
+        [100, 200, 300, 400, 500, 60000],
+      ]);
+    },
+  );
 });

@@ -22,6 +22,8 @@ export interface OnnxPredictorOptions {
   threads?: number;
   /** Output to fetch (default 'logits'). */
   output?: string;
+  /** Input to feed (default 'input'; models from elsewhere name theirs). */
+  input?: string;
 }
 
 /** Output of one run: NCHW float32 values and their dims [n, classes, h, w]. */
@@ -48,6 +50,7 @@ export class OnnxPredictor {
     /** Intra-op threads (cpu provider). */
     readonly threads: number,
     private readonly output: string,
+    private readonly input: string,
     /** Why the providers before `provider` failed ("cuda: ..."), and GPUs passed over. */
     readonly fallbackReasons: string[],
     /** The WebGPU adapter, when `provider` is 'webgpu'. */
@@ -94,15 +97,16 @@ export class OnnxPredictor {
           // Failures surface as AppErrors with onnxruntime's message in `detail`; keep stderr clean.
           logSeverityLevel: 4,
         });
-        if (!session.inputNames.includes(ONNX_INPUT)) {
-          throw new AppError('incompatible_model', `${label} has no input named '${ONNX_INPUT}'`);
+        const input = options.input ?? ONNX_INPUT;
+        if (!session.inputNames.includes(input)) {
+          throw new AppError('incompatible_model', `${label} has no input named '${input}'`);
         }
         const output = options.output ?? ONNX_LOGITS;
         if (!session.outputNames.includes(output)) {
           throw new AppError('incompatible_model', `${label} has no output named '${output}'`);
         }
         const adapter = provider === 'webgpu' ? plan.adapter : null;
-        return new OnnxPredictor(session, ort, provider, threads, output, failures, adapter);
+        return new OnnxPredictor(session, ort, provider, threads, output, input, failures, adapter);
       } catch (error) {
         if (error instanceof AppError) throw error;
         failures.push(`${provider}: ${error instanceof Error ? error.message : String(error)}`);
@@ -135,19 +139,25 @@ export class OnnxPredictor {
 
   /** Runs a batch `input` laid out NCHW [n, c, h, w]; returns the configured output (NCHW). */
   async run(input: Float32Array, n: number, c: number, h: number, w: number): Promise<OnnxRunResult> {
-    if (input.length !== n * c * h * w) {
+    const { data, dims } = await this.runTensor(input, [n, c, h, w]);
+    return { data, dims: dims as [number, number, number, number] };
+  }
+
+  /** Runs one float32 input of any layout `dims`; returns the configured output and its dims. */
+  async runTensor(input: Float32Array, dims: number[]): Promise<{ data: Float32Array; dims: number[] }> {
+    const count = dims.reduce((a, b) => a * b, 1);
+    if (input.length !== count) {
       throw new AppError(
         'size_mismatch',
-        `ONNX input has ${input.length} values, expected ${n}x${c}x${h}x${w}`,
+        `ONNX input has ${input.length} values, expected ${dims.join('x')}`,
       );
     }
-    const tensor = new this.ort.Tensor('float32', input, [n, c, h, w]);
+    const tensor = new this.ort.Tensor('float32', input, dims);
     try {
-      const result = await this.session.run({ [ONNX_INPUT]: tensor }, [this.output]);
+      const result = await this.session.run({ [this.input]: tensor }, [this.output]);
       const out = result[this.output];
       try {
-        const dims = out.dims.map(Number) as [number, number, number, number];
-        return { data: new Float32Array(out.data as Float32Array), dims };
+        return { data: new Float32Array(out.data as Float32Array), dims: out.dims.map(Number) };
       } finally {
         out.dispose();
       }
@@ -155,7 +165,7 @@ export class OnnxPredictor {
       if (error instanceof AppError) throw error;
       throw new AppError(
         'incompatible_model',
-        `onnxruntime could not run a ${n}x${c}x${h}x${w} input (illegal tile size or channel count?)`,
+        `onnxruntime could not run a ${dims.join('x')} input (illegal tile size or channel count?)`,
         error instanceof Error ? error.message : String(error),
       );
     } finally {

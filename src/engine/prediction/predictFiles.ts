@@ -2,8 +2,17 @@ import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { initBackend } from '../backend/index';
+import { isModelPackage, openPackageForPrediction } from '../bioimageio/packageForPrediction';
 import { fsError } from '../fsutil/index';
-import { type RasterImage, readImage, writeNpy, writePng, writeTiff } from '../image/index';
+import {
+  type PixelSize,
+  type RasterImage,
+  readImage,
+  readPixelSize,
+  writeNpy,
+  writePng,
+  writeTiff,
+} from '../image/index';
 import { connectedComponents } from '../metrics/index';
 import { loadModelFolder } from '../model/index';
 import { createOnnxPredictor } from './createOnnxPredictor';
@@ -25,7 +34,7 @@ function maxAutoTile(config: { baseFilters: number }, trainingTile: number): num
 export type InferenceBackendChoice = 'auto' | 'onnx' | 'webgpu' | 'tfjs';
 
 export interface PredictFilesArgs {
-  /** Model folder (saveModelFolder). */
+  /** Model folder (saveModelFolder), or a bioimage.io model package (.zip, or a folder with rdf.yaml). */
   model: string;
   /** Image files. */
   inputs: string[];
@@ -98,15 +107,96 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
       `two inputs share the base name "${duplicate}"; their masks would overwrite each other`,
     );
   }
+  const model = await openForPrediction(args);
+  const { predictor } = model;
+  try {
+    args.onBackend?.(predictor.backend, model.note);
+    await mkdir(args.outDir, { recursive: true }).catch((error: unknown) => {
+      throw fsError(error, args.outDir);
+    });
+    const files: PredictedFile[] = [];
+    for (const [index, input] of args.inputs.entries()) {
+      const started = performance.now();
+      const img = await readImage(input);
+      const x = model.prepare(img, input);
+      const tileSize = model.tileSizeFor(img.width, img.height);
+      const sized: Predictor =
+        tileSize === predictor.inputSize ? predictor : predictor.withInputSize(tileSize);
+      let result: PredictImageResult;
+      try {
+        result = await predictImage(x, img.width, img.height, predictor.channels, sized, {
+          signal: args.signal,
+          onProgress: (tile, tiles) =>
+            args.onProgress?.({ image: index, images: args.inputs.length, tile, tiles, file: input }),
+        });
+      } finally {
+        if (sized !== predictor) await sized.dispose();
+      }
+      // TIFF outputs keep the input's pixel size (ImageJ description + resolution tags).
+      const writesTiff = args.format === 'tif' || (args.probabilities && args.probabilities !== 'npy');
+      const pixelSize = writesTiff ? await readPixelSize(input) : undefined;
+      const written = await writeOutputs(
+        args,
+        join(args.outDir, bases[index]),
+        img,
+        result,
+        predictor.classes,
+        pixelSize,
+      );
+      files.push({
+        input,
+        ...written,
+        width: img.width,
+        height: img.height,
+        tiles: result.tiles,
+        tileSize,
+        seconds: (performance.now() - started) / 1000,
+      });
+    }
+    return { backend: predictor.backend, files, keepsProcessAlive: model.keepsProcessAlive };
+  } finally {
+    await model.dispose();
+  }
+}
+
+/** A model opened for prediction, whichever kind of model `args.model` names. */
+interface OpenedModel {
+  predictor: Predictor;
+  prepare(img: RasterImage, name: string): Float32Array;
+  tileSizeFor(width: number, height: number): number;
+  keepsProcessAlive: boolean;
+  note?: string;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A bioimage.io package (a .zip, or a folder with rdf.yaml) runs its ONNX weights with its own
+ * preprocessing; a model folder runs on onnxruntime, or TF.js where asked or where
+ * onnxruntime does not load.
+ */
+async function openForPrediction(args: PredictFilesArgs): Promise<OpenedModel> {
   const backend = args.backend ?? 'auto';
+  if (await isModelPackage(args.model)) {
+    if (backend === 'tfjs') {
+      throw new AppError(
+        'invalid_argument',
+        `${args.model}: a model package runs on onnxruntime only (--backend onnx or auto)`,
+      );
+    }
+    const opened = await openPackageForPrediction(args.model, {
+      tileSize: args.tileSize,
+      threads: args.threads,
+    });
+    return { ...opened, keepsProcessAlive: false, dispose: () => opened.predictor.dispose() };
+  }
   // TF.js weights live on the active backend: pick it before loading when TF.js will run.
   const tfInfo = backend === 'tfjs' ? await initBackend({ threads: args.threads }) : undefined;
   const fixedTile = typeof args.tileSize === 'number' ? args.tileSize : undefined;
   const { unet, metadata } = await loadModelFolder(args.model, fixedTile);
-  let predictor: Predictor | undefined;
   let keepsProcessAlive = tfInfo?.keepsProcessAlive === true;
+  let note: string | undefined;
+  let predictor: Predictor;
   try {
-    let note: string | undefined;
     if (tfInfo) {
       predictor = createTfPredictor(unet, `TensorFlow.js ${tfInfo.description}`);
     } else {
@@ -124,52 +214,23 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
         predictor = createTfPredictor(unet, `TensorFlow.js ${info.description}`);
       }
     }
-    args.onBackend?.(predictor.backend, note);
-    await mkdir(args.outDir, { recursive: true }).catch((error: unknown) => {
-      throw fsError(error, args.outDir);
-    });
-    const files: PredictedFile[] = [];
-    for (const [index, input] of args.inputs.entries()) {
-      const started = performance.now();
-      const img = await readImage(input);
-      const x = modelInput(img, predictor.channels, metadata.normalization, input);
-      const tileSize =
-        fixedTile ??
-        chooseTileSize(img.width, img.height, unet.config.depth, maxAutoTile(unet.config, metadata.tileSize));
-      const sized: Predictor =
-        tileSize === predictor.inputSize ? predictor : predictor.withInputSize(tileSize);
-      let result: PredictImageResult;
-      try {
-        result = await predictImage(x, img.width, img.height, predictor.channels, sized, {
-          signal: args.signal,
-          onProgress: (tile, tiles) =>
-            args.onProgress?.({ image: index, images: args.inputs.length, tile, tiles, file: input }),
-        });
-      } finally {
-        if (sized !== predictor) await sized.dispose();
-      }
-      const written = await writeOutputs(
-        args,
-        join(args.outDir, bases[index]),
-        img,
-        result,
-        predictor.classes,
-      );
-      files.push({
-        input,
-        ...written,
-        width: img.width,
-        height: img.height,
-        tiles: result.tiles,
-        tileSize,
-        seconds: (performance.now() - started) / 1000,
-      });
-    }
-    return { backend: predictor.backend, files, keepsProcessAlive };
-  } finally {
-    await predictor?.dispose();
+  } catch (error) {
     unet.dispose();
+    throw error;
   }
+  return {
+    predictor,
+    prepare: (img, name) => modelInput(img, predictor.channels, metadata.normalization, name),
+    tileSizeFor: (width, height) =>
+      fixedTile ??
+      chooseTileSize(width, height, unet.config.depth, maxAutoTile(unet.config, metadata.tileSize)),
+    keepsProcessAlive,
+    note,
+    dispose: async () => {
+      await predictor.dispose();
+      unet.dispose();
+    },
+  };
 }
 
 async function writeOutputs(
@@ -178,12 +239,13 @@ async function writeOutputs(
   img: RasterImage,
   result: { probabilities: Float32Array; classes: Uint8Array },
   classes: number,
+  pixelSize?: PixelSize,
 ): Promise<{ mask: string; probabilities?: string; instances?: string }> {
   const { width, height } = img;
   const maskData = classes === 2 ? result.classes.map((c) => c * 255) : result.classes;
   const mask: RasterImage = { width, height, channels: 1, bitDepth: 8, data: maskData };
   const maskPath = `${stem}.${args.format ?? 'png'}`;
-  if (args.format === 'tif') await writeTiff(maskPath, mask);
+  if (args.format === 'tif') await writeTiff(maskPath, mask, { pixelSize });
   else await writePng(maskPath, mask);
   const written: { mask: string; probabilities?: string; instances?: string } = { mask: maskPath };
   if (args.probabilities) {
@@ -201,7 +263,7 @@ async function writeOutputs(
         );
       }
       const channels = foreground ? 1 : (classes as 3 | 4);
-      await writeTiff(path, { width, height, channels, bitDepth: 32, data });
+      await writeTiff(path, { width, height, channels, bitDepth: 32, data }, { pixelSize });
     }
     written.probabilities = path;
   }

@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { ImageEntry, IntensityStats } from '../../shared/schemas';
 import { writeFileAtomic } from '../fsutil/index';
-import { decodeImage, decodeImageInfo, type RasterImage } from '../image/index';
+import { decodeImageAsync, decodeImageInfoAsync, type RasterImage } from '../image/index';
 import { intensityStats } from './intensityStats';
 import { thumbnailPng } from './thumbnail';
 
@@ -44,10 +44,10 @@ export async function importImage(
   originalName: string,
   onDecoded?: (imageId: string, image: RasterImage, stats: IntensityStats) => void,
 ): Promise<ImageEntry[]> {
-  const info = decodeImageInfo(bytes, originalName);
+  const info = await decodeImageInfoAsync(bytes, originalName);
   const prepared = [];
   for (let page = 0; page < info.pages; page++) {
-    const [image] = decodeImage(bytes, originalName, info.pages > 1 ? page : undefined);
+    const [image] = await decodeImageAsync(bytes, originalName, info.pages > 1 ? page : undefined);
     const stats = intensityStats(image.data);
     const { width, height, channels, bitDepth } = image;
     const id = newImageId();
