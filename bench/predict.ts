@@ -3,6 +3,7 @@
 // ours on onnxruntime-node (2 threads) and TF.js wasm, against PyTorch CPU (2 threads) with the
 // same weights, tiling and image, in the same run; then both again with the automatic tile
 // (chooseTileSize: one 700 tile). Best of N runs. Writes bench/results/predict.json.
+// --backend webgpu: the WebGPU bench instead (bench/_webgpuPredict.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -24,6 +25,7 @@ import {
   readImage,
   type UNet,
 } from '../src/engine/index';
+import { webgpuPredictBench } from './_webgpuPredict';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -143,6 +145,9 @@ type Row = {
 };
 
 async function main(): Promise<void> {
+  if (argv.includes('--backend') && argv[argv.indexOf('--backend') + 1] === 'webgpu') {
+    return webgpuPredictBench(runs);
+  }
   let tfInfo: BackendInfo | undefined;
   if (withWasm) tfInfo = await initBackend({ prefer: 'wasm', threads: THREADS }).catch(() => undefined);
   const image = await benchImage();

@@ -9,6 +9,7 @@
 // PyTorch's best wall time here, 'CPU x PyTorch' = CPU time over PyTorch's 1-thread CPU time). PyTorch and the wasm runs
 // alternate for --rounds rounds and the best median per backend is reported (on a shared
 // machine the load changes from minute to minute); CPU ms/step (all threads) is printed too.
+// --backend webgpu: the WebGPU bench instead (bench/_webgpuTrain.ts).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +23,7 @@ import {
   weightedSoftmaxCrossEntropy,
 } from '../src/engine/index';
 import { benchRoot, median, printTable, writeResults } from './_common';
+import { webgpuTrainBench } from './_webgpuTrain';
 
 const { values } = parseArgs({
   options: {
@@ -36,6 +38,9 @@ const { values } = parseArgs({
     worker: { type: 'string' },
     threads: { type: 'string', default: '2' },
     python: { type: 'string', default: '/usr/bin/python3' },
+    backend: { type: 'string' },
+    presets: { type: 'string' },
+    'time-software': { type: 'boolean', default: false },
   },
 });
 const steps = Number(values.steps);
@@ -212,6 +217,12 @@ function runTorch(threads: number): TorchResult | { skipped: string } {
 
 async function main(): Promise<void> {
   if (values.worker) return worker(values.worker);
+  if (values.backend === 'webgpu') {
+    return webgpuTrainBench(steps, warmup, Number(values.threads), {
+      presets: values.presets?.split(',') as ('fast' | 'paper' | 'tiny')[] | undefined,
+      timeSoftware: values['time-software'],
+    });
+  }
   console.log(
     `training step: U-Net depth ${config.depth}, ${filters} filters, tile ${tile}, batch 1, SGD momentum 0.99; median of ${steps} after ${warmup} warm-up`,
   );

@@ -55,9 +55,9 @@ export interface BackendCandidate {
 }
 
 export interface BackendInfo {
-  /** Backend the engine runs on ('tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu'), or null if none could start. */
+  /** Backend the engine runs on ('tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu'), or null if none could start. */
   active: string | null;
-  /** One line for the UI, e.g. 'WebAssembly (SIMD, 2 threads)'. */
+  /** One line for the UI, e.g. 'WebAssembly (SIMD, 2 threads)', 'WebGPU (Vulkan, NVIDIA GeForce RTX 4090)'. */
   description: string | null;
   /** Fallbacks and slowness, in words for the user. */
   warnings: string[];

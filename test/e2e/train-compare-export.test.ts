@@ -154,6 +154,13 @@ describe.skipIf(!hasData)('train, compare and export in the browser shell', () =
       (n) => n === 2,
       'annotated images preselected',
     );
+    // The form says what a run will train on, named as the engine names it.
+    await until(
+      () => page.getByTestId('train-backend-info').textContent(),
+      (t) => /Trains on: (WebAssembly|WebGPU \(|TensorFlow)/.test(t ?? ''),
+      'the training backend named',
+    );
+    await screenshot(page, 'train-0-form');
     await page.getByTestId('train-val').fill('0.5');
     await page.getByTestId('train-advanced').locator('summary').click();
     const settings: Record<string, string> = {

@@ -106,7 +106,7 @@ describe('browser shell round trip (client of the renderer against the real serv
     const backend = value(await h.api.getBackendInfo());
     expect(backend.candidates.find((c) => c.name === 'cpu')?.available).toBe(true);
     // The engine's own choice (initBackend), not a placeholder: one of its backends, described.
-    expect(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).toContain(backend.active);
+    expect(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).toContain(backend.active);
     expect(backend.description).toEqual(expect.any(String));
     expect(value(await h.api.getBackendInfo())).toEqual(backend);
   });

@@ -11,7 +11,7 @@ interface PredictOptions {
   instances?: boolean | 'watershed' | 'components';
   tta?: boolean;
   format: 'png' | 'tif';
-  backend: 'auto' | 'onnx' | 'tfjs';
+  backend: 'auto' | 'onnx' | 'webgpu' | 'tfjs';
   tile: number | 'auto';
   threads?: number;
 }
@@ -51,8 +51,8 @@ export function registerPredict(program: Command): void {
       .option('--tta', 'test-time augmentation: average the 8 flips and rotations (8x slower)')
       .addOption(new Option('--format <format>', 'mask format').choices(['png', 'tif']).default('png'))
       .addOption(
-        new Option('--backend <backend>', 'inference backend')
-          .choices(['auto', 'onnx', 'tfjs'])
+        new Option('--backend <backend>', 'inference backend (webgpu: onnxruntime on the GPU, forced)')
+          .choices(['auto', 'onnx', 'webgpu', 'tfjs'])
           .default('auto'),
       )
       .option(

@@ -94,7 +94,7 @@ export function registerTrain(program: Command): void {
     .option('--seed <s>', 'random seed (default 1)', number('--seed', true))
     .addOption(
       new Option('--backend <name>', 'TensorFlow.js backend')
-        .choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'])
+        .choices(['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'])
         .default('auto'),
     )
     .option('--threads <n>', 'wasm threads (default: all cores)', number('--threads', true))

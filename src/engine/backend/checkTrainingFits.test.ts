@@ -4,7 +4,7 @@ import { weightedSoftmaxCrossEntropy } from '../model/loss';
 import { PRESETS } from '../model/presets';
 import type { UNetConfig } from '../model/types';
 import { createUNet } from '../model/unet';
-import { checkTrainingFits, estimateTrainingBytes } from './checkTrainingFits';
+import { checkTrainingFits, estimateTrainingBytes, largestTrainingTensorBytes } from './checkTrainingFits';
 import { WASM_HEAP_BYTES } from './initBackend';
 import type { BackendInfo } from './types';
 
@@ -64,6 +64,45 @@ describe('checkTrainingFits', () => {
       memoryLimitBytes: 24 * 1024 ** 3,
     };
     expect(checkTrainingFits(gpu, PRESETS.paper.architecture, 572, 1).fits).toBe(true);
+  });
+
+  it('on WebGPU, holds the largest tensor to the adapter’s buffer limit and the paper preset to its memory', () => {
+    const paper = PRESETS.paper.architecture;
+    // The first level's 570 x 570 x 64 feature map (input of enc0_conv2) outgrows the decoder's
+    // 392 x 392 x 128 concatenation: 570 * 570 * 64 * 4 bytes.
+    expect(largestTrainingTensorBytes(paper, 572, 1)).toBe(570 * 570 * 64 * 4);
+    const gpu = (memoryGiB: number, bufferMiB: number): BackendInfo => ({
+      name: 'webgpu',
+      tfBackend: 'webgpu',
+      description: 'WebGPU (Vulkan, Test GPU)',
+      warnings: [],
+      memoryLimitBytes: memoryGiB * 1024 ** 3,
+      adapter: {
+        api: 'Vulkan',
+        name: 'Test GPU',
+        vendor: '',
+        architecture: '',
+        isSoftware: false,
+        maxBufferSize: bufferMiB * 1024 ** 2,
+        maxStorageBufferBindingSize: bufferMiB * 1024 ** 2,
+        memoryBytes: memoryGiB * 1024 ** 3,
+      },
+    });
+    expect(checkTrainingFits(gpu(16, 2048), paper, 572, 1).fits).toBe(true);
+    // WebGPU's default binding limit (128 MiB) holds batch 1, not batch 2.
+    expect(checkTrainingFits(gpu(16, 128), paper, 572, 1).fits).toBe(true);
+    const two = checkTrainingFits(gpu(16, 128), paper, 572, 2);
+    expect(two.fits).toBe(false);
+    expect(two.advice).toMatch(
+      /one tensor of 159 MiB, more than the largest buffer WebGPU \(Vulkan, Test GPU\) allows \(128 MiB\)/,
+    );
+    expect(two.advice).toMatch(/batch 1/);
+    // A small GPU: refused by memory, with a tile that fits.
+    const small = checkTrainingFits(gpu(2, 2048), paper, 572, 1);
+    expect(small.fits).toBe(false);
+    expect(small.advice).toMatch(/2\.0 GiB of GPU memory/);
+    const tile = Number(/a tile of (\d+) px/.exec(small.advice ?? '')?.[1]);
+    expect(checkTrainingFits(gpu(2, 2048), paper, tile, 1).fits).toBe(true);
   });
 
   it('grows with tile and batch, and bounds a measured step peak from above (within 2.5x)', async () => {

@@ -1,11 +1,11 @@
-import { execFile } from 'node:child_process';
 import os from 'node:os';
-import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../shared/errors';
-import type { BackendInfo, BackendName } from './types';
+import type { BackendAttempt as Attempt, BackendInfo, BackendName } from './types';
 import { registerWasmGradientKernels } from './wasmGradKernels';
 import { enableWasmThreadsInNode } from './wasmThreads';
+import { nvidiaMemoryBytes } from './webgpuAdapter';
+import { startWebGpuBackend } from './webgpuBackend';
 
 /** Upper bound of the wasm32 heap (tfjs-backend-wasm 4.22.0 builds: 4 GiB maximum memory). */
 export const WASM_HEAP_BYTES = 4 * 1024 ** 3;
@@ -13,21 +13,21 @@ export const WASM_HEAP_BYTES = 4 * 1024 ** 3;
 /** The tfjs-backend-wasm version whose internals the thread shim and kernels were validated on. */
 export const PINNED_WASM_VERSION = '4.22.0';
 
-const ORDER: BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const ORDER: BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
 /** tfjs-node-gpu 4.x links libtensorflow 2.9 built against these (tfjs-node README, Linux/Windows only). */
 const GPU_REQUIREMENTS =
   'tfjs-node-gpu 4.x needs Linux or Windows x86-64, an NVIDIA driver >= 450, CUDA Toolkit 11.2 and cuDNN 8.1 ' +
   '(their libraries on LD_LIBRARY_PATH / PATH), and its install script must have downloaded libtensorflow';
 
-type Attempt = { info: BackendInfo } | { skipped: string } | { failed: string };
-
 /**
  * Picks and initialises the TensorFlow.js backend. 'auto' (default) tries, in order:
- * @tensorflow/tfjs-node-gpu, @tensorflow/tfjs-node (both optional installs, absent here),
- * wasm (multi-threaded build via the Node shim, else the single-threaded build; registers our
- * gradient kernels) and finally the plain-JS cpu backend with a warning. A named backend that
- * cannot start gives AppError('backend_unavailable') saying why.
+ * @tensorflow/tfjs-node-gpu (CUDA), WebGPU on a hardware adapter (never a software one;
+ * naming 'webgpu' allows that, for tests), @tensorflow/tfjs-node (both tfjs-node packages are
+ * optional installs, absent here), wasm (multi-threaded build via the Node shim, else the
+ * single-threaded build; registers our gradient kernels) and finally the plain-JS cpu backend
+ * with a warning. A GPU passed over for a fault is named in `warnings`, in one line. A named
+ * backend that cannot start gives AppError('backend_unavailable') saying why.
  */
 export async function initBackend(
   opts: { prefer?: BackendName | 'auto'; threads?: number } = {},
@@ -37,7 +37,7 @@ export async function initBackend(
   const candidates = prefer === 'auto' ? ORDER : [prefer];
   const warnings: string[] = [];
   for (const name of candidates) {
-    const attempt = await tryBackend(name, threads);
+    const attempt = await tryBackend(name, threads, prefer !== 'auto');
     if ('info' in attempt) {
       attempt.info.warnings.unshift(...warnings);
       return attempt.info;
@@ -57,10 +57,12 @@ function defaultThreads(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
 }
 
-async function tryBackend(name: BackendName, threads: number): Promise<Attempt> {
+async function tryBackend(name: BackendName, threads: number, allowSoftware: boolean): Promise<Attempt> {
   switch (name) {
     case 'tensorflow-gpu':
       return tryNode('@tensorflow/tfjs-node-gpu', true);
+    case 'webgpu':
+      return startWebGpuBackend(allowSoftware);
     case 'tensorflow':
       return tryNode('@tensorflow/tfjs-node', false);
     case 'wasm':
@@ -106,7 +108,7 @@ async function tryNode(specifier: string, gpu: boolean): Promise<Attempt> {
         failed: `${specifier} loaded but TensorFlow found no usable GPU, so it would run on the CPU (${GPU_REQUIREMENTS})`,
       };
     }
-    const gpuBytes = await gpuMemoryBytes();
+    const gpuBytes = await nvidiaMemoryBytes();
     return {
       info: {
         name: 'tensorflow-gpu',
@@ -126,23 +128,6 @@ async function tryNode(specifier: string, gpu: boolean): Promise<Attempt> {
       memoryLimitBytes: os.totalmem(),
     },
   };
-}
-
-/** Total memory of the first NVIDIA GPU via nvidia-smi, or null when it cannot be asked. */
-async function gpuMemoryBytes(): Promise<number | null> {
-  try {
-    const { stdout } = await promisify(execFile)(
-      'nvidia-smi',
-      ['--query-gpu=memory.total', '--format=csv,noheader,nounits'],
-      {
-        timeout: 5000,
-      },
-    );
-    const mib = Number.parseFloat(stdout.split('\n')[0] ?? '');
-    return Number.isFinite(mib) ? mib * 1024 * 1024 : null;
-  } catch {
-    return null;
-  }
 }
 
 async function tryWasm(threads: number): Promise<Attempt> {

@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../fsutil/index';
 import { encodeNpy, readImage } from '../image/index';
 import { loadModelFolder, smallestLegalInputSize, unetOutputSize } from '../model/index';
 import type { ModelMetadata } from '../model/types';
-import { buildOnnxModel, OnnxPredictor } from '../onnx/index';
+import { buildOnnxModel, OnnxPredictor, withReadWeights } from '../onnx/index';
 import { mirrorPad } from '../prediction/mirrorPad';
 import { pixelsWithChannels } from '../training/normalization';
 import { coverPng } from './cover';
@@ -50,7 +50,11 @@ export async function exportModelPackage(
   const { unet, metadata } = await loadModelFolder(modelDir);
   let onnx: Uint8Array;
   try {
-    onnx = keepOnlyOutput(buildOnnxModel(unet, { softmax: true, opset: OPSET }), 'probabilities');
+    // readWeights: the process's TF.js backend may be WebGPU, which has no synchronous read.
+    onnx = keepOnlyOutput(
+      buildOnnxModel(await withReadWeights(unet), { softmax: true, opset: OPSET }),
+      'probabilities',
+    );
   } finally {
     unet.dispose();
   }

@@ -77,7 +77,7 @@ const metadataSchema = z.object({
  * model.json, which loadModelFolder reports instead of loading mixed weights.
  */
 export async function saveModelFolder(dir: string, unet: UNet, metadata: ModelMetadata): Promise<void> {
-  const weights = unet.getWeights();
+  const weights = await unet.readWeights();
   const tensors = [...weights].map(([name, w]) => ({ name, tensor: tf.tensor(w.data, w.shape, 'float32') }));
   let encoded: Awaited<ReturnType<typeof tf.io.encodeWeights>>;
   try {

@@ -25,8 +25,13 @@ export interface UNet {
   /** The kernels and biases in layer order (for optimizers). Owned by the UNet. */
   trainableVariables(): tf.Variable[];
   countParams(): number;
-  /** A copy of all weights, keyed `layer/kernel`, `layer/bias`. */
+  /**
+   * A copy of all weights, keyed `layer/kernel`, `layer/bias`, read synchronously: not on the
+   * WebGPU backend (AppError 'internal'), which has no synchronous read in Node; use readWeights.
+   */
   getWeights(): NamedWeights;
+  /** The same copy as getWeights, read asynchronously: works on every backend. */
+  readWeights(): Promise<NamedWeights>;
   /** Replaces all weights; AppError('incompatible_model') on a missing key or wrong shape. */
   setWeights(w: NamedWeights): void;
   /** The same weights (shared, not copied) at another legal input size. */
@@ -158,6 +163,12 @@ function makeUNet(config: UNetConfig, inputSize: number, shared: SharedWeights):
     trainableVariables: () => [...shared.layers.values()].flatMap((l) => [l.kernel, l.bias]),
     countParams: () => [...shared.layers.values()].reduce((sum, l) => sum + l.kernel.size + l.bias.size, 0),
     getWeights: () => {
+      if (tf.getBackend() === 'webgpu') {
+        throw new AppError(
+          'internal',
+          'U-Net weights on the WebGPU backend can only be read with readWeights()',
+        );
+      }
       const weights: NamedWeights = new Map();
       for (const [name, l] of shared.layers) {
         weights.set(`${name}/kernel`, {
@@ -165,6 +176,20 @@ function makeUNet(config: UNetConfig, inputSize: number, shared: SharedWeights):
           data: l.kernel.dataSync() as Float32Array,
         });
         weights.set(`${name}/bias`, { shape: [...l.bias.shape], data: l.bias.dataSync() as Float32Array });
+      }
+      return weights;
+    },
+    readWeights: async () => {
+      const weights: NamedWeights = new Map();
+      for (const [name, l] of shared.layers) {
+        weights.set(`${name}/kernel`, {
+          shape: [...l.kernel.shape],
+          data: (await l.kernel.data()) as Float32Array,
+        });
+        weights.set(`${name}/bias`, {
+          shape: [...l.bias.shape],
+          data: (await l.bias.data()) as Float32Array,
+        });
       }
       return weights;
     },

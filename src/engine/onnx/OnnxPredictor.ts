@@ -2,15 +2,22 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { InferenceSession } from 'onnxruntime-node';
 import { AppError } from '../../shared/errors';
+import { adapterLabel, type GpuAdapterSummary } from '../backend/index';
+import {
+  chooseOnnxProviders,
+  type OnnxExecutionProvider,
+  type OnnxProviderPreference,
+} from './chooseOnnxProviders';
 import { ONNX_INPUT, ONNX_LOGITS } from './exportOnnx';
 import { decodeModel } from './onnxGraph';
 
 type Ort = typeof import('onnxruntime-node');
-export type OnnxExecutionProvider = 'cuda' | 'cpu';
 
 export interface OnnxPredictorOptions {
-  /** Tried in order; the first that creates a session wins (default ['cuda', 'cpu']). */
+  /** Tried in order; the first that creates a session wins (default: chooseOnnxProviders(provider)). */
   executionProviders?: OnnxExecutionProvider[];
+  /** With no `executionProviders`: 'auto' (default) or one provider forced. */
+  provider?: OnnxProviderPreference;
   /** Intra-op threads of the cpu provider (default: the machine's available parallelism). */
   threads?: number;
   /** Output to fetch (default 'logits'). */
@@ -26,11 +33,12 @@ export interface OnnxRunResult {
 }
 
 /**
- * An onnxruntime-node session over an exported U-Net. Tries CUDA first, else cpu; `provider`
- * says which runs and `fallbackReasons` why CUDA did not. CUDA needs Linux x64, an NVIDIA
+ * An onnxruntime-node session over an exported U-Net, on the providers chooseOnnxProviders
+ * picks: CUDA where installed, else WebGPU on a hardware adapter, else cpu; `provider` says which
+ * runs and `fallbackReasons` why the ones before it did not. CUDA needs Linux x64, an NVIDIA
  * driver with CUDA 12 and cuDNN 9 libraries on the library path, and the CUDA provider
  * binaries that onnxruntime-node's install script downloads (`npm rebuild onnxruntime-node`
- * with its install script allowed; this project's install skips it, so cpu runs by default).
+ * with its install script allowed; this project's install skips it). WebGPU is bundled.
  * Call `dispose()` to release the native session.
  */
 export class OnnxPredictor {
@@ -43,8 +51,10 @@ export class OnnxPredictor {
     readonly threads: number,
     private readonly output: string,
     private readonly input: string,
-    /** Why the providers before `provider` failed ("cuda: ..."); empty when the first ran. */
+    /** Why the providers before `provider` failed ("cuda: ..."), and GPUs passed over. */
     readonly fallbackReasons: string[],
+    /** The WebGPU adapter, when `provider` is 'webgpu'. */
+    readonly adapter: GpuAdapterSummary | null,
   ) {}
 
   /**
@@ -69,11 +79,14 @@ export class OnnxPredictor {
       bytes = source;
     }
     const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
-    const providers = options.executionProviders ?? ['cuda', 'cpu'];
+    const plan = options.executionProviders
+      ? { providers: options.executionProviders, adapter: null, notes: [] }
+      : await chooseOnnxProviders(options.provider);
+    const providers = plan.providers;
     if (providers.length === 0) {
       throw new AppError('invalid_argument', 'executionProviders must name at least one provider');
     }
-    const failures: string[] = [];
+    const failures: string[] = [...plan.notes];
     for (const provider of providers) {
       try {
         const session = await ort.InferenceSession.create(bytes, {
@@ -92,7 +105,8 @@ export class OnnxPredictor {
         if (!session.outputNames.includes(output)) {
           throw new AppError('incompatible_model', `${label} has no output named '${output}'`);
         }
-        return new OnnxPredictor(session, ort, provider, threads, output, input, failures);
+        const adapter = provider === 'webgpu' ? plan.adapter : null;
+        return new OnnxPredictor(session, ort, provider, threads, output, input, failures, adapter);
       } catch (error) {
         if (error instanceof AppError) throw error;
         failures.push(`${provider}: ${error instanceof Error ? error.message : String(error)}`);
@@ -112,11 +126,15 @@ export class OnnxPredictor {
     );
   }
 
-  /** A banner like "onnxruntime-node (cpu, 2 threads)". */
+  /** A banner like "onnxruntime-node (cpu, 2 threads)" or "onnxruntime-node (WebGPU: Metal, Apple M2)". */
   describe(): string {
-    return this.provider === 'cpu'
-      ? `onnxruntime-node (cpu, ${this.threads} thread${this.threads === 1 ? '' : 's'})`
-      : `onnxruntime-node (${this.provider})`;
+    if (this.provider === 'cpu') {
+      return `onnxruntime-node (cpu, ${this.threads} thread${this.threads === 1 ? '' : 's'})`;
+    }
+    if (this.provider === 'webgpu') {
+      return `onnxruntime-node (WebGPU${this.adapter ? `: ${adapterLabel(this.adapter)}` : ''})`;
+    }
+    return `onnxruntime-node (${this.provider})`;
   }
 
   /** Runs a batch `input` laid out NCHW [n, c, h, w]; returns the configured output (NCHW). */

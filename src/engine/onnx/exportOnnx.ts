@@ -13,6 +13,15 @@ export interface OnnxExportSource {
   config: UNetConfig;
   /** Weights keyed 'layer/kernel' and 'layer/bias' (layer names as in model/unet.ts). */
   getWeights(): Map<string, WeightTensor>;
+  /** The same weights read asynchronously, where the source can (the only way on WebGPU). */
+  readWeights?(): Promise<Map<string, WeightTensor>>;
+}
+
+/** `source` with its weights read once, asynchronously where it can: buildOnnxModel is synchronous. */
+export async function withReadWeights(source: OnnxExportSource): Promise<OnnxExportSource> {
+  if (source.readWeights === undefined) return source;
+  const weights = await source.readWeights();
+  return { config: source.config, getWeights: () => weights };
 }
 
 export interface OnnxExportOptions {
@@ -118,7 +127,7 @@ export async function exportOnnx(
   path: string,
   options?: OnnxExportOptions,
 ): Promise<void> {
-  await writeFileAtomic(path, buildOnnxModel(source, options));
+  await writeFileAtomic(path, buildOnnxModel(await withReadWeights(source), options));
 }
 
 function headWeights(g: OnnxGraphBuilder, take: (name: string) => WeightTensor): [string, string] {

@@ -1,2 +1,3 @@
+export * from './chooseOnnxProviders';
 export * from './exportOnnx';
 export * from './OnnxPredictor';

@@ -1,12 +1,20 @@
 import { AppError } from '../../shared/errors';
 import { assertLegalInputSize } from '../model/index';
 import type { UNetConfig } from '../model/types';
-import { buildOnnxModel, type OnnxExecutionProvider, OnnxPredictor } from '../onnx/index';
+import {
+  buildOnnxModel,
+  type OnnxExecutionProvider,
+  OnnxPredictor,
+  type OnnxProviderPreference,
+  withReadWeights,
+} from '../onnx/index';
 import { checkTile, createTfPredictor, type Predictor, type TfUNet } from './Predictor';
 
 export interface OnnxPredictorChoice {
-  /** Execution providers to try in order (default ['cuda', 'cpu']). */
+  /** Execution providers to try in order (default: chooseOnnxProviders(provider)). */
   executionProviders?: OnnxExecutionProvider[];
+  /** With no `executionProviders`: 'auto' (default: CUDA, WebGPU on a hardware adapter, cpu) or one forced. */
+  provider?: OnnxProviderPreference;
   /** Intra-op threads (default: all cores). */
   threads?: number;
   /** Fall back to TF.js when onnxruntime cannot run the model (default true). */
@@ -17,9 +25,9 @@ export interface OnnxPredictorChoice {
 
 /**
  * A predictor on onnxruntime-node: exports `unet` to ONNX in memory and opens a session
- * (CUDA where installed, else cpu). Where onnxruntime does not load or cannot run the model,
- * falls back to `createTfPredictor(unet)` unless `fallback: false` (then the AppError is
- * thrown). Borrows `unet`; `dispose()` releases the onnxruntime session.
+ * (CUDA where installed, else WebGPU on a hardware adapter, else cpu: chooseOnnxProviders).
+ * Where onnxruntime does not load or cannot run the model, falls back to
+ * `createTfPredictor(unet)` unless `fallback: false` (then the AppError is thrown). Borrows `unet`; `dispose()` releases the onnxruntime session.
  */
 export async function createOnnxPredictor(
   unet: TfUNet,
@@ -27,8 +35,9 @@ export async function createOnnxPredictor(
 ): Promise<Predictor> {
   let session: OnnxPredictor;
   try {
-    session = await OnnxPredictor.create(buildOnnxModel(unet, { softmax: false }), {
+    session = await OnnxPredictor.create(buildOnnxModel(await withReadWeights(unet), { softmax: false }), {
       executionProviders: options.executionProviders,
+      provider: options.provider,
       threads: options.threads,
     });
   } catch (error) {

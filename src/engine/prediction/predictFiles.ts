@@ -32,7 +32,7 @@ function maxAutoTile(config: { baseFilters: number }, trainingTile: number): num
   return Math.max(trainingTile, Math.floor(Math.sqrt(AUTO_TILE_BUDGET / config.baseFilters)));
 }
 
-export type InferenceBackendChoice = 'auto' | 'onnx' | 'tfjs';
+export type InferenceBackendChoice = 'auto' | 'onnx' | 'webgpu' | 'tfjs';
 
 export interface PredictFilesArgs {
   /**
@@ -54,7 +54,10 @@ export interface PredictFilesArgs {
   tta?: boolean;
   /** Mask format (default 'png'). */
   format?: 'png' | 'tif';
-  /** 'auto' (default): onnxruntime, TF.js where it does not load; 'onnx' / 'tfjs' force one. */
+  /**
+   * 'auto' (default): onnxruntime, TF.js where it does not load; 'onnx' / 'tfjs' force one;
+   * 'webgpu' forces onnxruntime's WebGPU provider (any adapter, even a software one).
+   */
   backend?: InferenceBackendChoice;
   /**
    * Input tile edge, legal for the model; 'auto' (default) picks per image the legal tile with
@@ -226,9 +229,13 @@ async function openForPrediction(args: PredictFilesArgs): Promise<OpenedModel> {
       predictor = createTfPredictor(unet, `TensorFlow.js ${tfInfo.description}`);
     } else {
       try {
-        predictor = await createOnnxPredictor(unet, { threads: args.threads, fallback: false });
+        predictor = await createOnnxPredictor(unet, {
+          threads: args.threads,
+          fallback: false,
+          provider: backend === 'webgpu' ? 'webgpu' : 'auto',
+        });
       } catch (error) {
-        if (backend === 'onnx' || !(error instanceof AppError)) throw error;
+        if (backend !== 'auto' || !(error instanceof AppError)) throw error;
         const info = await initBackend({ threads: args.threads });
         keepsProcessAlive = info.keepsProcessAlive === true;
         note = `onnxruntime unavailable (${error.message}); using TF.js`;

@@ -6,6 +6,7 @@ import { initBackend } from '../backend/index';
 /** tfjs backends U-Net Studio can use, fastest first, with the package that provides each. */
 const CANDIDATES: { name: string; packageName: string }[] = [
   { name: 'tensorflow-gpu', packageName: '@tensorflow/tfjs-node-gpu' },
+  { name: 'webgpu', packageName: '@tensorflow/tfjs-backend-webgpu' },
   { name: 'tensorflow', packageName: '@tensorflow/tfjs-node' },
   { name: 'wasm', packageName: '@tensorflow/tfjs-backend-wasm' },
   { name: 'cpu', packageName: '@tensorflow/tfjs' },

@@ -64,8 +64,9 @@ export async function writeRunCheckpoint(
       tensors.push({ name: `${prefix}${name}`, shape: w.shape, dtype: 'float32', data: w.data });
     }
   };
-  add(MODEL_PREFIX, (average?.unet ?? unet).getWeights());
-  if (average !== null) add(TRAIN_PREFIX, unet.getWeights());
+  // Asynchronous reads: the WebGPU backend has no synchronous read in Node.
+  add(MODEL_PREFIX, await (average?.unet ?? unet).readWeights());
+  if (average !== null) add(TRAIN_PREFIX, await unet.readWeights());
   tensors.push(...slots);
   const full: RunState = { version: 1, optimizerIterations: iterations, ...state };
   return saveCheckpoint(outDir, { step: state.step, state: full, tensors });

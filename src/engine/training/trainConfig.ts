@@ -94,7 +94,7 @@ export const TrainConfigSchema = z
     checkpointEverySteps: z.number().int().positive().optional(),
     validateEverySteps: z.number().int().positive().default(100),
     resume: z.boolean().default(false),
-    backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    backend: z.enum(['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
     threads: z.number().int().positive().optional(),
   })
   .strict()

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { AppError } from '../../shared/errors';
 import { type AugmentOptions, augmentSample, type Rng } from '../augment/index';
+import { takeWebGpuErrors } from '../backend/index';
 import { type UNet, weightedSoftmaxCrossEntropy } from '../model/index';
 import { chooseOutputWindow, cropCentre, cutTile, LabelledCounter, type TrainingSample } from './tileSampler';
 import type { TrainConfig } from './trainConfig';
@@ -112,7 +114,9 @@ export async function trainStep(
     return weightedSoftmaxCrossEntropy(unet.apply(x, true, dropoutSeed), targets, weights);
   }, variables);
   try {
+    // The step's only read from the device, and an asynchronous one (no dataSync in the loop).
     const loss = (await value.data())[0];
+    throwOnGpuFault();
     if (!isDivergedLoss(loss)) {
       // Gradients as a list, in variable order: TF.js optimisers match their slots by position.
       tf.tidy(() =>
@@ -124,4 +128,28 @@ export async function trainStep(
     value.dispose();
     tf.dispose(grads);
   }
+}
+
+/**
+ * On WebGPU a failed allocation does not throw: the device reports it on the side and the step
+ * computes on empty buffers. So the device's errors are checked once the loss is in; out of
+ * memory becomes AppError('out_of_memory') with advice, anything else 'backend_unavailable'.
+ */
+function throwOnGpuFault(): void {
+  if (tf.getBackend() !== 'webgpu') return;
+  const errors = takeWebGpuErrors();
+  if (errors.length === 0) return;
+  const first = errors[0].split('\n')[0];
+  if (errors.some((e) => /out of memory|allocation failed|OOM/i.test(e))) {
+    throw new AppError(
+      'out_of_memory',
+      'The GPU ran out of memory during a training step. Use a smaller tile, batch 1 or the fast preset, or close other programs using the GPU.',
+      errors.join('\n'),
+    );
+  }
+  throw new AppError(
+    'backend_unavailable',
+    `The GPU reported an error during a training step: ${first}`,
+    errors.join('\n'),
+  );
 }

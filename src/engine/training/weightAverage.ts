@@ -24,7 +24,8 @@ export class WeightAverage {
   static create(source: UNet, decay: number, initial?: NamedWeights): WeightAverage {
     const shadow = createUNet(source.config, source.inputSize, 0);
     try {
-      shadow.setWeights(initial ?? source.getWeights());
+      if (initial) shadow.setWeights(initial);
+      else copyVariables(source, shadow);
     } catch (error) {
       shadow.dispose();
       throw error;
@@ -53,4 +54,11 @@ export class WeightAverage {
   dispose(): void {
     this.unet.dispose();
   }
+}
+
+/** Copies `from`'s trainable variables into `into`'s on the device (no read back to the CPU). */
+function copyVariables(from: UNet, into: UNet): void {
+  const source = from.trainableVariables();
+  const target = into.trainableVariables();
+  for (let i = 0; i < target.length; i++) target[i].assign(source[i]);
 }

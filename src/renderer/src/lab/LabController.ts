@@ -57,7 +57,17 @@ export class LabController {
     }
     this.store.set(patch);
     const s = this.store.get();
+    if (s.trainsOn === null) void this.loadBackend();
     if (s.runId === null && s.runs.length > 0) await this.watch(s.runs[0].runId);
+  }
+
+  /** Asks once what training runs on (the engine picks it the same way in the training process). */
+  private async loadBackend(): Promise<void> {
+    const info = this.unwrap(await this.api.getBackendInfo(), 'Backend');
+    if (!info) return;
+    const warnings =
+      info.description === null && info.detail ? [info.detail, ...info.warnings] : info.warnings;
+    this.store.set({ trainsOn: { description: info.description ?? 'no backend could start', warnings } });
   }
 
   /** Shows a run's curves (the whole log) and figures. */

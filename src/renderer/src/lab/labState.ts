@@ -44,6 +44,8 @@ export interface LabState {
   points: RunLogPoint[];
   live: LiveFigures | null;
   backend: string | null;
+  /** What a new run trains on (getBackendInfo): the backend's name, and why a GPU was passed over. */
+  trainsOn: { description: string; warnings: string[] } | null;
   previewImageId: string | null;
   preview: Prediction | null;
   job: PredictJob | null;
@@ -74,6 +76,7 @@ export const initialLabState: LabState = {
   points: [],
   live: null,
   backend: null,
+  trainsOn: null,
   previewImageId: null,
   preview: null,
   job: null,

@@ -33,6 +33,7 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
   const images = useStore(lab.store, (s) => s.images);
   const models = useStore(lab.store, (s) => s.models);
   const initFrom = useStore(lab.store, (s) => s.initFromModel);
+  const trainsOn = useStore(lab.store, (s) => s.trainsOn);
   const [chosen, setChosen] = useState<Set<string> | null>(null);
   const [valFraction, setValFraction] = useState('0.2');
   const [preset, setPreset] = useState<'fast' | 'paper'>('fast');
@@ -169,6 +170,14 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
           </label>
         ))}
       </details>
+      <p className="trains-on small" data-testid="train-backend-info">
+        Trains on: <strong>{trainsOn?.description ?? '…'}</strong>
+      </p>
+      {trainsOn?.warnings.map((w) => (
+        <p key={w} className="backend-warning small" data-testid="train-backend-warning">
+          {w}
+        </p>
+      ))}
       <button
         type="submit"
         className="primary"
