@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itNeeds, pythonWith } from '../../../test/support/requirement';
 import { decodeImage, encodeTiff, type RasterImage, writeTiff } from './index';
 
 let dir: string;
@@ -13,14 +14,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The first python3 that can import `module`, or undefined (then that check is skipped). */
-function pythonWith(module: string): string | undefined {
-  return ['python3', '/usr/bin/python3'].find(
-    (exe) => spawnSync(exe, ['-c', `import numpy, ${module}`], { stdio: 'ignore' }).status === 0,
-  );
-}
-const withTifffile = pythonWith('tifffile');
-const withPil = pythonWith('PIL.Image');
+// Independent readers (skipped, saying so, where they are missing; under CI they must be there).
+const withTifffile = pythonWith(['numpy', 'tifffile'], ['python3-numpy', 'python3-tifffile']);
+const withPil = pythonWith(['numpy', 'PIL.Image'], ['python3-numpy', 'python3-pil']);
 
 const images: Record<string, RasterImage> = {
   u8: { width: 3, height: 2, channels: 1, bitDepth: 8, data: Uint8Array.from([0, 1, 2, 100, 200, 255]) },
@@ -58,7 +54,7 @@ describe('writeTiff', () => {
     }
   });
 
-  it.skipIf(withTifffile === undefined)('tifffile reads the same dtype, shape and values', async () => {
+  itNeeds(withTifffile)('tifffile reads the same dtype, shape and values', async () => {
     const paths: string[] = [];
     for (const [name, img] of Object.entries(images)) {
       const path = join(dir, `${name}.tif`);
@@ -69,7 +65,7 @@ describe('writeTiff', () => {
 for p in sys.argv[1:]:
     a = tifffile.imread(p)
     print(a.dtype, a.shape, a.ravel().tolist())`;
-    const run = spawnSync(withTifffile as string, ['-W', 'ignore', '-c', script, ...paths], {
+    const run = spawnSync(withTifffile.python, ['-W', 'ignore', '-c', script, ...paths], {
       encoding: 'utf8',
     });
     expect(run.status, run.stderr).toBe(0);
@@ -82,7 +78,7 @@ for p in sys.argv[1:]:
     ]);
   });
 
-  it.skipIf(withPil === undefined)('Pillow reads the gray 8/16/float and RGB 8-bit files', async () => {
+  itNeeds(withPil)('Pillow reads the gray 8/16/float and RGB 8-bit files', async () => {
     const names = ['u8', 'u16', 'f32', 'rgb8'];
     const paths: string[] = [];
     for (const name of names) {
@@ -95,7 +91,7 @@ from PIL import Image
 for p in sys.argv[1:]:
     a = numpy.array(Image.open(p))
     print(a.shape, a.ravel().tolist())`;
-    const run = spawnSync(withPil as string, ['-c', script, ...paths], { encoding: 'utf8' });
+    const run = spawnSync(withPil.python, ['-c', script, ...paths], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.trim().split('\n')).toEqual([
       '(2, 3) [0, 1, 2, 100, 200, 255]',
