@@ -22,6 +22,9 @@ const GPU_REQUIREMENTS =
 
 type Attempt = { info: BackendInfo } | { skipped: string } | { failed: string };
 
+/** Loads an optional package by name (tests inject one to play installed/absent/broken packages). */
+export type ImportOptional = (specifier: string) => Promise<unknown>;
+
 /**
  * Picks and initialises the TensorFlow.js backend. 'auto' (default) tries, in order:
  * @tensorflow/tfjs-node-gpu, @tensorflow/tfjs-node (both optional installs, absent here),
@@ -30,14 +33,14 @@ type Attempt = { info: BackendInfo } | { skipped: string } | { failed: string };
  * cannot start gives AppError('backend_unavailable') saying why.
  */
 export async function initBackend(
-  opts: { prefer?: BackendName | 'auto'; threads?: number } = {},
+  opts: { prefer?: BackendName | 'auto'; threads?: number; importOptional?: ImportOptional } = {},
 ): Promise<BackendInfo> {
   const prefer = opts.prefer ?? 'auto';
   const threads = Math.max(1, Math.min(8, Math.floor(opts.threads ?? defaultThreads())));
   const candidates = prefer === 'auto' ? ORDER : [prefer];
   const warnings: string[] = [];
   for (const name of candidates) {
-    const attempt = await tryBackend(name, threads);
+    const attempt = await tryBackend(name, threads, opts.importOptional ?? importOptional);
     if ('info' in attempt) {
       attempt.info.warnings.unshift(...warnings);
       return attempt.info;
@@ -57,12 +60,12 @@ function defaultThreads(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
 }
 
-async function tryBackend(name: BackendName, threads: number): Promise<Attempt> {
+async function tryBackend(name: BackendName, threads: number, load: ImportOptional): Promise<Attempt> {
   switch (name) {
     case 'tensorflow-gpu':
-      return tryNode('@tensorflow/tfjs-node-gpu', true);
+      return tryNode('@tensorflow/tfjs-node-gpu', true, load);
     case 'tensorflow':
-      return tryNode('@tensorflow/tfjs-node', false);
+      return tryNode('@tensorflow/tfjs-node', false, load);
     case 'wasm':
       return tryWasm(threads);
     case 'cpu':
@@ -81,9 +84,9 @@ function isMissingModule(error: unknown, specifier: string): boolean {
   return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(specifier);
 }
 
-async function tryNode(specifier: string, gpu: boolean): Promise<Attempt> {
+async function tryNode(specifier: string, gpu: boolean, load: ImportOptional): Promise<Attempt> {
   try {
-    await importOptional(specifier);
+    await load(specifier);
   } catch (error) {
     if (isMissingModule(error, specifier)) return { skipped: `${specifier} is not installed` };
     const message = error instanceof Error ? error.message : String(error);
