@@ -7,7 +7,8 @@ export default defineConfig({
     // Tests (and the servers they start) keep their recent-projects list out of the user's own.
     env: { UNET_STUDIO_CONFIG_DIR: join(tmpdir(), `unet-studio-test-config-${process.pid}`) },
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['test/e2e/**', 'node_modules/**'],
+    // test/data/ needs the real ISBI 2012 slices: opt-in, `npm run test:data`.
+    exclude: ['test/e2e/**', 'test/data/**', 'node_modules/**'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

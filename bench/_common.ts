@@ -1,5 +1,5 @@
 // Helpers shared by the benches: medians, aligned tables and JSON results under bench/results/.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,4 +43,20 @@ export function writeResults(name: string, data: unknown): string {
   const payload = { bench: name, date: new Date().toISOString(), node: process.version, data };
   writeFileSync(path, `${JSON.stringify(payload, null, 2)}\n`);
   return path;
+}
+
+/**
+ * Environment for Debian's PyTorch: OpenBLAS pinned to its SkylakeX kernels where the CPU has
+ * AVX-512 (they crash with an illegal instruction elsewhere); OPENBLAS_CORETYPE given by the
+ * caller wins.
+ */
+export function torchEnv(): NodeJS.ProcessEnv {
+  if (process.env.OPENBLAS_CORETYPE !== undefined) return process.env;
+  let avx512 = false;
+  try {
+    avx512 = /\bavx512f\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
+  } catch {
+    avx512 = false; // not Linux: let OpenBLAS choose
+  }
+  return avx512 ? { ...process.env, OPENBLAS_CORETYPE: 'SkylakeX' } : process.env;
 }

@@ -43,36 +43,60 @@ export function syntheticCells(seed: number | string, opts: SyntheticCellsOption
     gapped[k] = rng() < gapFraction ? 1 : 0;
   }
   const instances = new Uint16Array(width * height);
+  const near: NearestSeeds = { a: -1, b: -1, da: 0, db: 0 };
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      let a = -1;
-      let b = -1;
-      let da = Number.POSITIVE_INFINITY;
-      let db = Number.POSITIVE_INFINITY;
-      for (let k = 0; k < cells; k++) {
-        const dx = x - px[k];
-        const dy = y - py[k];
-        const d = dx * dx + dy * dy;
-        if (d < da) {
-          db = da;
-          b = a;
-          da = d;
-          a = k;
-        } else if (d < db) {
-          db = d;
-          b = k;
-        }
-      }
+      const { a, b, da } = nearestSeeds(px, py, x, y, near);
       if (a < 0 || da > radius[a] * radius[a]) continue;
-      if (gapped[a] === 1 && b >= 0) {
-        // Distance to the bisector of seeds a and b: (db - da) / (2 |a - b|).
-        const sep = Math.hypot(px[a] - px[b], py[a] - py[b]);
-        if ((db - da) / (2 * sep) < 0.5) continue;
-      }
+      if (gapped[a] === 1 && b >= 0 && bisectorDistance(px, py, near) < 0.5) continue;
       instances[y * width + x] = a + 1;
     }
   }
   const present = new Set<number>(instances);
   present.delete(0);
   return { width, height, instances, cellCount: present.size };
+}
+
+/** The two seeds nearest a point: indices (-1: none) and squared distances. */
+export interface NearestSeeds {
+  a: number;
+  b: number;
+  da: number;
+  db: number;
+}
+
+/** Fills `out` (reused, so no allocation per pixel) with the two seeds of (xs, ys) nearest (x, y). */
+export function nearestSeeds(
+  xs: Float64Array,
+  ys: Float64Array,
+  x: number,
+  y: number,
+  out: NearestSeeds,
+): NearestSeeds {
+  let a = -1;
+  let b = -1;
+  let da = Number.POSITIVE_INFINITY;
+  let db = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < xs.length; k++) {
+    const d = (x - xs[k]) ** 2 + (y - ys[k]) ** 2;
+    if (d < da) {
+      db = da;
+      b = a;
+      da = d;
+      a = k;
+    } else if (d < db) {
+      db = d;
+      b = k;
+    }
+  }
+  out.a = a;
+  out.b = b;
+  out.da = da;
+  out.db = db;
+  return out;
+}
+
+/** Distance from the point to the bisector of its two nearest seeds (a Voronoi edge): (db - da) / (2 |a - b|). */
+export function bisectorDistance(xs: Float64Array, ys: Float64Array, s: NearestSeeds): number {
+  return (s.db - s.da) / (2 * Math.hypot(xs[s.a] - xs[s.b], ys[s.a] - ys[s.b]));
 }

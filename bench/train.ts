@@ -1,164 +1,94 @@
-// `npm run bench -- train [--steps 5] [--warmup 2] [--rounds 2] [--tile 348] [--filters 16] [--profile] [--no-cpu] [--no-forward572]`
-// One training step (forward + backward + SGD momentum 0.99 update, weighted softmax CE, batch 1)
-// of the fast-preset U-Net at its tile, median of --steps after --warmup, on every backend that
-// runs here (wasm 2 threads, wasm 1 thread, cpu if one step takes < 60 s), against PyTorch CPU
-// (bench/reference/torch_unet.py, same architecture and tile, 2 threads) in the same run. Each
-// backend runs in its own process. Also times one 572x572 forward pass of the paper U-Net on
-// wasm (2 threads). --profile prints the per-kernel time of one wasm step. Writes
-// bench/results/train.json. Target: wasm within 3x of PyTorch ('x PyTorch' = wall time over
-// PyTorch's best wall time here, 'CPU x PyTorch' = CPU time over PyTorch's 1-thread CPU time). PyTorch and the wasm runs
-// alternate for --rounds rounds and the best median per backend is reported (on a shared
-// machine the load changes from minute to minute); CPU ms/step (all threads) is printed too.
+// `npm run bench -- train [--steps 5] [--warmup 2] [--rounds 1] [--tile 348] [--filters 16]
+//   [--images 4] [--backend wasm] [--kinds bare-sgd,bare-adam,product] [--profile] [--no-cpu]
+//   [--no-forward572]`
+// Training steps of the fast-preset U-Net (depth 4, 16 filters, 348 tile, batch 1), median of
+// --steps after --warmup, three kinds side by side:
+//   bare-sgd   optimizer.minimize of the weighted cross-entropy on fixed random tensors, SGD
+//              momentum 0.99 (the paper preset's optimiser);
+//   bare-adam  the same with the fast preset's own optimiser, Adam 1e-3;
+//   product    the product's real step: train() itself (bench/_trainWorker.ts) on --images
+//              synthetic 512x512 images (weight maps computed at load as in the app), so each
+//              step also samples a tile from a random image and window, mirrors, deforms,
+//              flips and recolours it with its targets and weights, and logs;
+// on every backend that runs here (wasm 2 threads, wasm 1 thread; cpu only bare-sgd, if one step
+// takes < 60 s), against PyTorch CPU (bench/reference/torch_unet.py: the same architecture,
+// optimiser and, for product, the same per-step tile work in numpy/scipy), each in its own
+// process. 'x PyTorch' = wall time over PyTorch's best wall time (1 or 2 threads) for the same
+// kind; 'CPU x PyTorch' = CPU time over PyTorch's 1-thread CPU time. Rounds alternate and the best
+// median per row is kept (on a shared machine the load changes from minute to minute). Also
+// times one 572x572 forward pass of the paper U-Net on wasm (2 threads). Writes
+// bench/results/train.json. Target: wasm within 3x of PyTorch.
 // --backend webgpu: the WebGPU bench instead (bench/_webgpuTrain.ts).
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
-import {
-  type BackendName,
-  createUNet,
-  initBackend,
-  PAPER_UNET,
-  PRESETS,
-  weightedSoftmaxCrossEntropy,
-} from '../src/engine/index';
-import { benchRoot, median, printTable, writeResults } from './_common';
+import type { BackendName } from '../src/engine/index';
+import { PAPER_UNET, PRESETS } from '../src/engine/index';
+import { benchRoot, printTable, torchEnv, writeResults } from './_common';
+import { writeTrainingSet } from './_trainData';
+import { runWorker, type StepKind, type WorkerResult } from './_trainWorker';
 import { webgpuTrainBench } from './_webgpuTrain';
 
 const { values } = parseArgs({
   options: {
     steps: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '1' },
     warmup: { type: 'string', default: '2' },
     tile: { type: 'string', default: String(PRESETS.fast.tileSize) },
     filters: { type: 'string', default: String(PRESETS.fast.architecture.baseFilters) },
+    images: { type: 'string', default: '4' },
+    backend: { type: 'string' },
+    presets: { type: 'string' },
+    'time-software': { type: 'boolean', default: false },
+    kinds: { type: 'string', default: 'bare-sgd,bare-adam,product' },
     profile: { type: 'boolean', default: false },
     'no-cpu': { type: 'boolean', default: false },
     'no-forward572': { type: 'boolean', default: false },
     worker: { type: 'string' },
     threads: { type: 'string', default: '2' },
     python: { type: 'string', default: '/usr/bin/python3' },
-    backend: { type: 'string' },
-    presets: { type: 'string' },
-    'time-software': { type: 'boolean', default: false },
   },
 });
 const steps = Number(values.steps);
 const warmup = Number(values.warmup);
 const tile = Number(values.tile);
 const filters = Number(values.filters);
-const config = { ...PRESETS.fast.architecture, baseFilters: filters };
+const kinds = values.kinds.split(',') as StepKind[];
 
-interface WorkerResult {
-  backend: string;
-  description: string;
-  msPerStep: number;
-  cpuMsPerStep?: number;
-  timesMs: number[];
-  loss: number;
-  profile?: { kernel: string; ms: number; calls: number }[];
-  forwardMs?: number[];
+/** A TF.js backend to time: a name for the table, what initBackend gets, and its limits. */
+interface BenchBackend {
+  name: string;
+  backend: BackendName;
+  threads: number;
+  /** The kinds it runs (the plain-JS cpu backend is far too slow for the product step). */
+  kinds: StepKind[];
+  timeoutMs: number;
 }
 
-/** Child process: one backend, prints one JSON line. */
-async function worker(kind: string): Promise<void> {
-  const backend = kind === 'cpu' ? 'cpu' : ('wasm' as BackendName);
-  const info = await initBackend({ prefer: backend, threads: Number(values.threads) });
-  if (kind === 'forward572') {
-    const unet = createUNet(PAPER_UNET, 572, 1);
-    const x = tf.randomUniform([1, 572, 572, 1]) as tf.Tensor4D;
-    const forwardMs: number[] = [];
-    for (let i = 0; i < 2; i++) {
-      const start = performance.now();
-      const y = unet.apply(x, false);
-      await y.data();
-      y.dispose();
-      forwardMs.push(performance.now() - start);
-      if (forwardMs[0]! > 30_000) break;
-    }
-    emit({
-      backend: kind,
-      description: info.description,
-      msPerStep: Math.min(...forwardMs),
-      timesMs: forwardMs,
-      loss: 0,
-      forwardMs,
-    });
-    return;
-  }
-  const unet = createUNet(config, tile, 1);
-  const out = unet.outputSize;
-  const optimizer = tf.train.momentum(0.01, 0.99);
-  const x = tf.randomUniform([1, tile, tile, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
-  const targets = tf.randomUniform([1, out, out], 0, 2, 'int32', 2) as tf.Tensor3D;
-  const weights = tf.randomUniform([1, out, out], 0.5, 1.5, 'float32', 3) as tf.Tensor3D;
-  const step = async (): Promise<number> => {
-    const cost = optimizer.minimize(
-      () => weightedSoftmaxCrossEntropy(unet.apply(x, true), targets, weights),
-      true,
-      unet.trainableVariables(),
-    );
-    const value = (await cost!.data())[0]!;
-    cost!.dispose();
-    return value;
-  };
-  const timesMs: number[] = [];
-  const cpuMs: number[] = [];
-  let loss = 0;
-  for (let i = 0; i < warmup + steps; i++) {
-    const start = performance.now();
-    const cpuStart = process.cpuUsage();
-    loss = await step();
-    const cpu = process.cpuUsage(cpuStart);
-    if (i >= warmup) {
-      timesMs.push(performance.now() - start);
-      cpuMs.push((cpu.user + cpu.system) / 1000);
-    }
-  }
-  let profile: WorkerResult['profile'];
-  if (values.profile) {
-    const result = await tf.profile(async () => {
-      await step();
-    });
-    const byKernel = new Map<string, { ms: number; calls: number }>();
-    for (const k of result.kernels) {
-      const ms = await k.kernelTimeMs;
-      const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
-      entry.ms += typeof ms === 'number' ? ms : 0;
-      entry.calls++;
-      byKernel.set(k.name, entry);
-    }
-    profile = [...byKernel].map(([kernel, v]) => ({ kernel, ...v })).sort((a, b) => b.ms - a.ms);
-  }
-  emit({
-    backend: kind,
-    description: info.description,
-    msPerStep: median(timesMs),
-    cpuMsPerStep: median(cpuMs),
-    timesMs,
-    loss,
-    profile,
-  });
-}
+const BACKENDS: BenchBackend[] = [
+  { name: 'wasm (2 threads)', backend: 'wasm', threads: 2, kinds, timeoutMs: 600_000 },
+  { name: 'wasm (1 thread)', backend: 'wasm', threads: 1, kinds, timeoutMs: 600_000 },
+  { name: 'cpu (plain JS)', backend: 'cpu', threads: 1, kinds: ['bare-sgd'], timeoutMs: 60_000 },
+];
 
-function emit(result: WorkerResult): void {
-  console.log(`RESULT ${JSON.stringify(result)}`);
-  process.exit(0); // the threaded wasm build keeps worker threads alive
-}
+type Outcome<T> = T | { skipped: string };
 
-function runWorker(kind: string, threads: number, timeoutMs: number): WorkerResult | { skipped: string } {
-  const args = [
-    '--import',
-    'tsx',
-    join(benchRoot, 'bench', 'train.ts'),
-    '--worker',
-    kind,
-    '--threads',
-    String(threads),
-  ];
-  args.push('--steps', String(kind === 'cpu' ? 1 : steps), '--warmup', String(kind === 'cpu' ? 0 : warmup));
-  args.push('--tile', String(tile), '--filters', String(filters));
-  if (values.profile && kind.startsWith('wasm')) args.push('--profile');
+/** Runs this file again as a worker for one backend and kind; its RESULT line, or why not. */
+function timeEngine(b: BenchBackend, kind: StepKind, timeoutMs = b.timeoutMs): Outcome<WorkerResult> {
+  const slow = b.backend === 'cpu';
+  const args = ['--import', 'tsx', join(benchRoot, 'bench', 'train.ts'), '--worker', `${b.backend}:${kind}`];
+  args.push('--threads', String(b.threads), '--tile', String(tile), '--filters', String(filters));
+  args.push(
+    '--steps',
+    String(slow ? 1 : steps),
+    '--warmup',
+    String(slow ? 0 : warmup),
+    '--images',
+    values.images,
+  );
+  if (values.profile && kind.startsWith('bare') && !slow) args.push('--profile');
   const child = spawnSync(process.execPath, args, {
     cwd: benchRoot,
     encoding: 'utf8',
@@ -166,167 +96,169 @@ function runWorker(kind: string, threads: number, timeoutMs: number): WorkerResu
     maxBuffer: 1 << 26,
   });
   if (child.error || child.status !== 0) {
-    const timedOut = child.signal === 'SIGTERM';
-    return {
-      skipped: timedOut
-        ? `more than ${timeoutMs / 1000} s`
-        : `failed: ${(child.stderr ?? '').split('\n').slice(-5).join(' ')}`,
-    };
+    const why = child.signal === 'SIGTERM' ? `one run took more than ${timeoutMs / 1000} s` : 'failed';
+    return { skipped: `${why}: ${(child.stderr ?? '').split('\n').slice(-5).join(' ')}`.trim() };
   }
   const line = child.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-  if (!line) return { skipped: 'no result' };
-  return JSON.parse(line.slice('RESULT '.length)) as WorkerResult;
+  return line ? (JSON.parse(line.slice('RESULT '.length)) as WorkerResult) : { skipped: 'no result' };
 }
 
-type TorchResult = {
+interface TorchResult {
   msPerStep: number;
   cpuMsPerStep: number;
-  timesMs: number[];
-  threads: number;
+  setupMs: number;
   torch: string;
-};
+}
 
-function runTorch(threads: number): TorchResult | { skipped: string } {
+/** The PyTorch reference for one kind of step (the product step reads `dataDir`). */
+function timeTorch(kind: StepKind, threads: number, dataDir: string): Outcome<TorchResult> {
   const script = join(benchRoot, 'bench', 'reference', 'torch_unet.py');
   const args = [
     script,
     'train',
     '--depth',
-    String(config.depth),
+    String(PRESETS.fast.architecture.depth),
     '--base',
     String(filters),
+  ];
+  args.push(
     '--tile',
     String(tile),
-  ];
-  args.push('--steps', String(steps), '--warmup', String(warmup), '--threads', String(threads));
-  const child = spawnSync(values.python, args, {
-    encoding: 'utf8',
-    env: { ...process.env, OPENBLAS_CORETYPE: 'SkylakeX' },
-    timeout: 600_000,
-  });
+    '--steps',
+    String(steps),
+    '--warmup',
+    String(warmup),
+    '--threads',
+    String(threads),
+  );
+  args.push('--optimizer', kind === 'bare-sgd' ? 'sgd' : 'adam');
+  if (kind === 'product') args.push('--data', dataDir);
+  const child = spawnSync(values.python, args, { encoding: 'utf8', env: torchEnv(), timeout: 600_000 });
   if (child.status !== 0) return { skipped: `PyTorch failed: ${child.stderr || child.error}` };
-  const result = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}');
-  return {
-    msPerStep: result.ms_per_step,
-    cpuMsPerStep: result.cpu_ms_per_step,
-    timesMs: result.times_ms,
-    threads: result.threads,
-    torch: result.torch,
-  };
+  const r = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}');
+  return { msPerStep: r.ms_per_step, cpuMsPerStep: r.cpu_ms_per_step, setupMs: r.setup_ms, torch: r.torch };
+}
+
+/** The run with the lowest ms/step, or the first reason none ran. */
+function best<T extends { msPerStep: number }>(list: Outcome<T>[]): Outcome<T> {
+  const ok = list.filter((r): r is T => 'msPerStep' in r);
+  return ok.length > 0 ? ok.reduce((a, b) => (b.msPerStep < a.msPerStep ? b : a)) : list[0]!;
 }
 
 async function main(): Promise<void> {
-  if (values.worker) return worker(values.worker);
+  if (values.worker) {
+    const [backend, kind] = values.worker.split(':') as [BackendName, StepKind];
+    const a = { backend, kind, steps, warmup, tile, filters, threads: Number(values.threads) };
+    return runWorker({ ...a, images: Number(values.images), profile: values.profile });
+  }
   if (values.backend === 'webgpu') {
     return webgpuTrainBench(steps, warmup, Number(values.threads), {
       presets: values.presets?.split(',') as ('fast' | 'paper' | 'tiny')[] | undefined,
       timeSoftware: values['time-software'],
     });
   }
+  const backends = BACKENDS.filter(
+    (b) =>
+      (values.backend === undefined || b.backend === values.backend) &&
+      !(values['no-cpu'] && b.backend === 'cpu'),
+  );
   console.log(
-    `training step: U-Net depth ${config.depth}, ${filters} filters, tile ${tile}, batch 1, SGD momentum 0.99; median of ${steps} after ${warmup} warm-up`,
+    `training step: U-Net depth ${PRESETS.fast.architecture.depth}, ${filters} filters, tile ${tile}, batch 1; ` +
+      `median of ${steps} after ${warmup} warm-up; steps: ${kinds.join(', ')}`,
   );
-  const rounds = Math.max(1, Number(values.rounds));
-  const torchRuns: (TorchResult | { skipped: string })[] = [];
-  const torchSingleRuns: (TorchResult | { skipped: string })[] = [];
-  const wasmRuns = new Map<string, (WorkerResult | { skipped: string })[]>([
-    ['wasm (2 threads)', []],
-    ['wasm (1 thread)', []],
-  ]);
-  for (let round = 0; round < rounds; round++) {
-    torchRuns.push(runTorch(2));
-    torchSingleRuns.push(runTorch(1));
-    wasmRuns.get('wasm (2 threads)')!.push(runWorker('wasm', 2, 600_000));
-    wasmRuns.get('wasm (1 thread)')!.push(runWorker('wasm', 1, 600_000));
-  }
-  const best = <T extends { msPerStep: number }>(
-    list: (T | { skipped: string })[],
-  ): T | { skipped: string } => {
-    const ok = list.filter((r): r is T => 'msPerStep' in r);
-    return ok.length > 0 ? ok.reduce((a, b) => (b.msPerStep < a.msPerStep ? b : a)) : list[0]!;
-  };
-  const torch = best(torchRuns);
-  const torchSingle = best(torchSingleRuns);
-  // Compare against PyTorch at its best here: on an oversubscribed machine its 2-thread OpenMP
-  // run can be far slower than 1 thread. CPU time is compared with the 1-thread run.
-  const torchMs = Math.min(
-    'msPerStep' in torch ? torch.msPerStep : Number.POSITIVE_INFINITY,
-    'msPerStep' in torchSingle ? torchSingle.msPerStep : Number.POSITIVE_INFINITY,
-  );
-  const torchCpuMs = 'cpuMsPerStep' in torchSingle ? torchSingle.cpuMsPerStep : Number.NaN;
-  const runs: { name: string; result: WorkerResult | { skipped: string } }[] = [...wasmRuns].map(
-    ([name, list]) => ({
-      name,
-      result: best(list),
-    }),
-  );
-  runs.push({
-    name: 'cpu (plain JS)',
-    result: values['no-cpu'] ? { skipped: 'skipped (--no-cpu)' } : runWorker('cpu', 1, 60_000),
-  });
-  const torchRow = (result: TorchResult | { skipped: string }, threads: number) => ({
-    backend: `PyTorch ${'torch' in result ? result.torch : ''} CPU (${threads} thread${threads > 1 ? 's' : ''})`,
-    'ms/step': 'skipped' in result ? result.skipped : result.msPerStep,
-    'CPU ms/step': 'cpuMsPerStep' in result ? result.cpuMsPerStep : null,
-    'x PyTorch': 'msPerStep' in result ? result.msPerStep / torchMs : null,
-    'CPU x PyTorch': 'cpuMsPerStep' in result ? result.cpuMsPerStep / torchCpuMs : null,
-  });
-  const rows = [
-    torchRow(torch, 2),
-    torchRow(torchSingle, 1),
-    ...runs.map(({ name, result }) =>
-      'skipped' in result
-        ? {
-            backend: name,
-            'ms/step': `skipped: one step took ${result.skipped}`,
-            'CPU ms/step': null,
-            'x PyTorch': null,
-            'CPU x PyTorch': null,
-          }
-        : {
-            backend: name,
-            'ms/step': result.msPerStep,
-            'CPU ms/step': result.cpuMsPerStep,
-            'x PyTorch': result.msPerStep / torchMs,
-            'CPU x PyTorch': (result.cpuMsPerStep ?? Number.NaN) / torchCpuMs,
-          },
-    ),
-  ];
-  printTable(rows);
-  console.log(
-    `(best median of ${rounds} alternating rounds; all medians: PyTorch ${torchRuns.map((r) => ('msPerStep' in r ? r.msPerStep.toFixed(0) : '-')).join('/')}, ${[...wasmRuns].map(([n, l]) => `${n} ${l.map((r) => ('msPerStep' in r ? r.msPerStep.toFixed(0) : '-')).join('/')}`).join(', ')})`,
-  );
-  for (const { name, result } of runs) {
-    if ('profile' in result && result.profile) {
-      console.log(`\nper-kernel time of one step, ${name} (tf.profile, wall clock per kernel):`);
-      printTable(result.profile.slice(0, 12).map((p) => ({ kernel: p.kernel, ms: p.ms, calls: p.calls })));
+  const dataDir = mkdtempSync(join(tmpdir(), 'unet-train-bench-data-'));
+  try {
+    if (kinds.includes('product')) await writeTrainingSet(dataDir, Number(values.images), 512);
+    const torchRuns = new Map<string, Outcome<TorchResult>[]>();
+    const engineRuns = new Map<string, Outcome<WorkerResult>[]>();
+    const add = <T>(map: Map<string, T[]>, key: string, value: T) =>
+      map.set(key, [...(map.get(key) ?? []), value]);
+    for (let round = 0; round < Math.max(1, Number(values.rounds)); round++) {
+      for (const kind of kinds) {
+        for (const threads of [2, 1]) add(torchRuns, `${kind}:${threads}`, timeTorch(kind, threads, dataDir));
+        for (const b of backends)
+          if (b.kinds.includes(kind)) add(engineRuns, `${kind}:${b.name}`, timeEngine(b, kind));
+      }
     }
-  }
-  let forward: WorkerResult | { skipped: string } | undefined;
-  if (!values['no-forward572']) {
-    forward = runWorker('forward572', 2, 120_000);
+    const rows: Record<string, string | number | null>[] = [];
+    const results: Record<string, unknown> = {};
+    for (const kind of kinds) {
+      const [two, one] = [best(torchRuns.get(`${kind}:2`)!), best(torchRuns.get(`${kind}:1`)!)];
+      // Against PyTorch at its best here: oversubscribed, its 2-thread run can be far slower than 1.
+      const torchMs = Math.min(
+        ...[two, one].map((r) => ('msPerStep' in r ? r.msPerStep : Number.POSITIVE_INFINITY)),
+      );
+      const torchCpu = 'cpuMsPerStep' in one ? one.cpuMsPerStep : Number.NaN;
+      const row = (
+        backend: string,
+        r: Outcome<{ msPerStep: number; cpuMsPerStep?: number; setupMs?: number }>,
+      ) =>
+        'skipped' in r
+          ? {
+              step: kind,
+              backend,
+              'ms/step': `skipped: ${r.skipped}`,
+              'CPU ms/step': null,
+              'x PyTorch': null,
+              'CPU x PyTorch': null,
+              'setup ms': null,
+            }
+          : {
+              step: kind,
+              backend,
+              'ms/step': r.msPerStep,
+              'CPU ms/step': r.cpuMsPerStep ?? null,
+              'x PyTorch': r.msPerStep / torchMs,
+              'CPU x PyTorch': r.cpuMsPerStep === undefined ? null : r.cpuMsPerStep / torchCpu,
+              'setup ms': kind === 'product' ? (r.setupMs ?? null) : null,
+            };
+      const version = 'torch' in one ? one.torch : '';
+      rows.push(
+        row(`PyTorch ${version} CPU (2 threads)`, two),
+        row(`PyTorch ${version} CPU (1 thread)`, one),
+      );
+      for (const b of backends.filter((x) => x.kinds.includes(kind)))
+        rows.push(row(b.name, best(engineRuns.get(`${kind}:${b.name}`)!)));
+      results[kind] = {
+        torch: { twoThreads: torchRuns.get(`${kind}:2`), oneThread: torchRuns.get(`${kind}:1`) },
+        engine: Object.fromEntries(backends.map((b) => [b.name, engineRuns.get(`${kind}:${b.name}`)])),
+      };
+    }
+    printTable(rows);
     console.log(
-      `\npaper U-Net (${PAPER_UNET.baseFilters} filters, depth ${PAPER_UNET.depth}) forward 572x572 on wasm (2 threads): ${
-        'skipped' in forward
-          ? `skipped (${forward.skipped})`
-          : forward.timesMs.map((t) => `${(t / 1000).toFixed(1)} s`).join(', then ')
-      }`,
+      '(setup ms, product step: start to the first step: backend, reading the images, weight maps, model)',
     );
+    for (const [key, list] of engineRuns) {
+      const profiled = list.find((r): r is WorkerResult => 'profile' in r && r.profile !== undefined);
+      if (!profiled?.profile) continue;
+      console.log(`\nper-kernel time of one step, ${key} (tf.profile, wall clock per kernel):`);
+      printTable(profiled.profile.slice(0, 12).map((p) => ({ kernel: p.kernel, ms: p.ms, calls: p.calls })));
+    }
+    let forward: Outcome<WorkerResult> | undefined;
+    if (!values['no-forward572'] && backends.some((b) => b.backend === 'wasm')) {
+      forward = timeEngine(BACKENDS[0]!, 'forward572', 120_000);
+      console.log(
+        `\npaper U-Net (${PAPER_UNET.baseFilters} filters, depth ${PAPER_UNET.depth}) forward 572x572 on wasm (2 threads): ${
+          'skipped' in forward
+            ? `skipped (${forward.skipped})`
+            : forward.timesMs.map((t) => `${(t / 1000).toFixed(1)} s`).join(', then ')
+        }`,
+      );
+    }
+    const path = writeResults('train', {
+      architecture: { ...PRESETS.fast.architecture, baseFilters: filters },
+      tile,
+      steps,
+      warmup,
+      kinds,
+      rows,
+      runs: results,
+      forward572: forward,
+    });
+    console.log(`\nwrote ${path}`);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
   }
-  const path = writeResults('train', {
-    config,
-    tile,
-    steps,
-    warmup,
-    rounds,
-    torch,
-    torchRuns,
-    runs,
-    torchSingleRuns,
-    wasmRuns: Object.fromEntries(wasmRuns),
-    forward572: forward,
-  });
-  console.log(`\nwrote ${path}`);
 }
 
 await main();

@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // The layer walls of STYLE.md, checked on the source text: who may import whom.
@@ -66,12 +66,52 @@ describe('layer walls', () => {
     ).toEqual([]);
   });
 
-  it('shells import the engine through engine/index only', () => {
-    const deep = (s: string) => /\/engine\/(?!index$)/.test(s);
+  it('shells import the engine through engine/index (or its model-free part, engine/core) only', () => {
+    const deep = (s: string) => /\/engine\/(?!(index|core)$)/.test(s);
     expect([
       ...offenders('src/cli', deep),
       ...offenders('src/server', deep),
       ...offenders('src/main', deep),
     ]).toEqual([]);
   });
+
+  it('engine/core, the CLI entry and its evaluate and weightmap commands never load a model runtime', () => {
+    // The walk finds a runtime where there is one: the full engine loads TF.js.
+    expect(packagesLoadedBy(join(root, 'src/engine/index.ts'))).toContain('@tensorflow/tfjs');
+    for (const entry of [
+      'src/engine/core.ts',
+      'src/cli/main.ts',
+      'src/cli/commands/evaluate.ts',
+      'src/cli/commands/weightmap.ts',
+    ]) {
+      const runtimes = [...packagesLoadedBy(join(root, entry))].filter((p) =>
+        /^(@tensorflow\/|onnxruntime)/.test(p),
+      );
+      expect([entry, runtimes]).toEqual([entry, []]);
+    }
+  });
 });
+
+/**
+ * Packages a module loads at import time, following its static imports through the repository
+ * (type-only imports are erased and dynamic `import()` runs only when called, so neither counts).
+ */
+function packagesLoadedBy(file: string, seen = new Set<string>(), packages = new Set<string>()): Set<string> {
+  if (seen.has(file)) return packages;
+  seen.add(file);
+  const text = readFileSync(file, 'utf8');
+  for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm)) {
+    const spec = m[1];
+    if (!spec.startsWith('.')) {
+      packages.add(spec);
+      continue;
+    }
+    const base = join(dirname(file), spec);
+    const target = [`${base}.ts`, join(base, 'index.ts'), base].find(
+      (p) => existsSync(p) && statSync(p).isFile(),
+    );
+    if (target === undefined) throw new Error(`${relative(root, file)}: cannot resolve ${spec}`);
+    packagesLoadedBy(target, seen, packages);
+  }
+  return packages;
+}

@@ -9,7 +9,9 @@ become torch's layout with permute(3, 2, 0, 1) (see load_tf_weights).
 
 Usage (prints one JSON line):
   python3 torch_unet.py train --depth 4 --base 16 --tile 252 --steps 10 --warmup 2 --threads 2
-Run with Debian's /usr/bin/python3 (torch 1.13) and OPENBLAS_CORETYPE=SkylakeX.
+      [--optimizer sgd|adam] [--data DIR]   (DIR: the product step, see TrainingSet)
+Run with Debian's /usr/bin/python3 (torch 1.13); with OPENBLAS_CORETYPE=SkylakeX where the CPU has
+AVX-512 (bench/_common.ts torchEnv).
 """
 import argparse
 import json
@@ -98,19 +100,36 @@ def weighted_ce(logits, targets, weights):
     return (nll * weights).sum() / (weights > 0).sum().clamp(min=1)
 
 
+def make_optimizer(model, name):
+    """The engine's optimisers: SGD momentum 0.99 (paper preset) or Adam 1e-3 (fast preset)."""
+    if name == 'adam':
+        return torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-7)
+    return torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.99)
+
+
 def bench_train(args):
+    """Bare steps on fixed random tensors, or (--data) the product's step: each step draws and
+    augments a tile first (TrainingSet.draw), as the engine's train() does."""
     torch.manual_seed(0)
     model = build_unet(args.depth, args.base, 1, 2).train()
-    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.99)
+    opt = make_optimizer(model, args.optimizer)
     out = output_size(args.tile, args.depth)
-    x = torch.rand(args.batch, 1, args.tile, args.tile)
-    targets = torch.randint(0, 2, (args.batch, out, out))
-    weights = torch.rand(args.batch, out, out) + 0.5
+    setup_ms = 0.0
+    if args.data:
+        start = time.perf_counter()
+        data = TrainingSet(args.data, args.tile, out)
+        setup_ms = (time.perf_counter() - start) * 1000
+        batch = data.draw
+    else:
+        fixed = (torch.rand(args.batch, 1, args.tile, args.tile), torch.randint(0, 2, (args.batch, out, out)),
+                 torch.rand(args.batch, out, out) + 0.5)
+        batch = lambda: fixed
     times = []
     cpu_times = []
     for i in range(args.warmup + args.steps):
         start = time.perf_counter()
         cpu_start = time.process_time()
+        x, targets, weights = batch()
         opt.zero_grad()
         loss = weighted_ce(model(x), targets, weights)
         loss.backward()
@@ -120,8 +139,60 @@ def bench_train(args):
             times.append(elapsed)
             cpu_times.append((time.process_time() - cpu_start) * 1000)
     return {'mode': 'train', 'ms_per_step': statistics.median(times), 'times_ms': times,
-            'cpu_ms_per_step': statistics.median(cpu_times),
+            'cpu_ms_per_step': statistics.median(cpu_times), 'setup_ms': setup_ms,
             'threads': torch.get_num_threads(), 'torch': torch.__version__, 'loss': float(loss)}
+
+
+class TrainingSet:
+    """The engine's training data path in numpy/scipy, for the product-step rows: images and
+    instance labels (DIR/img*.npy, DIR/img*_labels.npy) normalised and weighted at load (U-Net
+    weight maps, bench/reference/weightmap_ref.py), then per step: a random image, a random
+    output window, the mirrored input tile around it, an elastic deformation (3x3 grid, std
+    10 px, bicubic field; bicubic image, nearest targets and weights), a random flip / 90-degree
+    turn, a gray-value gain and offset, and the centre crop of targets and weights."""
+
+    def __init__(self, data_dir, tile, out):
+        import glob
+        import os
+        import numpy as np
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from weightmap_ref import separate, weight_map
+        self.tile, self.out, self.border = tile, out, (tile - out) // 2
+        self.rng = np.random.default_rng(1)
+        samples = []
+        for path in sorted(glob.glob(os.path.join(data_dir, 'img*_labels.npy'))):
+            labels = np.load(path)
+            image = np.load(path.replace('_labels', '')).astype(np.float32) / 255
+            samples.append((image, (separate(labels) > 0).astype(np.int64), weight_map(labels)))
+        pixels = np.concatenate([s[0].ravel() for s in samples])
+        mean, std = pixels.mean(), pixels.std() or 1.0
+        pad = lambda a: np.pad(a, self.border, mode='reflect')
+        self.samples = [(pad((i - mean) / std), pad(t), pad(w)) for i, t, w in samples]
+
+    def draw(self):
+        import numpy as np
+        from scipy import ndimage
+        rng, tile, out = self.rng, self.tile, self.out
+        image, targets, weights = self.samples[rng.integers(len(self.samples))]
+        y = rng.integers(0, image.shape[0] - 2 * self.border - out + 1)
+        x = rng.integers(0, image.shape[1] - 2 * self.border - out + 1)
+        cut = lambda a: a[y:y + tile, x:x + tile]
+        grid = rng.normal(0, 10, (2, 3, 3))
+        field = [ndimage.zoom(g, tile / 3, order=3) for g in grid]
+        rows, cols = np.meshgrid(np.arange(tile), np.arange(tile), indexing='ij')
+        coords = [rows + field[1], cols + field[0]]
+        image = ndimage.map_coordinates(cut(image), coords, order=3, mode='mirror')
+        targets = ndimage.map_coordinates(cut(targets), coords, order=0, mode='mirror')
+        weights = ndimage.map_coordinates(cut(weights), coords, order=0, mode='mirror')
+        turns, flip = rng.integers(4), rng.random() < 0.5
+        orient = lambda a: np.ascontiguousarray(np.rot90(a[:, ::-1] if flip else a, turns))
+        image, targets, weights = orient(image), orient(targets), orient(weights)
+        image = image * rng.uniform(0.9, 1.1) + rng.uniform(-0.1, 0.1)
+        b = self.border
+        crop = lambda a: a[b:b + out, b:b + out]
+        return (torch.from_numpy(np.ascontiguousarray(image, dtype=np.float32))[None, None],
+                torch.from_numpy(np.ascontiguousarray(crop(targets)))[None],
+                torch.from_numpy(np.ascontiguousarray(crop(weights), dtype=np.float32))[None])
 
 
 def main(argv):
@@ -130,7 +201,7 @@ def main(argv):
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest='mode', required=True)
-    train = sub.add_parser('train', help='time one SGD training step')
+    train = sub.add_parser('train', help='time one training step')
     for p in (train,):
         p.add_argument('--depth', type=int, default=4)
         p.add_argument('--base', type=int, default=16)
@@ -139,6 +210,8 @@ def main(argv):
     train.add_argument('--batch', type=int, default=1)
     train.add_argument('--steps', type=int, default=10)
     train.add_argument('--warmup', type=int, default=2)
+    train.add_argument('--optimizer', choices=['sgd', 'adam'], default='sgd')
+    train.add_argument('--data', help='the product step: draw augmented tiles from this folder')
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     if args.mode == 'train':

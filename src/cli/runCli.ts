@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CommanderError } from 'commander';
-import { AppError } from '../engine/index';
+// The error class only (the engine's barrel would load TensorFlow.js for every command).
+import { AppError } from '../shared/errors';
 
 /**
  * Parses argv and runs the chosen command. Expected errors (AppError) print one clear line and

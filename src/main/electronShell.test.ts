@@ -66,7 +66,8 @@ describe('Electron window', () => {
       },
     );
     expect(headers['Content-Security-Policy'][0]).toMatch(/^default-src 'self'; script-src 'self'/);
-    expect(window).toBeDefined();
+    // The window returned is the one configured above.
+    expect(record.window).toBe(window);
   });
 });
 

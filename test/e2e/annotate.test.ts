@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emDataSource, emPairs } from '../support/emData';
 import { launchBrowser, newPage, screenshot } from './support/browser';
-import { repoRoot, type StudioServer, startStudioServer } from './support/studioServer';
+import { type StudioServer, startStudioServer } from './support/studioServer';
 import {
   canvasTransform,
   createProject,
@@ -13,10 +14,6 @@ import {
   waitPainted,
   waitSaved,
 } from './support/workstation';
-
-const ISBI = join(repoRoot, '..', 'shared', 'data', 'isbi2012', 'train', 'images', '0.png');
-const hasData = existsSync(ISBI);
-if (!hasData) console.warn(`annotate e2e skipped: ISBI image not found at ${ISBI}`);
 
 type Pt = { x: number; y: number };
 
@@ -37,13 +34,15 @@ function strokePixels(w: number, h: number, a: Pt, b: Pt, size: number): number[
   return out;
 }
 
-describe.skipIf(!hasData)('annotate an ISBI image in the browser shell', () => {
+describe(`annotate an EM slice (${emDataSource()}) in the browser shell`, () => {
   let server: StudioServer;
   let browser: Browser;
   let page: Page;
+  let slice: string;
 
   beforeAll(async () => {
     server = await startStudioServer();
+    slice = emPairs([0], server.workspace)[0].image;
     browser = await launchBrowser();
     page = await newPage(browser);
   });
@@ -57,9 +56,9 @@ describe.skipIf(!hasData)('annotate an ISBI image in the browser shell', () => {
     await page.goto(server.url);
     await page.getByTestId('create-project').waitFor();
     await screenshot(page, 'annotate-1-project-screen');
-    const projectDir = join(server.workspace, 'isbi-project');
-    await createProject(page, projectDir, 'ISBI e2e');
-    await importImages(page, [ISBI]);
+    const projectDir = join(server.workspace, 'em-project');
+    await createProject(page, projectDir, 'EM e2e');
+    await importImages(page, [slice]);
     const imageId = await page.getByTestId('image-item').first().getAttribute('data-image-id');
     expect(imageId).toMatch(/^img_/);
     await page.keyboard.press('1'); // 100%: one image pixel per CSS pixel

@@ -1,17 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApi, type StudioApi } from '../../src/shared/index';
+import { type EmPair, emDataSource, emPairs } from '../support/emData';
 import { launchBrowser, newPage, screenshot } from './support/browser';
-import { repoRoot, type StudioServer, startStudioServer } from './support/studioServer';
+import { type StudioServer, startStudioServer } from './support/studioServer';
 import { createProject, importImages, waitSaved } from './support/workstation';
 
-const ISBI = join(repoRoot, '..', 'shared', 'data', 'isbi2012', 'train');
 const NAMES = ['0', '1'];
-const hasData = NAMES.every((n) => existsSync(join(ISBI, 'images', `${n}.png`)));
-if (!hasData) console.warn(`train-compare-export e2e skipped: ISBI data not found under ${ISBI}`);
 
 /** 4-connected components of `mask != 0`, by breadth-first search (independent of the engine). */
 function countObjects(mask: Uint8Array, w: number, h: number): { count: number; areas: number[] } {
@@ -39,9 +37,9 @@ function countObjects(mask: Uint8Array, w: number, h: number): { count: number; 
   return { count: areas.length, areas };
 }
 
-/** The ISBI label as an annotation: 255 (cell interior) -> class 2 with one id per cell, 0 (membrane) -> class 1. */
-function annotationOf(name: string) {
-  const png = decode(readFileSync(join(ISBI, 'labels', `${name}.png`)));
+/** An ISBI-style label as an annotation: 255 (cell interior) -> class 2 with one id per cell, 0 (membrane) -> class 1. */
+function annotationOf(pair: EmPair) {
+  const png = decode(readFileSync(pair.label));
   const n = png.width * png.height;
   const fg = new Uint8Array(n);
   for (let i = 0; i < n; i++) fg[i] = png.data[i * png.channels] > 127 ? 1 : 0;
@@ -88,14 +86,16 @@ async function until<T>(
   }
 }
 
-describe.skipIf(!hasData)('train, compare and export in the browser shell', () => {
+describe(`train, compare and export in the browser shell (${emDataSource()})`, () => {
   let server: StudioServer;
   let browser: Browser;
   let page: Page;
   let api: StudioApi;
+  let pairs: EmPair[];
 
   beforeAll(async () => {
     server = await startStudioServer();
+    pairs = emPairs(NAMES, server.workspace);
     browser = await launchBrowser();
     page = await newPage(browser, 1500, 1000);
     api = createHttpApi({
@@ -123,19 +123,19 @@ describe.skipIf(!hasData)('train, compare and export in the browser shell', () =
 
   async function scenario(): Promise<void> {
     await page.goto(server.url);
-    const projectDir = join(server.workspace, 'isbi');
-    await createProject(page, projectDir, 'ISBI train e2e');
+    const projectDir = join(server.workspace, 'em-project');
+    await createProject(page, projectDir, 'EM train e2e');
     await importImages(
       page,
-      NAMES.map((n) => join(ISBI, 'images', `${n}.png`)),
+      pairs.map((p) => p.image),
     );
-    // Load the ISBI labels as annotations through the API (the annotate e2e covers painting).
+    // Load the labels as annotations through the API (the annotate e2e covers painting).
     const project = await api.getProject();
     expect(project.ok).toBe(true);
     const images = project.ok ? project.value!.images : [];
     expect(images.map((i) => i.name)).toEqual(['0.png', '1.png']);
     for (const [k, image] of images.entries()) {
-      const a = annotationOf(NAMES[k]);
+      const a = annotationOf(pairs[k]);
       const saved = await api.saveAnnotationPatch(image.id, {
         x: 0,
         y: 0,
@@ -285,7 +285,7 @@ describe.skipIf(!hasData)('train, compare and export in the browser shell', () =
     const still = await api.getAnnotation(images[0].id);
     expect(still.ok && Array.from(still.value.classes)).toEqual(Array.from(predicted0.data, (c) => c + 1));
     await page.getByTestId('undo').click();
-    const original = annotationOf(NAMES[0]).classes;
+    const original = annotationOf(pairs[0]).classes;
     await until(
       async () => {
         const r = await api.getAnnotation(images[0].id);

@@ -45,7 +45,9 @@ beforeAll(() => {
 
 describe('Electron shell lock-down', () => {
   it('the window has context isolation, sandbox, no Node, web security, no webview', () => {
-    expect(window).toBeDefined();
+    // One window, and the one returned is the one configured below.
+    expect(record.windows).toHaveLength(1);
+    expect(record.windows[0].window).toBe(window);
     const prefs = record.windows[0].options.webPreferences as Record<string, unknown>;
     expect(prefs).toMatchObject({
       contextIsolation: true,

@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectSnapshot } from '../../src/shared/schemas';
+import { type EmPair, emDataSource, emPairs } from '../support/emData';
 import { type Harness, startHarness } from './serverHarness';
 
-const isbi = join(__dirname, '..', '..', '..', 'shared', 'data', 'isbi2012', 'train', 'images', '0.png');
-
 let h: Harness;
+let slice: EmPair;
 beforeAll(async () => {
   h = await startHarness();
+  [slice] = emPairs([0], h.root);
 });
 afterAll(async () => {
   await h.stop();
@@ -23,7 +24,7 @@ function value<T>(
 }
 
 describe('browser shell round trip (client of the renderer against the real server)', () => {
-  it('creates, uploads an ISBI image, annotates, and finds the same labels after reopening', async () => {
+  it(`creates, uploads an EM slice (${emDataSource()}), annotates, and finds the same labels after reopening`, async () => {
     const events: (ProjectSnapshot | null)[] = [];
     const unsubscribe = h.api.onProjectChanged((snapshot) => events.push(snapshot));
     // Let the event socket connect before the first change.
@@ -33,11 +34,11 @@ describe('browser shell round trip (client of the renderer against the real serv
     expect(info).toMatchObject({ shell: 'browser', nativeDialogs: false });
     expect(value(await h.api.pickFiles())).toEqual({ cancelled: true, paths: [] });
 
-    const dir = join(h.root, 'work', 'isbi');
-    const created = value(await h.api.createProject(dir, 'ISBI'));
+    const dir = join(h.root, 'work', 'em');
+    const created = value(await h.api.createProject(dir, 'EM'));
     expect(created.classes.map((c) => c.name)).toEqual(['background', 'cell']);
 
-    const bytes = new Uint8Array(await readFile(isbi));
+    const bytes = new Uint8Array(await readFile(slice.image));
     const imported = value(await h.api.uploadImage('0.png', bytes));
     expect(imported.added).toHaveLength(1);
     const image = imported.added[0];
@@ -90,7 +91,7 @@ describe('browser shell round trip (client of the renderer against the real serv
     expect(labelled).toBe(512 * 4 + 140);
 
     const recent = value(await h.api.getRecentProjects());
-    expect(recent[0]).toMatchObject({ dir, name: 'ISBI' });
+    expect(recent[0]).toMatchObject({ dir, name: 'EM' });
 
     expect(events.length).toBeGreaterThanOrEqual(5);
     expect(events.at(-1)?.dir).toBe(dir);

@@ -14,15 +14,19 @@ export interface CliRun {
 }
 
 /**
- * Runs `node bin/unet-studio.mjs ...args` in a child process, as a user would, and resolves
- * when it exits (killed after `timeoutMs`, default 60 s). Shared by the CLI command tests and
- * the bad-input tests.
+ * Runs `node [nodeArgs] bin/unet-studio.mjs ...args` (environment plus `env`) in a child process, as a user would, and
+ * resolves when it exits (killed after `timeoutMs`, default 60 s). Shared by the CLI command
+ * tests and the bad-input tests.
  */
-export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  opts: { cwd?: string; timeoutMs?: number; nodeArgs?: string[]; env?: Record<string, string> } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'unet-studio.mjs'), ...args], {
+    const script = join(REPO_ROOT, 'bin', 'unet-studio.mjs');
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, ...args], {
       cwd: opts.cwd ?? REPO_ROOT,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

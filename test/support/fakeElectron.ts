@@ -9,6 +9,8 @@ type Handler = (...args: unknown[]) => unknown;
 
 /** One `new BrowserWindow(options)`: its options, its webContents listeners, its open handler. */
 export interface FakeWindowRecord {
+  /** The window object itself (what the code under test got back from `new`). */
+  window: unknown;
   options: Record<string, unknown>;
   on: Map<string, Handler>;
   openHandler?: Handler;
@@ -36,7 +38,7 @@ const record = {
 class BrowserWindow {
   readonly webContents: Record<string, unknown>;
   constructor(options: Record<string, unknown>) {
-    const entry: FakeWindowRecord = { options, on: new Map() };
+    const entry: FakeWindowRecord = { window: this, options, on: new Map() };
     record.windows.push(entry);
     this.webContents = {
       on: (name: string, handler: Handler) => entry.on.set(name, handler),

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { evaluateFolders, type SegmentationMetrics } from '../../engine/index';
+import { evaluateFolders, type SegmentationMetrics } from '../../engine/core';
 import { createProgressBar, type ProgressBar } from '../progress';
 
 interface EvaluateOptions {

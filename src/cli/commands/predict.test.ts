@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../test/support/cli';
+import { autoBackendDescription } from '../../../test/support/tfjsBackends';
 import { saveTinyModel, tinyModelMetadata } from '../../../test/support/tinyModel';
 import {
   createTfPredictor,
@@ -115,7 +116,8 @@ describe('unet-studio predict', () => {
       'tfjs',
     ]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/inference: TensorFlow\.js WebAssembly/);
+    const backend = /^inference: TensorFlow\.js (.*)$/m.exec(run.stdout)?.[1];
+    expect(backend).toMatch(autoBackendDescription());
     const mask = await readImage(join(out, 'a.tif'));
     expect([mask.width, mask.height]).toEqual([37, 53]);
   });

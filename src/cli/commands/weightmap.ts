@@ -11,7 +11,7 @@ import {
   writeNpy,
   writePng,
   writeTiff,
-} from '../../engine/index';
+} from '../../engine/core';
 import { createProgressBar } from '../progress';
 
 interface WeightmapOptions {

@@ -20,6 +20,12 @@ const GPU_REQUIREMENTS =
   'tfjs-node-gpu 4.x needs Linux or Windows x86-64, an NVIDIA driver >= 450, CUDA Toolkit 11.2 and cuDNN 8.1 ' +
   '(their libraries on LD_LIBRARY_PATH / PATH), and its install script must have downloaded libtensorflow';
 
+/** Loads an optional package by name (tests inject one to play installed/absent/broken packages). */
+export type ImportOptional = (specifier: string) => Promise<unknown>;
+
+/** Starts WebGPU (tests inject one to play a machine with or without a GPU). */
+export type StartWebGpu = (allowSoftware: boolean) => Promise<Attempt>;
+
 /**
  * Picks and initialises the TensorFlow.js backend. 'auto' (default) tries, in order:
  * @tensorflow/tfjs-node-gpu (CUDA), WebGPU on a hardware adapter (never a software one;
@@ -30,14 +36,22 @@ const GPU_REQUIREMENTS =
  * backend that cannot start gives AppError('backend_unavailable') saying why.
  */
 export async function initBackend(
-  opts: { prefer?: BackendName | 'auto'; threads?: number } = {},
+  opts: {
+    prefer?: BackendName | 'auto';
+    threads?: number;
+    importOptional?: ImportOptional;
+    startWebGpu?: StartWebGpu;
+  } = {},
 ): Promise<BackendInfo> {
   const prefer = opts.prefer ?? 'auto';
   const threads = Math.max(1, Math.min(8, Math.floor(opts.threads ?? defaultThreads())));
   const candidates = prefer === 'auto' ? ORDER : [prefer];
   const warnings: string[] = [];
   for (const name of candidates) {
-    const attempt = await tryBackend(name, threads, prefer !== 'auto');
+    const attempt = await tryBackend(name, threads, prefer !== 'auto', {
+      load: opts.importOptional ?? importOptional,
+      startWebGpu: opts.startWebGpu ?? startWebGpuBackend,
+    });
     if ('info' in attempt) {
       attempt.info.warnings.unshift(...warnings);
       return attempt.info;
@@ -57,14 +71,19 @@ function defaultThreads(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
 }
 
-async function tryBackend(name: BackendName, threads: number, allowSoftware: boolean): Promise<Attempt> {
+async function tryBackend(
+  name: BackendName,
+  threads: number,
+  allowSoftware: boolean,
+  { load, startWebGpu }: { load: ImportOptional; startWebGpu: StartWebGpu },
+): Promise<Attempt> {
   switch (name) {
     case 'tensorflow-gpu':
-      return tryNode('@tensorflow/tfjs-node-gpu', true);
+      return tryNode('@tensorflow/tfjs-node-gpu', true, load);
     case 'webgpu':
-      return startWebGpuBackend(allowSoftware);
+      return startWebGpu(allowSoftware);
     case 'tensorflow':
-      return tryNode('@tensorflow/tfjs-node', false);
+      return tryNode('@tensorflow/tfjs-node', false, load);
     case 'wasm':
       return tryWasm(threads);
     case 'cpu':
@@ -83,9 +102,9 @@ function isMissingModule(error: unknown, specifier: string): boolean {
   return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(specifier);
 }
 
-async function tryNode(specifier: string, gpu: boolean): Promise<Attempt> {
+async function tryNode(specifier: string, gpu: boolean, load: ImportOptional): Promise<Attempt> {
   try {
-    await importOptional(specifier);
+    await load(specifier);
   } catch (error) {
     if (isMissingModule(error, specifier)) return { skipped: `${specifier} is not installed` };
     const message = error instanceof Error ? error.message : String(error);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { pythonWith, runPython } from '../../../test/support/python';
+import { runPython } from '../../../test/support/python';
+import { itNeeds, pythonWith } from '../../../test/support/requirement';
 import { applyProcessing, type NormalizationSpec, percentile, preprocessingFor } from './preprocessing';
 
-const python = pythonWith('numpy');
+const withNumpy = pythonWith(['numpy'], ['python3-numpy']);
 
 describe('training normalisation -> bioimage.io preprocessing', () => {
   it('mean/std on a 0..1 scale becomes fixed_zero_mean_unit_variance on raw values, same result', () => {
@@ -56,11 +57,11 @@ describe('training normalisation -> bioimage.io preprocessing', () => {
     expect(Array.from(ranged)).toEqual([0, 0, 0.5, 0.5, 1, 1]);
   });
 
-  it.skipIf(python === undefined)('percentile equals numpy.percentile (linear interpolation)', () => {
+  itNeeds(withNumpy)('percentile equals numpy.percentile (linear interpolation)', () => {
     const values = Array.from({ length: 101 }, (_, i) => ((i * 7919) % 101) * 1.5 - 20);
     const ps = [0, 0.5, 1, 12.3, 50, 99.5, 99.8, 100];
     const [line] = runPython(
-      python as string,
+      withNumpy.python,
       'import sys, json, numpy as np; v = np.array(json.loads(sys.argv[1])); print(json.dumps([float(np.percentile(v, p)) for p in json.loads(sys.argv[2])]))',
       [JSON.stringify(values), JSON.stringify(ps)],
     );

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode as encodeJpeg } from 'jpeg-js';
@@ -132,12 +132,19 @@ describe('bad input gives a specific AppError naming the file', () => {
     await expect(readImage(join(dir, 'nope.png'))).rejects.toMatchObject({ code: 'not_found' });
     const path = join(dir, 'one.png');
     await writePng(path, gray);
+    const written = await readFile(path);
     await expect(readImage(path, { page: 1 })).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(imageInfo(path)).resolves.toMatchObject({ width: 64, height: 48 });
     const float: RasterImage = { width: 1, height: 1, channels: 1, bitDepth: 32, data: new Float32Array(1) };
     await expect(writePng(join(dir, 'f.png'), float)).rejects.toMatchObject({ code: 'invalid_argument' });
     const short: RasterImage = { ...gray, data: new Uint8Array(10) };
     await expect(writePng(join(dir, 's.png'), short)).rejects.toMatchObject({ code: 'invalid_argument' });
-    expect(await readFile(path)).toBeTruthy(); // the earlier file is untouched
+    // Refused over an existing file, a write leaves it as it was, byte for byte; refused writes
+    // create no file (nor a stray temp file).
+    await expect(writePng(path, float)).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(writePng(path, short)).rejects.toMatchObject({ code: 'invalid_argument' });
+    expect((await readFile(path)).equals(written)).toBe(true);
+    expect((await readImage(path)).data).toEqual(gray.data);
+    expect((await readdir(dir)).filter((n) => /^(f|s|one)\.png/.test(n))).toEqual(['one.png']);
   });
 });

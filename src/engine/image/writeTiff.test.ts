@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itNeeds, pythonWith } from '../../../test/support/requirement';
 import { decodeImage, encodeTiff, type MultiChannelImage, type RasterImage, writeTiff } from './index';
 
 let dir: string;
@@ -13,14 +14,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The first python3 that can import `module`, or undefined (then that check is skipped). */
-function pythonWith(module: string): string | undefined {
-  return ['python3', '/usr/bin/python3'].find(
-    (exe) => spawnSync(exe, ['-c', `import numpy, ${module}`], { stdio: 'ignore' }).status === 0,
-  );
-}
-const withTifffile = pythonWith('tifffile');
-const withPil = pythonWith('PIL.Image');
+// Independent readers (skipped, saying so, where they are missing; under CI they must be there).
+const withTifffile = pythonWith(['numpy', 'tifffile'], ['python3-numpy', 'python3-tifffile']);
+const withPil = pythonWith(['numpy', 'PIL.Image'], ['python3-numpy', 'python3-pil']);
 
 const images: Record<string, RasterImage> = {
   u8: { width: 3, height: 2, channels: 1, bitDepth: 8, data: Uint8Array.from([0, 1, 2, 100, 200, 255]) },
@@ -58,7 +54,7 @@ describe('writeTiff', () => {
     }
   });
 
-  it.skipIf(withTifffile === undefined)('tifffile reads the same dtype, shape and values', async () => {
+  itNeeds(withTifffile)('tifffile reads the same dtype, shape and values', async () => {
     const paths: string[] = [];
     for (const [name, img] of Object.entries(images)) {
       const path = join(dir, `${name}.tif`);
@@ -69,7 +65,7 @@ describe('writeTiff', () => {
 for p in sys.argv[1:]:
     a = tifffile.imread(p)
     print(a.dtype, a.shape, a.ravel().tolist())`;
-    const run = spawnSync(withTifffile as string, ['-W', 'ignore', '-c', script, ...paths], {
+    const run = spawnSync(withTifffile.python, ['-W', 'ignore', '-c', script, ...paths], {
       encoding: 'utf8',
     });
     expect(run.status, run.stderr).toBe(0);
@@ -82,7 +78,7 @@ for p in sys.argv[1:]:
     ]);
   });
 
-  it.skipIf(withPil === undefined)('Pillow reads the gray 8/16/float and RGB 8-bit files', async () => {
+  itNeeds(withPil)('Pillow reads the gray 8/16/float and RGB 8-bit files', async () => {
     const names = ['u8', 'u16', 'f32', 'rgb8'];
     const paths: string[] = [];
     for (const name of names) {
@@ -95,7 +91,7 @@ from PIL import Image
 for p in sys.argv[1:]:
     a = numpy.array(Image.open(p))
     print(a.shape, a.ravel().tolist())`;
-    const run = spawnSync(withPil as string, ['-c', script, ...paths], { encoding: 'utf8' });
+    const run = spawnSync(withPil.python, ['-c', script, ...paths], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.trim().split('\n')).toEqual([
       '(2, 3) [0, 1, 2, 100, 200, 255]',
@@ -105,21 +101,19 @@ for p in sys.argv[1:]:
     ]);
   });
 
-  it.skipIf(withTifffile === undefined)(
-    'tifffile reads the ImageJ pixel size and a 2-channel hyperstack',
-    async () => {
-      const two: MultiChannelImage = {
-        width: 3,
-        height: 2,
-        channels: 2,
-        bitDepth: 16,
-        data: Uint16Array.from([1, 100, 2, 200, 3, 300, 4, 400, 5, 500, 6, 60000]),
-      };
-      const hyper = join(dir, 'two.tif');
-      await writeTiff(hyper, two, { pixelSize: { x: 0.325, y: 0.5 } });
-      const rgb = join(dir, 'rgb-um.tif');
-      await writeTiff(rgb, images.rgb8, { pixelSize: { x: 2, y: 2 } });
-      const script = `import sys, tifffile
+  itNeeds(withTifffile)('tifffile reads the ImageJ pixel size and a 2-channel hyperstack', async () => {
+    const two: MultiChannelImage = {
+      width: 3,
+      height: 2,
+      channels: 2,
+      bitDepth: 16,
+      data: Uint16Array.from([1, 100, 2, 200, 3, 300, 4, 400, 5, 500, 6, 60000]),
+    };
+    const hyper = join(dir, 'two.tif');
+    await writeTiff(hyper, two, { pixelSize: { x: 0.325, y: 0.5 } });
+    const rgb = join(dir, 'rgb-um.tif');
+    await writeTiff(rgb, images.rgb8, { pixelSize: { x: 2, y: 2 } });
+    const script = `import sys, tifffile
 for p in sys.argv[1:]:
     with tifffile.TiffFile(p) as t:
         page = t.pages[0]
@@ -127,20 +121,19 @@ for p in sys.argv[1:]:
         ij = t.imagej_metadata
         a = t.asarray()
         print(t.is_imagej, ij.get('unit'), ij.get('channels'), round(xr[1] / xr[0], 9), round(yr[1] / yr[0], 9), a.dtype, a.shape, a.ravel().tolist())`;
-      const run = spawnSync(withTifffile as string, ['-W', 'ignore', '-c', script, hyper, rgb], {
-        encoding: 'utf8',
-      });
-      expect(run.status, run.stderr).toBe(0);
-      expect(run.stdout.trim().split('\n')).toEqual([
-        'True micron 2 0.325 0.5 uint16 (2, 2, 3) [1, 2, 3, 4, 5, 6, 100, 200, 300, 400, 500, 60000]',
-        'True micron None 2.0 2.0 uint8 (1, 2, 3) [10, 20, 30, 40, 50, 60]',
-      ]);
-      // Our own reader sees the hyperstack as its two pages.
-      const pages = decodeImage(await encodeTiff(two, 'two', { pixelSize: { x: 1, y: 1 } }), 'two.tif');
-      expect(pages.map((p) => Array.from(p.data))).toEqual([
-        [1, 2, 3, 4, 5, 6],
-        [100, 200, 300, 400, 500, 60000],
-      ]);
-    },
-  );
+    const run = spawnSync(withTifffile.python, ['-W', 'ignore', '-c', script, hyper, rgb], {
+      encoding: 'utf8',
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim().split('\n')).toEqual([
+      'True micron 2 0.325 0.5 uint16 (2, 2, 3) [1, 2, 3, 4, 5, 6, 100, 200, 300, 400, 500, 60000]',
+      'True micron None 2.0 2.0 uint8 (1, 2, 3) [10, 20, 30, 40, 50, 60]',
+    ]);
+    // Our own reader sees the hyperstack as its two pages.
+    const pages = decodeImage(await encodeTiff(two, 'two', { pixelSize: { x: 1, y: 1 } }), 'two.tif');
+    expect(pages.map((p) => Array.from(p.data))).toEqual([
+      [1, 2, 3, 4, 5, 6],
+      [100, 200, 300, 400, 500, 60000],
+    ]);
+  });
 });

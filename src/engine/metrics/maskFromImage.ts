@@ -61,13 +61,21 @@ export function maskFromImage(img: RasterImage): MaskLabels {
   return asInstances(compactLabels(values));
 }
 
+/** 1 where `values` is above 0, else 0. A plain loop: TypedArray.from with a mapping callback
+ * costs ~100 ns a pixel in V8, most of the CLI's weightmap time on 512x512 images. */
+function positive(values: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i] > 0 ? 1 : 0;
+  return out;
+}
+
 function binary(values: ArrayLike<number>, width: number, height: number): MaskLabels {
-  const classes = Uint8Array.from(values as ArrayLike<number>, (v) => (v > 0 ? 1 : 0));
+  const classes = positive(values);
   return { classes, instances: connectedComponents(classes, width, height, 4).labels, kind: 'binary' };
 }
 
 function asInstances({ labels }: { labels: Int32Array }): MaskLabels {
-  return { classes: Uint8Array.from(labels, (id) => (id > 0 ? 1 : 0)), instances: labels, kind: 'instances' };
+  return { classes: positive(labels), instances: labels, kind: 'instances' };
 }
 
 function isGrayColour({ width, height, channels, data }: RasterImage): boolean {

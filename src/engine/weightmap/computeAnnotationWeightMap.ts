@@ -68,9 +68,7 @@ function checkSize(width: number, height: number, length: number, what: string):
  */
 export function computeAnnotationWeightMap(args: AnnotationWeightMapArgs): WeightMap {
   const { classes, instances, width, height, numClasses } = args;
-  const w0 = args.w0 ?? 10;
-  const sigma = args.sigma ?? 5;
-  checkOptions(w0, sigma);
+  checkOptions(args.w0 ?? 10, args.sigma ?? 5);
   checkSize(width, height, classes.length, 'classes');
   checkSize(width, height, instances.length, 'instances');
   if (!Number.isInteger(numClasses) || numClasses < 2 || numClasses > 255) {
@@ -85,45 +83,106 @@ export function computeAnnotationWeightMap(args: AnnotationWeightMapArgs): Weigh
     }
     if (c >= 2 && instances[i] > 0) objects[i] = instances[i];
   }
-  const separated = separateInstances(objects, width, height);
-  const labels = new Uint8Array(classes);
-  const isBackground = new Uint8Array(n);
+  return weightMapOfObjects(classes, objects, width, height, numClasses, args);
+}
+
+/** Class-balance weights (step 2) and targets, and which pixels are background. */
+interface Classified extends WeightMap {
+  /** Background pixels are those where classOf[i] === background. */
+  classOf: Uint8Array;
+  background: number;
+}
+
+/** w_c = N / (C * N_c) over labelled pixels, or 1 without class balance; 0 for an absent class. */
+function classWeight(count: number, labelled: number, numClasses: number, balance: boolean): number {
+  return !balance ? 1 : count > 0 ? labelled / (numClasses * count) : 0;
+}
+
+/** A complete label image: every separated object pixel is class 2, every other one class 1. */
+function classifyComplete(separated: Int32Array, balance: boolean): Classified {
+  const n = separated.length;
+  const targets = new Uint8Array(n);
+  let objects = 0;
   for (let i = 0; i < n; i++) {
-    if (objects[i] !== 0 && separated[i] === 0) labels[i] = 1;
-    if (labels[i] === 1) isBackground[i] = 1;
+    if (separated[i] !== 0) {
+      targets[i] = 1;
+      objects++;
+    }
   }
+  const weightOf = [classWeight(n - objects, n, 2, balance), classWeight(objects, n, 2, balance)];
+  const weights = new Float32Array(n);
+  for (let i = 0; i < n; i++) weights[i] = weightOf[targets[i]];
+  return { weights, targets, classOf: targets, background: 0 };
+}
 
-  const counts = new Float64Array(numClasses + 1);
-  for (let i = 0; i < n; i++) counts[labels[i]]++;
-  const labelled = n - counts[0];
-  const classWeight = new Float64Array(numClasses + 1);
-  for (let c = 1; c <= numClasses; c++) {
-    classWeight[c] =
-      args.classBalance === false ? 1 : counts[c] > 0 ? labelled / (numClasses * counts[c]) : 0;
+/** A partial annotation: an object pixel on the separation border becomes background (1). */
+function classifyAnnotation(
+  classes: Uint8Array,
+  objects: Int32Array,
+  separated: Int32Array,
+  numClasses: number,
+  balance: boolean,
+): Classified {
+  const n = classes.length;
+  const labels = new Uint8Array(n);
+  const counts = new Int32Array(numClasses + 1);
+  for (let i = 0; i < n; i++) {
+    const c = objects[i] !== 0 && separated[i] === 0 ? 1 : classes[i];
+    labels[i] = c;
+    counts[c]++;
   }
-
+  const weightOf = new Float64Array(numClasses + 1);
+  for (let c = 1; c <= numClasses; c++)
+    weightOf[c] = classWeight(counts[c], n - counts[0], numClasses, balance);
   const weights = new Float32Array(n);
   const targets = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const c = labels[i];
     if (c === 0) continue;
     targets[i] = c - 1;
-    weights[i] = classWeight[c];
+    weights[i] = weightOf[c];
   }
+  return { weights, targets, classOf: labels, background: 1 };
+}
+
+/**
+ * Steps 1-3 of {@link computeAnnotationWeightMap} on checked input: `classes` in 0..numClasses,
+ * or null for a complete label image (class 2 on objects, 1 elsewhere); `objects` the object id
+ * of each pixel (0 = none; ids only on classes >= 2).
+ */
+export function weightMapOfObjects(
+  classes: Uint8Array | null,
+  objects: Int32Array,
+  width: number,
+  height: number,
+  numClasses: number,
+  opts: WeightMapOptions,
+): WeightMap {
+  const w0 = opts.w0 ?? 10;
+  const sigma = opts.sigma ?? 5;
+  checkOptions(w0, sigma);
+  checkSize(width, height, objects.length, 'objects');
+  const separated = separateInstances(objects, width, height);
+  const balance = opts.classBalance !== false;
+  const { weights, targets, classOf, background } =
+    classes === null
+      ? classifyComplete(separated, balance)
+      : classifyAnnotation(classes, objects, separated, numClasses, balance);
 
   if (w0 > BORDER_EPSILON) {
     // Beyond d1 + d2 > cutOff the border term is < BORDER_EPSILON. A background pixel is at
     // least 1 px from every object, so only objects within cutOff - 1 px can matter.
     const cutOff = sigma * Math.sqrt(2 * Math.log(w0 / BORDER_EPSILON));
-    const near = twoNearestDistances(separated, isBackground, width, height, Math.max(0, cutOff - 1));
+    const near = twoNearestDistances(separated, classOf, background, width, height, Math.max(0, cutOff - 1));
     if (near.objectCount >= 2) {
-      const twoSigma2 = 2 * sigma * sigma;
-      for (let i = 0; i < n; i++) {
-        if (isBackground[i] === 0) continue;
-        const s2 = near.second[i];
-        if (s2 === Number.POSITIVE_INFINITY) continue;
-        const d = Math.sqrt(near.nearest[i]) + Math.sqrt(s2);
-        weights[i] += w0 * Math.exp(-(d * d) / twoSigma2);
+      const { two, none } = near;
+      const scale = -1 / (2 * sigma * sigma);
+      for (let i = 0; i < weights.length; i++) {
+        const s2 = two[2 * i + 1];
+        // Only background pixels were asked about: every other one holds `none`.
+        if (s2 === none) continue;
+        const d = Math.sqrt(two[2 * i]) + Math.sqrt(s2);
+        if (d < cutOff) weights[i] += w0 * Math.exp(d * d * scale);
       }
     }
   }

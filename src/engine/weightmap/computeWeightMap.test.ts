@@ -129,6 +129,32 @@ describe('computeWeightMap', () => {
     expect(maxAbsDiff(fast.weights, slow.weights)).toBeLessThan(1e-4);
   });
 
+  it('matches the brute force on concave, hollow and split objects, with a reach beyond the image', () => {
+    // 40x30: a U (id 1, open at the top, background inside), a ring (id 2, a hole inside), one
+    // id in two separate blobs (id 3), and a bar touching the U (the separation border).
+    const width = 40;
+    const height = 30;
+    const ids = new Int32Array(width * height);
+    const paint = (id: number, inside: (x: number, y: number) => boolean) => {
+      for (let y = 0; y < height; y++)
+        for (let x = 0; x < width; x++) if (inside(x, y)) ids[y * width + x] = id;
+    };
+    paint(1, (x, y) => x >= 2 && x <= 14 && y >= 3 && y <= 16 && !(x >= 5 && x <= 11 && y <= 13));
+    paint(2, (x, y) => Math.hypot(x - 27, y - 9) <= 7 && Math.hypot(x - 27, y - 9) >= 3.5);
+    paint(3, (x, y) => Math.hypot(x - 6, y - 24) <= 3 || Math.hypot(x - 33, y - 24) <= 2.5);
+    paint(4, (x, y) => x >= 15 && x <= 22 && y >= 15 && y <= 17);
+    for (const [w0, sigma] of [
+      [10, 5],
+      [10, 40], // cut-off ~210 px: every window is the whole image
+      [3, 1.2],
+    ]) {
+      const fast = computeWeightMap(ids, width, height, { w0, sigma });
+      const slow = bruteForce(ids, width, height, w0, sigma);
+      expect(fast.targets).toEqual(slow.targets);
+      expect(maxAbsDiff(fast.weights, slow.weights), `w0 ${w0}, sigma ${sigma}`).toBeLessThan(1e-4);
+    }
+  });
+
   it('rejects bad input with specific codes', () => {
     const code = (f: () => unknown) => {
       try {

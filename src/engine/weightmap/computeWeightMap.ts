@@ -1,9 +1,5 @@
 import { AppError } from '../../shared/errors';
-import {
-  computeAnnotationWeightMap,
-  type WeightMap,
-  type WeightMapOptions,
-} from './computeAnnotationWeightMap';
+import { type WeightMap, type WeightMapOptions, weightMapOfObjects } from './computeAnnotationWeightMap';
 
 /**
  * U-Net eq. 2 weight map from a complete instance label image (0 = background, 1..K = objects,
@@ -24,18 +20,19 @@ export function computeWeightMap(
       `instances has ${instances.length} pixels, expected ${width}x${height} = ${width * height}`,
     );
   }
-  const n = instances.length;
-  const ids = new Int32Array(n);
-  const classes = new Uint8Array(n);
-  // 8/16-bit label images need no per-pixel check.
-  const trusted = instances instanceof Uint8Array || instances instanceof Uint16Array;
-  for (let i = 0; i < n; i++) {
-    const id = instances[i];
-    if (!trusted && (!Number.isInteger(id) || id < 0 || id > 0x7fffffff)) {
-      throw new AppError('invalid_argument', `instance ids must be integers >= 0, got ${id} at pixel ${i}`);
+  let ids: Int32Array;
+  if (instances instanceof Uint8Array || instances instanceof Uint16Array) {
+    ids = new Int32Array(instances); // 8/16-bit label images need no per-pixel check
+  } else {
+    ids = new Int32Array(instances.length);
+    for (let i = 0; i < ids.length; i++) {
+      const id = instances[i];
+      if (!Number.isInteger(id) || id < 0 || id > 0x7fffffff) {
+        throw new AppError('invalid_argument', `instance ids must be integers >= 0, got ${id} at pixel ${i}`);
+      }
+      ids[i] = id;
     }
-    ids[i] = id;
-    classes[i] = id > 0 ? 2 : 1;
   }
-  return computeAnnotationWeightMap({ ...opts, classes, instances: ids, width, height, numClasses: 2 });
+  // A complete label image: every object pixel is class 2 (cell), every other one class 1.
+  return weightMapOfObjects(null, ids, width, height, 2, opts);
 }

@@ -48,6 +48,9 @@ export function separateInstances(ids: Int32Array, width: number, height: number
       const f = ids[down - 1];
       const g = ids[down];
       const h = ids[down + 1];
+      // Inside an object every neighbour has its id: one branch-free test skips the rest.
+      if (((a ^ id) | (b ^ id) | (c ^ id) | (d ^ id) | (e ^ id) | (f ^ id) | (g ^ id) | (h ^ id)) === 0)
+        continue;
       if (
         (a !== 0 && a !== id) ||
         (b !== 0 && b !== id) ||

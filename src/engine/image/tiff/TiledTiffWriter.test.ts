@@ -3,11 +3,14 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pythonWith, runPython } from '../../../../test/support/python';
+import { runPython } from '../../../../test/support/python';
+import { itNeeds, pythonWith } from '../../../../test/support/requirement';
 import { TiledRowWriter } from './TiledRowWriter';
 import { TiledTiffWriter } from './TiledTiffWriter';
 
-const python = pythonWith('numpy', 'tifffile');
+const withTifffile = pythonWith(['numpy', 'tifffile'], ['python3-numpy', 'python3-tifffile']);
+const python = withTifffile.python;
+const itTifffile = itNeeds(withTifffile);
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'unet-tiled-'));
@@ -38,27 +41,29 @@ def image(h, w, c):
     return ((y * 131 + x * 7 + ch * 1000) % 65536).astype(np.uint16)
 `;
 
-describe.skipIf(python === undefined)('TiledTiffWriter, read back by tifffile', () => {
-  it('a 16-bit 2-channel BigTIFF: tiles, deflate, values, pixel size, 3 nearest-neighbour levels', async () => {
-    const [width, height, T] = [1000, 700, 256];
-    const path = join(dir, 'two.tif');
-    const writer = await TiledTiffWriter.create(path, {
-      width,
-      height,
-      channels: 2,
-      bitDepth: 16,
-      tileSize: T,
-      levels: 3,
-      pixelSize: { x: 0.25, y: 0.5 },
-    });
-    // Out of order on purpose: bottom row first.
-    for (let ty = writer.tilesY - 1; ty >= 0; ty--)
-      for (let tx = 0; tx < writer.tilesX; tx++)
-        await writer.writeTile(tx, ty, tileOf(tx, ty, T, width, height, 2));
-    await writer.close();
-    const lines = runPython(
-      python as string,
-      `${numpyImage}import sys, tifffile
+describe('TiledTiffWriter, read back by tifffile', () => {
+  itTifffile(
+    'a 16-bit 2-channel BigTIFF: tiles, deflate, values, pixel size, 3 nearest-neighbour levels',
+    async () => {
+      const [width, height, T] = [1000, 700, 256];
+      const path = join(dir, 'two.tif');
+      const writer = await TiledTiffWriter.create(path, {
+        width,
+        height,
+        channels: 2,
+        bitDepth: 16,
+        tileSize: T,
+        levels: 3,
+        pixelSize: { x: 0.25, y: 0.5 },
+      });
+      // Out of order on purpose: bottom row first.
+      for (let ty = writer.tilesY - 1; ty >= 0; ty--)
+        for (let tx = 0; tx < writer.tilesX; tx++)
+          await writer.writeTile(tx, ty, tileOf(tx, ty, T, width, height, 2));
+      await writer.close();
+      const lines = runPython(
+        python,
+        `${numpyImage}import sys, tifffile
 with tifffile.TiffFile(sys.argv[1]) as t:
     p = t.pages[0]
     s = t.series[0]
@@ -70,44 +75,47 @@ with tifffile.TiffFile(sys.argv[1]) as t:
     xr = p.tags['XResolution'].value
     x2 = s.levels[1].pages[0].tags['XResolution'].value
     print(xr[1] / xr[0], x2[1] / x2[0])`,
-      [path],
-    );
-    expect(lines).toEqual([
-      'True True 256 256 ADOBE_DEFLATE True',
-      '[(700, 1000, 2), (350, 500, 2), (175, 250, 2)]',
-      'True',
-      'True True',
-      '0.25 0.5',
-    ]);
-  });
+        [path],
+      );
+      expect(lines).toEqual([
+        'True True 256 256 ADOBE_DEFLATE True',
+        '[(700, 1000, 2), (350, 500, 2), (175, 250, 2)]',
+        'True',
+        'True True',
+        '0.25 0.5',
+      ]);
+    },
+  );
 
-  it('RGB 8-bit by rows of any height (TiledRowWriter), mean-downsampled level, empty tiles shared', async () => {
-    const [width, height, T] = [300, 200, 64];
-    const path = join(dir, 'rows.tif');
-    const writer = await TiledTiffWriter.create(path, {
-      width,
-      height,
-      channels: 3,
-      bitDepth: 8,
-      tileSize: T,
-      levels: 2,
-      downsample: 'mean',
-    });
-    const rows = new TiledRowWriter(writer);
-    // Bands of 37 rows (like prediction output tiles), the last one shorter; rows >= 128 are zero.
-    for (let y = 0; y < height; y += 37) {
-      const h = Math.min(37, height - y);
-      const band = new Uint8Array(width * h * 3);
-      for (let r = 0; r < h; r++)
-        for (let x = 0; x < width; x++)
-          for (let c = 0; c < 3; c++)
-            band[(r * width + x) * 3 + c] = y + r < 128 ? (x + 2 * (y + r) + 50 * c) % 256 : 0;
-      await rows.writeRows(band, h);
-    }
-    await rows.close();
-    const lines = runPython(
-      python as string,
-      `import sys, numpy as np, tifffile
+  itTifffile(
+    'RGB 8-bit by rows of any height (TiledRowWriter), mean-downsampled level, empty tiles shared',
+    async () => {
+      const [width, height, T] = [300, 200, 64];
+      const path = join(dir, 'rows.tif');
+      const writer = await TiledTiffWriter.create(path, {
+        width,
+        height,
+        channels: 3,
+        bitDepth: 8,
+        tileSize: T,
+        levels: 2,
+        downsample: 'mean',
+      });
+      const rows = new TiledRowWriter(writer);
+      // Bands of 37 rows (like prediction output tiles), the last one shorter; rows >= 128 are zero.
+      for (let y = 0; y < height; y += 37) {
+        const h = Math.min(37, height - y);
+        const band = new Uint8Array(width * h * 3);
+        for (let r = 0; r < h; r++)
+          for (let x = 0; x < width; x++)
+            for (let c = 0; c < 3; c++)
+              band[(r * width + x) * 3 + c] = y + r < 128 ? (x + 2 * (y + r) + 50 * c) % 256 : 0;
+        await rows.writeRows(band, h);
+      }
+      await rows.close();
+      const lines = runPython(
+        python,
+        `import sys, numpy as np, tifffile
 with tifffile.TiffFile(sys.argv[1]) as t:
     s = t.series[0]
     y, x, c = np.meshgrid(np.arange(200), np.arange(300), np.arange(3), indexing='ij')
@@ -118,11 +126,12 @@ with tifffile.TiffFile(sys.argv[1]) as t:
     print(bool((s.levels[1].asarray() == mean).all()))
     offsets = t.pages[0].dataoffsets
     print(len(offsets), len(set(offsets)))`,
-      [path],
-    );
-    // 5 x 4 tiles; the 10 tiles of the last two rows (y >= 128) are zero and share one stored tile.
-    expect(lines).toEqual(['True', 'True', '20 11']);
-  });
+        [path],
+      );
+      // 5 x 4 tiles; the 10 tiles of the last two rows (y >= 128) are zero and share one stored tile.
+      expect(lines).toEqual(['True', 'True', '20 11']);
+    },
+  );
 });
 
 describe('TiledTiffWriter without a reader', () => {
