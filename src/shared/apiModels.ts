@@ -1,5 +1,7 @@
+export type { Prediction } from './imageData';
+
 /**
- * Types of the training, prediction, compare and export part of the API (issue 6). Class
+ * Types of the training, prediction, compare and export part of the API. Class
  * indices here are the network's (0 = background, 1.. = foreground classes); a project class id
  * `k` (1 = background, 2 = cell, ...) is network class `k - 1`.
  */
@@ -108,23 +110,6 @@ export interface ModelInfo {
 
 /** What to predict: project images or a folder of image files (masks then go to `outDir`). */
 export type PredictTarget = { imageIds: string[] } | { folder: string; outDir?: string };
-
-/** A stored prediction of one image (network classes, probabilities HWC, objects). */
-export interface Prediction {
-  /** The model; for a training preview, where the weights came from ("<runId> checkpoint @ step N"). */
-  modelId: string;
-  imageId: string;
-  width: number;
-  height: number;
-  classCount: number;
-  /** Arg-max network class per pixel. */
-  classes: Uint8Array;
-  /** Foreground probability per pixel (1 - P(background)), 0..1. */
-  foreground: Float32Array;
-  /** Objects: 4-connected components of the foreground (ids 1..objects). */
-  instances: Uint16Array;
-  objects: number;
-}
 
 /** Scores of one prediction against the annotation (labelled pixels; see metrics/evaluateSegmentation). */
 export interface ImageScores {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import type { StudioService } from '../../src/engine/index';
+import type { StudioService } from '../../src/app/index';
 import { type StudioServer, startStudioServer } from '../../src/server/index';
 import type { StudioApi } from '../../src/shared/api';
 import { createHttpApi } from '../../src/shared/apiHttpClient';

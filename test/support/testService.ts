@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createStudioService, type StudioService } from '../../src/engine/index';
+import { createStudioService, type StudioService } from '../../src/app/index';
 
 /**
  * A browser-shell StudioService for tests: version 'test', projects under `workspaceRoot`

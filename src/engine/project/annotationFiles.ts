@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decode, encode } from 'fast-png';
-import type { Annotation } from '../../shared/api';
 import { AppError } from '../../shared/errors';
+import type { Annotation } from '../../shared/imageData';
 import type { AnnotationStatus } from '../../shared/schemas';
 import { fsError, syncDir, writeFileAtomic } from '../fsutil/index';
 

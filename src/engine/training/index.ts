@@ -1,6 +1,7 @@
 export { type CheckpointData, type CheckpointTensor, loadCheckpoint } from './checkpointStore';
 export { type MatchedPairs, matchTrainingPairs } from './matchTrainingPairs';
 export type { Clock } from './progressMeter';
+export { type CheckpointModel, readCheckpointModel } from './readCheckpointModel';
 export { type LossPoint, lossCurve, parseRunLog, type RunLogLine, readRunLog } from './runLog';
 export {
   defaultTrainingProcessFactory,

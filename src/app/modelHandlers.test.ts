@@ -4,12 +4,16 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { decode, encode } from 'fast-png';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ApiEventMessage } from '../../shared/api';
-import type { JobEvent } from '../../shared/jobs';
-import { readImage } from '../image/index';
-import { createUNet, nearestLegalInputSize, saveModelFolder } from '../model/index';
-import { modelFolder } from '../project/modelPaths';
-import { writePrediction } from '../project/predictionStore';
+import {
+  createUNet,
+  modelFolder,
+  nearestLegalInputSize,
+  readImage,
+  saveModelFolder,
+  writePrediction,
+} from '../engine/index';
+import type { ApiEventMessage } from '../shared/api';
+import type { JobEvent } from '../shared/jobs';
 import { createStudioService, type StudioService } from './studioService';
 
 let root: string;

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUNet, nearestLegalInputSize } from '../model/index';
-import { createOptimizer } from '../training/optimizerState';
-import { writeRunCheckpoint } from '../training/runCheckpoint';
-import type { TrainConfig } from '../training/trainConfig';
+import { createOptimizer } from './optimizerState';
 import { readCheckpointModel } from './readCheckpointModel';
+import { writeRunCheckpoint } from './runCheckpoint';
+import type { TrainConfig } from './trainConfig';
 
 let dir: string;
 beforeEach(async () => {

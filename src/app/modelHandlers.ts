@@ -1,19 +1,32 @@
-import type { ApiHandlers } from '../../shared/api';
-import type { CompareResult, Prediction } from '../../shared/apiModels';
-import { AppError } from '../../shared/errors';
-import { modelFolder, newJobId, newRunId, runFolder } from '../project/modelPaths';
-import { hasPrediction, predictionObjects, readPrediction } from '../project/predictionStore';
-import type { Project } from '../project/project';
-import type { ProcessFactory } from '../training/index';
-import { acceptPatch, mergeAccepted } from './acceptPrediction';
-import { meanScores, scorePrediction } from './compareScores';
-import { exportMasks } from './exportMasks';
-import { listModels, modelInfo } from './modelCatalog';
-import { type ModelPredictor, openModelPredictor, openWeightsPredictor } from './modelPredictor';
+import type { ProcessFactory, Project } from '../engine/index';
+import {
+  hasPrediction,
+  type ModelPredictor,
+  modelFolder,
+  newJobId,
+  newRunId,
+  openModelPredictor,
+  openWeightsPredictor,
+  predictionObjects,
+  readCheckpointModel,
+  readPrediction,
+  runFolder,
+} from '../engine/index';
+import type { ApiHandlers } from '../shared/api';
+import type { CompareResult, Prediction } from '../shared/apiModels';
+import { AppError } from '../shared/errors';
+import { acceptPatch, mergeAccepted } from './accept/acceptPatch';
+import { meanScores, scorePrediction } from './compare/scorePrediction';
+import { exportMasks } from './export/exportMasks';
+import { listModels, modelInfo } from './models/modelCatalog';
 import { confinePath } from './pathPolicy';
-import { type JobEmitter, PredictionJobs, predictFolder, predictProjectImages } from './predictionJobs';
-import { readCheckpointModel } from './readCheckpointModel';
-import { TrainingRuns } from './trainingRuns';
+import {
+  type JobEmitter,
+  PredictionJobs,
+  predictFolder,
+  predictProjectImages,
+} from './prediction/predictionJobs';
+import { TrainingRuns } from './training/trainingRuns';
 
 /** The methods of issue 6: training, prediction, compare, export. */
 export type ModelHandlers = Pick<

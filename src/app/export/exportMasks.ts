@@ -1,9 +1,8 @@
 import { basename, extname, join } from 'node:path';
+import { type RasterImage, writeFileAtomic, writePng, writeTiff } from '../../engine/index';
 import type { ExportRequest, ExportResult, Prediction } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
 import type { ImageEntry } from '../../shared/schemas';
-import { writeFileAtomic } from '../fsutil/index';
-import { type RasterImage, writePng, writeTiff } from '../image/index';
 
 /** Name of the per-image table written beside the masks. */
 export const EXPORT_CSV = 'objects.csv';

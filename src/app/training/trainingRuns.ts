@@ -1,15 +1,25 @@
 import { cp, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Project } from '../../engine/index';
+import {
+  annotationPaths,
+  fsError,
+  modelId,
+  type ProcessFactory,
+  parseModelId,
+  pathExists,
+  runFolder,
+  runsFolder,
+  startTrainingProcess,
+  type TrainingProcess,
+  writeFileAtomic,
+  writePng,
+  writeTiff,
+} from '../../engine/index';
 import type { RunInfo, RunLog, RunStatus, TrainingRequest } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
 import type { JobEvent } from '../../shared/jobs';
-import { fsError, pathExists, writeFileAtomic } from '../fsutil/index';
-import { writePng, writeTiff } from '../image/index';
-import { annotationPaths } from '../project/annotationFiles';
-import { modelId, parseModelId, runFolder, runsFolder } from '../project/modelPaths';
-import type { Project } from '../project/project';
-import { type ProcessFactory, startTrainingProcess, type TrainingProcess } from '../training/index';
-import type { JobEmitter } from './predictionJobs';
+import type { JobEmitter } from '../prediction/predictionJobs';
 import { RunLogCache } from './runLogCache';
 import { type RunRecord, runLogPoints, summarizeRun } from './runSummary';
 import { type TrainImageFiles, trainConfigOf } from './trainConfigOf';

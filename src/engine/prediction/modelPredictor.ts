@@ -1,5 +1,5 @@
-import type { ImagePixels } from '../../shared/api';
 import { AppError } from '../../shared/errors';
+import type { ImagePixels } from '../../shared/imageData';
 import type { RasterImage } from '../image/index';
 import {
   createUNet,
@@ -10,8 +10,11 @@ import {
   type UNet,
   unetOutputSize,
 } from '../model/index';
-import { createOnnxPredictor, modelInput, type Predictor, predictImage } from '../prediction/index';
 import type { StoredPrediction } from '../project/predictionStore';
+import { createOnnxPredictor } from './createOnnxPredictor';
+import { modelInput } from './modelInput';
+import type { Predictor } from './Predictor';
+import { predictImage } from './predictImage';
 
 /** An opened model ready to segment images; `dispose()` frees the session and the weights. */
 export interface ModelPredictor {

@@ -1,13 +1,16 @@
 import { basename, join } from 'node:path';
+import type { Project } from '../../engine/index';
+import {
+  listImages,
+  modelFolder,
+  openModelPredictor,
+  predictFiles,
+  predictionFolder,
+  writePrediction,
+} from '../../engine/index';
 import type { ApiEventPayloads } from '../../shared/api';
 import { AppError, toErrorInfo } from '../../shared/errors';
-import { listImages } from '../image/index';
-import { predictFiles } from '../prediction/index';
-import { modelFolder, predictionFolder } from '../project/modelPaths';
-import { writePrediction } from '../project/predictionStore';
-import type { Project } from '../project/project';
-import { modelInfo } from './modelCatalog';
-import { openModelPredictor } from './modelPredictor';
+import { modelInfo } from '../models/modelCatalog';
 
 /** Minimum time between progress events (STYLE.md: at most every ~100-200 ms). */
 const PROGRESS_MS = 150;

@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultTrainingProcessFactory, Project } from '../../engine/index';
 import type { JobEvent } from '../../shared/jobs';
-import { Project } from '../project/project';
-import { defaultTrainingProcessFactory } from '../training/index';
-import { createModelHandlers, type ModelHandlers } from './modelHandlers';
+import { createModelHandlers, type ModelHandlers } from '../modelHandlers';
 
 // A real training child on a 40x40 image with a tiny U-Net, killed with SIGKILL mid-run.
 let root: string;

@@ -1,5 +1,5 @@
+import type { RunLogLine } from '../../engine/index';
 import type { RunInfo, RunLogPoint, RunStatus, TrainingRequest } from '../../shared/apiModels';
-import type { RunLogLine } from '../training/index';
 
 /** `run.json` in a run folder: the request that started it and the engine config it became. */
 export interface RunRecord {

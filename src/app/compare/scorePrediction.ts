@@ -1,5 +1,5 @@
+import { evaluateSegmentation } from '../../engine/index';
 import type { ImageScores } from '../../shared/apiModels';
-import { evaluateSegmentation } from '../metrics/index';
 
 /** The label images of an annotation (project class ids: 0 unlabelled, 1 background, 2.. objects). */
 export interface TruthLabels {

@@ -2,8 +2,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../../engine/index';
 import { type RecentProject, recentProjectSchema } from '../../shared/schemas';
-import { writeFileAtomic } from '../fsutil/index';
 
 /** How many recent projects are remembered. */
 export const MAX_RECENT = 12;

@@ -1,6 +1,6 @@
-import type { ApiHandlers, ApiMethod, Result } from '../../shared/api';
-import { parseApiArgs } from '../../shared/apiSchemas';
-import { toErrorInfo } from '../../shared/errors';
+import type { ApiHandlers, ApiMethod, Result } from '../shared/api';
+import { parseApiArgs } from '../shared/apiSchemas';
+import { toErrorInfo } from '../shared/errors';
 
 /** Where bugs (non-AppError throws) are reported; defaults to stderr with the stack. */
 export type BugLogger = (method: ApiMethod, error: unknown) => void;

@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { AppError } from '../../shared/errors';
+import { AppError } from '../shared/errors';
 
 /** The real path of `path`, resolving symlinks of its deepest existing ancestor. */
 async function realPathOf(path: string): Promise<string> {

@@ -1,9 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ModelMetadata } from '../../engine/index';
+import { type ModelKind, modelFolder, modelId, parseModelId, runsFolder } from '../../engine/index';
 import type { ModelInfo } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
-import type { ModelMetadata } from '../model/index';
-import { type ModelKind, modelFolder, modelId, parseModelId, runsFolder } from '../project/modelPaths';
 
 /** Reads `metadata.json` of a model folder, or null when it is missing or unreadable. */
 async function readMetadata(dir: string): Promise<ModelMetadata | null> {

@@ -1,22 +1,22 @@
 import { platform } from 'node:os';
 import { resolve } from 'node:path';
+import { Project } from '../engine/index';
 import type {
   ApiEvent,
   ApiEventMessage,
   ApiEventPayloads,
   ApiHandlers,
-  BackendInfo,
+  BackendReport,
   PickResult,
   ShellKind,
   Unsubscribe,
-} from '../../shared/api';
-import { AppError } from '../../shared/errors';
-import type { ProjectSnapshot } from '../../shared/schemas';
-import { Project } from '../project/project';
-import { readRecentProjects, rememberProject } from '../project/recentProjects';
-import { backendInfo } from './backendInfo';
+} from '../shared/api';
+import { AppError } from '../shared/errors';
+import type { ProjectSnapshot } from '../shared/schemas';
 import { createModelHandlers } from './modelHandlers';
 import { confinePath } from './pathPolicy';
+import { readRecentProjects, rememberProject } from './project/recentProjects';
+import { backendReport } from './system/backendReport';
 
 /** Native dialogs a shell can offer (Electron); without them pick* answers "cancelled". */
 export interface Dialogs {
@@ -63,7 +63,7 @@ const cancelled: PickResult = { cancelled: true, paths: [] };
 export function createStudioService(options: StudioServiceOptions): StudioService {
   let project: Project | null = null;
   // The backend is chosen once per process; later calls report the same choice.
-  let backend: Promise<BackendInfo> | null = null;
+  let backend: Promise<BackendReport> | null = null;
   const listeners = new Set<(message: ApiEventMessage) => void>();
   const emit = <K extends ApiEvent>(event: K, payload: ApiEventPayloads[K]) => {
     for (const listener of listeners) listener({ event, payload } as ApiEventMessage);
@@ -110,7 +110,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       workspaceRoot: options.workspaceRoot,
     }),
     getBackendInfo: () => {
-      backend ??= backendInfo();
+      backend ??= backendReport();
       return backend;
     },
     getRecentProjects: () => readRecentProjects(options.env),

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
-import type { BackendCandidate, BackendInfo } from '../../shared/api';
+import { initBackend } from '../../engine/index';
+import type { BackendCandidate, BackendReport } from '../../shared/api';
 import { toErrorInfo } from '../../shared/errors';
-import { initBackend } from '../backend/index';
 
 /** tfjs backends U-Net Studio can use, fastest first, with the package that provides each. */
 const CANDIDATES: { name: string; packageName: string }[] = [
@@ -28,7 +28,7 @@ export function detectBackends(resolve = createRequire(import.meta.url).resolve)
  * prediction make), plus the installed packages. A backend that cannot start is reported, not
  * thrown: `active` null with the reason in `detail`.
  */
-export async function backendInfo(init: typeof initBackend = initBackend): Promise<BackendInfo> {
+export async function backendReport(init: typeof initBackend = initBackend): Promise<BackendReport> {
   const candidates = detectBackends();
   try {
     const info = await init();

@@ -1,7 +1,6 @@
 import { open } from 'node:fs/promises';
+import { fsError, parseRunLog, type RunLogLine } from '../../engine/index';
 import { AppError } from '../../shared/errors';
-import { fsError } from '../fsutil/index';
-import { parseRunLog, type RunLogLine } from '../training/index';
 
 interface Entry {
   /** Bytes of the file parsed so far (whole lines only). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunLogLine } from '../training/index';
+import type { RunLogLine } from '../../engine/index';
 import { type RunRecord, runLogPoints, summarizeRun } from './runSummary';
 
 const record: RunRecord = {
