@@ -82,12 +82,15 @@ describe('layer walls', () => {
 
   it('the engine imports neither the app, the shells nor the API contract', () => {
     const outward = (s: string) =>
-      /(^|\/)(app|main|server|cli|preload|renderer)(\/|$)/.test(s) || /(^|\/)shared(\/api[A-Za-z]*|\/index)?$/.test(s);
+      /(^|\/)(app|main|server|cli|preload|renderer)(\/|$)/.test(s) ||
+      /(^|\/)shared(\/api[A-Za-z]*|\/index)?$/.test(s);
     expect(offenders('src/engine', outward)).toEqual([]);
   });
 
   it("shared's plain data never imports the API contract (so the engine cannot reach it through them)", () => {
-    const plain = sourceFiles(join(root, 'src/shared')).filter((f) => !/[/\\](api[A-Za-z]*|index)\.ts$/.test(f));
+    const plain = sourceFiles(join(root, 'src/shared')).filter(
+      (f) => !/[/\\](api[A-Za-z]*|index)\.ts$/.test(f),
+    );
     const found = plain.flatMap((file) =>
       importsOf(file)
         .filter((spec) => /^\.\/api[A-Za-z]*$/.test(spec))
