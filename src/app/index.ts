@@ -1,7 +1,6 @@
 // Public surface of the app layer: the shells (main, server, cli) import from here only.
+export type { AppContext, Dialogs, StudioServiceOptions } from './AppContext';
 export * from './invokeApi';
-export * from './modelHandlers';
 export * from './pathPolicy';
 export * from './project/recentProjects';
 export * from './studioService';
-export * from './system/backendReport';

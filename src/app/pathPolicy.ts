@@ -31,3 +31,15 @@ export async function confinePath(folder: string, path: string, what: string): P
   }
   return resolve(path);
 }
+
+/**
+ * The workspace rule of a studio service: with a workspace root (browser shell) `path` must lie
+ * inside it ('forbidden_path' otherwise, returned resolved); without one it is returned as is.
+ */
+export function confineToWorkspace(
+  workspaceRoot: string | null,
+  path: string,
+  what: string,
+): Promise<string> {
+  return workspaceRoot === null ? Promise.resolve(path) : confinePath(workspaceRoot, path, what);
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunLogLine } from '../../engine/index';
-import { type RunRecord, runLogPoints, summarizeRun } from './runSummary';
+import type { RunRecord } from './runRecord';
+import { runLogPoints, summarizeRun } from './runSummary';
 
 const record: RunRecord = {
   version: 1,

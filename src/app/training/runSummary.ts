@@ -1,18 +1,6 @@
 import type { RunLogLine } from '../../engine/index';
-import type { RunInfo, RunLogPoint, RunStatus, TrainingRequest } from '../../shared/apiModels';
-
-/** `run.json` in a run folder: the request that started it and the engine config it became. */
-export interface RunRecord {
-  version: 1;
-  runId: string;
-  createdAt: string;
-  request: TrainingRequest;
-  imageNames: string[];
-  /** The TrainConfigInput handed to the training process (without `resume`). */
-  config: Record<string, unknown>;
-  /** Run this one continues from (retraining), if any. */
-  initFromModel?: string;
-}
+import type { RunInfo, RunLogPoint, RunStatus } from '../../shared/apiModels';
+import type { RunRecord } from './runRecord';
 
 /**
  * What a run's log says about it. `live` is the status of its process when this service runs it

@@ -4,39 +4,38 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultTrainingProcessFactory, Project } from '../../engine/index';
+import { defaultTrainingProcessFactory } from '../../engine/index';
+import type { ApiHandlers } from '../../shared/api';
 import type { JobEvent } from '../../shared/jobs';
-import { createModelHandlers, type ModelHandlers } from '../modelHandlers';
+import { createStudioService, type StudioService } from '../studioService';
 
 // A real training child on a 40x40 image with a tiny U-Net, killed with SIGKILL mid-run.
 let root: string;
-let project: Project;
-let handlers: ModelHandlers;
-let dispose: () => Promise<void>;
-let busy: () => boolean;
+let service: StudioService;
+let handlers: ApiHandlers;
 const events: JobEvent[] = [];
 let child: ChildProcess | null = null;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'unet-runs-'));
-  project = await Project.create(join(root, 'p'), 'p');
-  const created = createModelHandlers({
-    current: () => project,
-    emitJob: (e) => events.push(e),
-    projectChanged: () => {},
+  service = createStudioService({
+    shell: 'browser',
+    version: 'test',
     workspaceRoot: null,
+    env: { UNET_STUDIO_CONFIG_DIR: join(root, '.config') },
     trainingProcessFactory: () => {
       child = defaultTrainingProcessFactory();
       return child;
     },
   });
-  handlers = created.handlers;
-  dispose = created.dispose;
-  busy = created.busy;
+  service.subscribe((m) => {
+    if (m.event === 'jobEvent') events.push(m.payload as JobEvent);
+  });
+  handlers = service.handlers;
+  await handlers.createProject(join(root, 'p'), 'p');
 });
 afterAll(async () => {
-  await dispose();
-  await project.close();
+  await service.dispose();
   await rm(root, { recursive: true, force: true });
 });
 
@@ -48,17 +47,19 @@ async function waitFor(ok: () => boolean, what: string, ms = 90_000): Promise<vo
   }
 }
 
-describe('training runs owned by the service', () => {
+describe('training runs owned by the studio service', () => {
   it('a killed training process shows as interrupted with its checkpoint step, and resumes from it', async () => {
     const w = 40;
     const pixels = new Uint8Array(w * w).map((_, i) => ((i % w) * 6 + Math.floor(i / w) * 3) % 256);
-    const [entry] = await project.importBytes(
-      'a.png',
-      encode({ width: w, height: w, data: pixels, depth: 8, channels: 1 }),
-    );
+    const [entry] = (
+      await handlers.uploadImage(
+        'a.png',
+        encode({ width: w, height: w, data: pixels, depth: 8, channels: 1 }),
+      )
+    ).added;
     const classes = new Uint8Array(w * w).map((_, i) => (i % w < 20 ? 1 : 2));
     const instances = new Uint16Array(w * w).map((_, i) => (i % w < 20 ? 0 : 1));
-    await project.saveAnnotationPatch(entry.id, { x: 0, y: 0, w, h: w, classes, instances });
+    await handlers.saveAnnotationPatch(entry.id, { x: 0, y: 0, w, h: w, classes, instances });
     const run = await handlers.startTraining({
       imageIds: [entry.id],
       valFraction: 0,
@@ -75,7 +76,7 @@ describe('training runs owned by the service', () => {
     expect(run.status).toBe('starting');
     await waitFor(() => events.some((e) => e.kind === 'checkpoint' && e.step >= 3), 'a checkpoint');
     expect((await handlers.listRuns())[0].status).toBe('running');
-    expect(busy()).toBe(true);
+    expect(service.busy()).toBe(true);
     child!.kill('SIGKILL');
     await waitFor(() => events.some((e) => e.kind === 'failed'), 'the crash event');
     const [after] = await handlers.listRuns();
@@ -94,7 +95,7 @@ describe('training runs owned by the service', () => {
     expect(resumed).toMatchObject({ step: resumedFrom, message: `resuming from step ${resumedFrom}` });
     const stopped = await handlers.stopTraining(run.runId);
     expect(stopped.status).toBe('stopped');
-    expect(busy()).toBe(false);
+    expect(service.busy()).toBe(false);
     expect(stopped.checkpointStep).toBeGreaterThan(resumedFrom);
   }, 120_000);
 });

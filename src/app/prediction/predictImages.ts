@@ -1,0 +1,39 @@
+import { newJobId } from '../../engine/index';
+import type { PredictTarget } from '../../shared/apiModels';
+import type { AppContext } from '../AppContext';
+import { modelInfo } from '../models/modelCatalog';
+import { confineToWorkspace } from '../pathPolicy';
+import { predictFolder, predictProjectImages } from './predictionJobs';
+
+/**
+ * Starts a prediction job with a model: project images (stored as the project's predictions)
+ * or a folder of image files (masks written beside them or to `outDir`). Returns its id at
+ * once; progress arrives as jobEvent.
+ */
+export async function predictImages(
+  ctx: AppContext,
+  modelId: string,
+  target: PredictTarget,
+): Promise<{ jobId: string }> {
+  const project = ctx.session.current();
+  await modelInfo(project.dir, modelId);
+  const jobId = newJobId();
+  const emit = ctx.emitJob;
+  if ('imageIds' in target) {
+    for (const imageId of target.imageIds) project.image(imageId);
+    ctx.jobs.start(jobId, emit, (signal, send) =>
+      predictProjectImages(project, jobId, modelId, target.imageIds, signal, send),
+    );
+  } else {
+    const root = ctx.options.workspaceRoot;
+    const folder = await confineToWorkspace(root, target.folder, 'Image folder');
+    const outDir =
+      target.outDir === undefined
+        ? undefined
+        : await confineToWorkspace(root, target.outDir, 'Output folder');
+    ctx.jobs.start(jobId, emit, (signal, send) =>
+      predictFolder(project.dir, jobId, modelId, folder, outDir, signal, send),
+    );
+  }
+  return { jobId };
+}
