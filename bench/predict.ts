@@ -164,7 +164,6 @@ async function main(): Promise<void> {
   const onnx = await createOnnxPredictor(unet, {
     executionProviders: ['cpu'],
     threads: THREADS,
-    fallback: false,
   });
   await onnx.runTile(new Float32Array(TILE * TILE)); // warm-up
   const ours = await timeRuns(onnx, image, runs);

@@ -1,11 +1,13 @@
 import { basename, join } from 'node:path';
-import type { Project } from '../../engine/index';
 import {
   listImages,
   modelFolder,
   openModelPredictor,
+  type Project,
   predictFiles,
   predictionFolder,
+  rasterOfPixels,
+  storedPrediction,
   writePrediction,
 } from '../../engine/index';
 import type { ApiEventPayloads } from '../../shared/api';
@@ -94,8 +96,7 @@ export async function predictProjectImages(
   emit: JobEmitter,
 ): Promise<Record<string, unknown>> {
   const entries = imageIds.map((id) => project.image(id));
-  const maxSide = Math.max(...entries.map((e) => Math.max(e.width, e.height)));
-  const model = await openModelPredictor(modelFolder(project.dir, modelId), maxSide);
+  const model = await openModelPredictor(modelFolder(project.dir, modelId));
   const progress = throttled(emit);
   try {
     emit({
@@ -103,12 +104,13 @@ export async function predictProjectImages(
       jobId,
       at: new Date().toISOString(),
       backend: model.backend,
-      detail: `predict ${entries.length} image(s) with ${modelId}`,
+      detail: [`predict ${entries.length} image(s) with ${modelId}`, model.note].filter(Boolean).join('; '),
     });
     for (const [index, entry] of entries.entries()) {
       if (signal.aborted) throw new AppError('cancelled', 'prediction cancelled');
       const pixels = await project.readPixels(entry.id);
-      const predicted = await model.predict(pixels, {
+      const predicted = await model.predict(rasterOfPixels(pixels), {
+        name: entry.name,
         signal,
         onTile: (done, total) =>
           progress({
@@ -120,7 +122,7 @@ export async function predictProjectImages(
             message: entry.name,
           }),
       });
-      await writePrediction(project.dir, modelId, entry.id, predicted);
+      await writePrediction(project.dir, modelId, entry.id, storedPrediction(predicted, model.classCount));
       progress({
         kind: 'progress',
         jobId,

@@ -2,10 +2,11 @@ import {
   type ModelPredictor,
   modelFolder,
   openModelPredictor,
-  openWeightsPredictor,
   predictionObjects,
+  rasterOfPixels,
   readCheckpointModel,
   runFolder,
+  storedPrediction,
 } from '../../engine/index';
 import type { Prediction } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
@@ -14,8 +15,7 @@ import type { AppContext } from '../AppContext';
 /** The run's latest weights' prediction of an image (the Train tab's live preview). */
 export async function getPreview(ctx: AppContext, runId: string, imageId: string): Promise<Prediction> {
   const project = ctx.session.current();
-  const entry = project.image(imageId);
-  const maxSide = Math.max(entry.width, entry.height);
+  project.image(imageId);
   // The run's latest checkpoint (read without touching it: the run may be writing the next
   // one); else its saved models (after a crash left no checkpoint, or an old run).
   const folder = runFolder(project.dir, runId);
@@ -24,16 +24,17 @@ export async function getPreview(ctx: AppContext, runId: string, imageId: string
   let model: ModelPredictor;
   if (checkpoint !== null) {
     source = `${runId} checkpoint @ step ${checkpoint.step}`;
-    model = await openWeightsPredictor(checkpoint.weights, checkpoint.metadata, maxSide);
+    model = await openModelPredictor({ weights: checkpoint.weights, metadata: checkpoint.metadata });
   } else {
     const info = await ctx.runs.info(project.dir, runId);
     const id = info.modelIds[0];
     if (id === undefined) throw new AppError('not_found', `Run ${runId} has no checkpoint or model yet.`);
     source = id;
-    model = await openModelPredictor(modelFolder(project.dir, id), maxSide);
+    model = await openModelPredictor(modelFolder(project.dir, id));
   }
   try {
-    const p = await model.predict(await project.readPixels(imageId));
+    const pixels = await project.readPixels(imageId);
+    const p = storedPrediction(await model.predict(rasterOfPixels(pixels)), model.classCount);
     const { labels, count } = predictionObjects(p.classes, p.width, p.height);
     return {
       modelId: source,

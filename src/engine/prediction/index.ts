@@ -1,4 +1,5 @@
 export * from './createOnnxPredictor';
+export * from './inferenceBackend';
 export * from './mirrorPad';
 export * from './modelInput';
 export * from './modelPredictor';

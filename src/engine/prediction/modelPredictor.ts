@@ -6,98 +6,126 @@ import {
   loadModelFolder,
   type ModelMetadata,
   type NamedWeights,
-  nearestLegalInputSize,
   type UNet,
-  unetOutputSize,
+  type UNetConfig,
 } from '../model/index';
 import type { StoredPrediction } from '../project/predictionStore';
-import { createOnnxPredictor } from './createOnnxPredictor';
+import { type InferenceBackendOptions, openInferenceBackend } from './inferenceBackend';
 import { modelInput } from './modelInput';
 import type { Predictor } from './Predictor';
-import { predictImage } from './predictImage';
+import { type PredictImageResult, predictImage } from './predictImage';
+import { chooseTileSize } from './tileLayout';
+
+/** A model folder (saveModelFolder), or weights in memory with their metadata (a checkpoint). */
+export type ModelSource = string | { weights: NamedWeights; metadata: ModelMetadata };
+
+export interface ModelPredictorOptions extends InferenceBackendOptions {
+  /**
+   * Input tile edge, legal for the model; 'auto' (default) picks per image the legal tile with
+   * the least work (`inferenceTileSize`). The result does not depend on it.
+   */
+  tileSize?: number | 'auto';
+}
+
+/** One image segmented: PredictImageResult plus the tile edge it ran with. */
+export interface ImagePrediction extends PredictImageResult {
+  width: number;
+  height: number;
+  /** Input tile edge used (px). */
+  tileSize: number;
+}
 
 /** An opened model ready to segment images; `dispose()` frees the session and the weights. */
 export interface ModelPredictor {
   metadata: ModelMetadata;
+  /** The inference backend that runs, e.g. "onnxruntime-node (cpu, 2 threads)". */
   backend: string;
+  /** Why the preferred backend did not run, when inference fell back. */
+  note?: string;
   classCount: number;
-  /** Segments one image (overlap-tile); `onTile(done, total)` after each tile. */
+  /** The threaded wasm backend runs: its workers keep Node alive, so a CLI should exit. */
+  keepsProcessAlive: boolean;
+  /**
+   * Segments one image (overlap-tile, normalised as in training); `name` appears in errors,
+   * `onTile(done, total)` after each tile; cancelling through `signal` -> AppError('cancelled').
+   */
   predict(
-    pixels: ImagePixels,
-    opts?: { signal?: AbortSignal; onTile?: (done: number, total: number) => void },
-  ): Promise<StoredPrediction>;
+    img: RasterImage,
+    opts?: { name?: string; signal?: AbortSignal; onTile?: (done: number, total: number) => void },
+  ): Promise<ImagePrediction>;
   dispose(): Promise<void>;
 }
 
-/** Inference tile edge cap (px) for models with at most 32 base filters (activations stay < ~1 GiB). */
-const LARGE_TILE = 1024;
+/**
+ * Activation budget of an automatic tile: the paper tile (572 px) at twice its 64 base filters.
+ * Caps the tile at 809 px for 64 filters, 1618 px for 16; never below the training tile.
+ */
+const AUTO_TILE_BUDGET = 572 * 572 * 128;
 
 /**
- * Inference tile for images up to `maxSide`: one tile covering the image where that is
- * moderate (small models), else the training tile. Larger tiles waste less on the overlap.
+ * The inference tile for a width x height image: the legal tile with the least work
+ * (`chooseTileSize`) up to a memory cap from the model's width, never below the training tile.
  */
-export function inferenceTileSize(metadata: ModelMetadata, maxSide: number): number {
-  const { depth, baseFilters } = metadata.architecture;
-  // Border lost to valid convolutions (input - output), the same at every legal size.
-  const border = metadata.tileSize - (unetOutputSize(metadata.tileSize, depth) ?? 0);
-  const cap = baseFilters <= 32 ? LARGE_TILE : metadata.tileSize;
-  const wanted = Math.min(cap, maxSide + border);
-  return Math.max(metadata.tileSize, nearestLegalInputSize(depth, wanted, 'up'));
+export function inferenceTileSize(
+  config: Pick<UNetConfig, 'depth' | 'baseFilters'>,
+  trainingTile: number,
+  width: number,
+  height: number,
+): number {
+  const cap = Math.max(trainingTile, Math.floor(Math.sqrt(AUTO_TILE_BUDGET / config.baseFilters)));
+  return chooseTileSize(width, height, config.depth, cap);
 }
 
 /**
- * Loads a model folder for images up to `maxSide` px and opens an onnxruntime session (TF.js on
- * the active backend where onnxruntime cannot run it). The caller disposes the result.
+ * Opens a model for segmentation: loads it (folder or weights), picks where it runs
+ * (`openInferenceBackend`) and the tile per image (`inferenceTileSize`, or a fixed one). The one
+ * prediction pipeline of the CLI, the app and its previews. The caller disposes the result.
  */
-export async function openModelPredictor(dir: string, maxSide: number): Promise<ModelPredictor> {
-  const probe = await loadModelFolder(dir);
-  const tile = inferenceTileSize(probe.metadata, maxSide);
-  probe.unet.dispose();
-  const { unet, metadata } = await loadModelFolder(dir, tile);
-  return predictorOf(unet, metadata);
-}
-
-/** The same for weights in memory (a training checkpoint); the caller disposes the result. */
-export async function openWeightsPredictor(
-  weights: NamedWeights,
-  metadata: ModelMetadata,
-  maxSide: number,
+export async function openModelPredictor(
+  source: ModelSource,
+  options: ModelPredictorOptions = {},
 ): Promise<ModelPredictor> {
-  const unet = createUNet(metadata.architecture, inferenceTileSize(metadata, maxSide));
-  try {
-    unet.setWeights(weights);
-  } catch (error) {
-    unet.dispose();
-    throw error;
-  }
-  return predictorOf(unet, metadata);
-}
-
-async function predictorOf(unet: UNet, metadata: ModelMetadata): Promise<ModelPredictor> {
-  let predictor: Predictor;
-  try {
-    predictor = await createOnnxPredictor(unet, { fallback: true });
-  } catch (error) {
-    unet.dispose();
-    throw error;
-  }
+  const fixedTile = typeof options.tileSize === 'number' ? options.tileSize : undefined;
+  let metadata: ModelMetadata | undefined;
+  const load = async (): Promise<UNet> => {
+    if (typeof source === 'string') {
+      const loaded = await loadModelFolder(source, fixedTile);
+      metadata = loaded.metadata;
+      return loaded.unet;
+    }
+    metadata = source.metadata;
+    const unet = createUNet(source.metadata.architecture, fixedTile ?? source.metadata.tileSize);
+    try {
+      unet.setWeights(source.weights);
+    } catch (error) {
+      unet.dispose();
+      throw error;
+    }
+    return unet;
+  };
+  const { unet, predictor, note, keepsProcessAlive } = await openInferenceBackend(load, options);
+  const meta = metadata as ModelMetadata;
   const classCount = predictor.classes;
   return {
-    metadata,
+    metadata: meta,
     backend: predictor.backend,
+    note,
     classCount,
-    predict: async (pixels, opts = {}) => {
-      const raster = toRaster(pixels);
-      const x = modelInput(raster, predictor.channels, metadata.normalization, pixels.imageId);
-      const result = await predictImage(x, raster.width, raster.height, predictor.channels, predictor, {
-        signal: opts.signal,
-        onProgress: opts.onTile,
-      });
-      const n = raster.width * raster.height;
-      const foreground = new Float32Array(n);
-      // Foreground = any class but background: 1 - P(class 0).
-      for (let i = 0; i < n; i++) foreground[i] = 1 - result.probabilities[i * classCount];
-      return { width: raster.width, height: raster.height, classCount, classes: result.classes, foreground };
+    keepsProcessAlive,
+    predict: async (img, opts = {}) => {
+      const x = modelInput(img, predictor.channels, meta.normalization, opts.name ?? 'image');
+      const tileSize = fixedTile ?? inferenceTileSize(unet.config, meta.tileSize, img.width, img.height);
+      const sized: Predictor =
+        tileSize === predictor.inputSize ? predictor : predictor.withInputSize(tileSize);
+      try {
+        const result = await predictImage(x, img.width, img.height, predictor.channels, sized, {
+          signal: opts.signal,
+          onProgress: opts.onTile,
+        });
+        return { ...result, width: img.width, height: img.height, tileSize };
+      } finally {
+        if (sized !== predictor) await sized.dispose();
+      }
     },
     dispose: async () => {
       await predictor.dispose();
@@ -106,7 +134,22 @@ async function predictorOf(unet: UNet, metadata: ModelMetadata): Promise<ModelPr
   };
 }
 
-function toRaster(p: ImagePixels): RasterImage {
+/** What the project stores of a prediction: the class map and the foreground probability. */
+export function storedPrediction(p: ImagePrediction, classCount: number): StoredPrediction {
+  const foreground = foregroundProbability(p.probabilities, classCount);
+  return { width: p.width, height: p.height, classCount, classes: p.classes, foreground };
+}
+
+/** The foreground probability per pixel of HWC class probabilities: 1 - P(class 0). */
+export function foregroundProbability(probabilities: Float32Array, classCount: number): Float32Array {
+  const n = probabilities.length / classCount;
+  const foreground = new Float32Array(n);
+  for (let i = 0; i < n; i++) foreground[i] = 1 - probabilities[i * classCount];
+  return foreground;
+}
+
+/** A project image's pixels as a raster the pipeline segments; other channel counts -> 'unsupported_format'. */
+export function rasterOfPixels(p: ImagePixels): RasterImage {
   if (p.channels !== 1 && p.channels !== 3 && p.channels !== 4) {
     throw new AppError(
       'unsupported_format',

@@ -1,28 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { AppError } from '../../shared/errors';
-import { initBackend } from '../backend/index';
 import { fsError } from '../fsutil/index';
 import { type RasterImage, readImage, writeNpy, writePng, writeTiff } from '../image/index';
 import { connectedComponents } from '../metrics/index';
-import { loadModelFolder } from '../model/index';
-import { createOnnxPredictor } from './createOnnxPredictor';
-import { modelInput } from './modelInput';
-import { createTfPredictor, type Predictor } from './Predictor';
-import { type PredictImageResult, predictImage } from './predictImage';
-import { chooseTileSize } from './tileLayout';
-
-/**
- * Activation budget of an automatic tile: the paper tile (572 px) at twice its 64 base filters.
- * Caps the tile at 809 px for 64 filters, 1618 px for 16; never below the training tile.
- */
-const AUTO_TILE_BUDGET = 572 * 572 * 128;
-
-function maxAutoTile(config: { baseFilters: number }, trainingTile: number): number {
-  return Math.max(trainingTile, Math.floor(Math.sqrt(AUTO_TILE_BUDGET / config.baseFilters)));
-}
-
-export type InferenceBackendChoice = 'auto' | 'onnx' | 'tfjs';
+import type { InferenceBackendChoice } from './inferenceBackend';
+import { openModelPredictor } from './modelPredictor';
 
 export interface PredictFilesArgs {
   /** Model folder (saveModelFolder). */
@@ -40,7 +23,7 @@ export interface PredictFilesArgs {
   backend?: InferenceBackendChoice;
   /**
    * Input tile edge, legal for the model; 'auto' (default) picks per image the legal tile with
-   * the least work (see `chooseTileSize`) up to a memory cap. The result does not depend on it.
+   * the least work (see `inferenceTileSize`) up to a memory cap. The result does not depend on it.
    */
   tileSize?: number | 'auto';
   /** onnxruntime intra-op threads (default: all cores). */
@@ -95,29 +78,13 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
       `two inputs share the base name "${duplicate}"; their masks would overwrite each other`,
     );
   }
-  const backend = args.backend ?? 'auto';
-  // TF.js weights live on the active backend: pick it before loading when TF.js will run.
-  const tfInfo = backend === 'tfjs' ? await initBackend({ threads: args.threads }) : undefined;
-  const fixedTile = typeof args.tileSize === 'number' ? args.tileSize : undefined;
-  const { unet, metadata } = await loadModelFolder(args.model, fixedTile);
-  let predictor: Predictor | undefined;
-  let keepsProcessAlive = tfInfo?.keepsProcessAlive === true;
+  const model = await openModelPredictor(args.model, {
+    backend: args.backend,
+    threads: args.threads,
+    tileSize: args.tileSize,
+  });
   try {
-    let note: string | undefined;
-    if (tfInfo) {
-      predictor = createTfPredictor(unet, `TensorFlow.js ${tfInfo.description}`);
-    } else {
-      try {
-        predictor = await createOnnxPredictor(unet, { threads: args.threads, fallback: false });
-      } catch (error) {
-        if (backend === 'onnx' || !(error instanceof AppError)) throw error;
-        const info = await initBackend({ threads: args.threads });
-        keepsProcessAlive = info.keepsProcessAlive === true;
-        note = `onnxruntime unavailable (${error.message}); using TF.js`;
-        predictor = createTfPredictor(unet, `TensorFlow.js ${info.description}`);
-      }
-    }
-    args.onBackend?.(predictor.backend, note);
+    args.onBackend?.(model.backend, model.note);
     await mkdir(args.outDir, { recursive: true }).catch((error: unknown) => {
       throw fsError(error, args.outDir);
     });
@@ -125,28 +92,18 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
     for (const [index, input] of args.inputs.entries()) {
       const started = performance.now();
       const img = await readImage(input);
-      const x = modelInput(img, predictor.channels, metadata.normalization, input);
-      const tileSize =
-        fixedTile ??
-        chooseTileSize(img.width, img.height, unet.config.depth, maxAutoTile(unet.config, metadata.tileSize));
-      const sized: Predictor =
-        tileSize === predictor.inputSize ? predictor : predictor.withInputSize(tileSize);
-      let result: PredictImageResult;
-      try {
-        result = await predictImage(x, img.width, img.height, predictor.channels, sized, {
-          signal: args.signal,
-          onProgress: (tile, tiles) =>
-            args.onProgress?.({ image: index, images: args.inputs.length, tile, tiles, file: input }),
-        });
-      } finally {
-        if (sized !== predictor) await sized.dispose();
-      }
+      const result = await model.predict(img, {
+        name: input,
+        signal: args.signal,
+        onTile: (tile, tiles) =>
+          args.onProgress?.({ image: index, images: args.inputs.length, tile, tiles, file: input }),
+      });
       const written = await writeOutputs(
         args,
         join(args.outDir, bases[index]),
         img,
         result,
-        predictor.classes,
+        model.classCount,
       );
       files.push({
         input,
@@ -154,14 +111,13 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
         width: img.width,
         height: img.height,
         tiles: result.tiles,
-        tileSize,
+        tileSize: result.tileSize,
         seconds: (performance.now() - started) / 1000,
       });
     }
-    return { backend: predictor.backend, files, keepsProcessAlive };
+    return { backend: model.backend, files, keepsProcessAlive: model.keepsProcessAlive };
   } finally {
-    await predictor?.dispose();
-    unet.dispose();
+    await model.dispose();
   }
 }
 
