@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -13,12 +13,12 @@ import {
   writePrediction,
 } from '../engine/index';
 import type { ApiEventMessage } from '../shared/api';
-import type { JobEvent } from '../shared/jobs';
+import type { JobUpdate } from '../shared/jobs';
 import { createStudioService, type StudioService } from './studioService';
 
 let root: string;
 let service: StudioService;
-const events: JobEvent[] = [];
+const events: JobUpdate[] = [];
 const MODEL = 'run_test0001.last';
 
 beforeEach(async () => {
@@ -31,7 +31,7 @@ beforeEach(async () => {
   });
   events.length = 0;
   service.subscribe((m: ApiEventMessage) => {
-    if (m.event === 'jobEvent') events.push(m.payload as JobEvent);
+    if (m.event === 'jobEvent') events.push(m.payload);
   });
 });
 afterEach(async () => {
@@ -85,7 +85,7 @@ async function writeHandPrediction(dir: string, imageId: string): Promise<void> 
   await writePrediction(dir, MODEL, imageId, { width: W, height: H, classCount: 2, classes, foreground });
 }
 
-async function waitFor(kind: JobEvent['kind'], jobId: string): Promise<JobEvent> {
+async function waitFor(kind: JobUpdate['kind'], jobId: string): Promise<JobUpdate> {
   for (let i = 0; i < 400; i++) {
     const hit = events.find((e) => e.jobId === jobId && (e.kind === kind || e.kind === 'failed'));
     if (hit) return hit;
@@ -96,8 +96,15 @@ async function waitFor(kind: JobEvent['kind'], jobId: string): Promise<JobEvent>
 
 describe('model handlers', () => {
   it('lists the model, predicts project images as a job, and stores what the network computes', async () => {
-    const { a, b } = await setUp();
+    const { a, b, dir } = await setUp();
     const h = service.handlers;
+    // A model folder whose metadata.json lacks fields is not a model the catalogue lists.
+    const broken = modelFolder(dir, 'run_test0003.best');
+    await mkdir(broken, { recursive: true });
+    await writeFile(
+      join(broken, 'metadata.json'),
+      JSON.stringify({ format: 'unet-studio-model', version: 1 }),
+    );
     const models = await h.listModels();
     expect(models.map((m) => [m.modelId, m.classes, m.steps])).toEqual([[MODEL, 2, 3]]);
     const before = tf.memory().numTensors;
@@ -107,6 +114,9 @@ describe('model handlers', () => {
     expect(events.filter((e) => e.jobId === jobId).map((e) => e.kind)[0]).toBe('started');
     const progress = events.filter((e) => e.jobId === jobId && e.kind === 'progress');
     expect(progress.at(-1)).toMatchObject({ step: 2, totalSteps: 2, fraction: 1 });
+    // A prediction job's events say so, and its result is typed.
+    expect(events.filter((e) => e.jobId === jobId).every((e) => e.jobKind === 'prediction')).toBe(true);
+    expect(done).toMatchObject({ result: { modelId: MODEL, imageIds: [a, b], predicted: 2 } });
     expect(tf.memory().numTensors).toBe(before);
     const p = await h.getPrediction(MODEL, a);
     expect([p.width, p.height, p.classCount]).toEqual([W, H, 2]);

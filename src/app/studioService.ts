@@ -1,4 +1,5 @@
 import type { ApiEvent, ApiEventMessage, ApiEventPayloads, ApiHandlers, Unsubscribe } from '../shared/api';
+import type { JobUpdate } from '../shared/jobs';
 import type { AppContext, StudioServiceOptions } from './AppContext';
 import { apiHandlers } from './apiHandlers';
 import { UiEvents } from './events/UiEvents';
@@ -30,13 +31,13 @@ export interface StudioService {
  */
 export function createStudioService(options: StudioServiceOptions): StudioService {
   const events = new UiEvents();
-  const emitJob = (event: ApiEventPayloads['jobEvent']) => events.emit('jobEvent', event);
+  const emitJob = (update: JobUpdate) => events.emit('jobEvent', update);
   const ctx: AppContext = {
     options,
     events,
     session: new ProjectSession(events, options.env),
     runs: new TrainingRuns(emitJob, options.trainingProcessFactory),
-    jobs: new PredictionJobs(),
+    jobs: new PredictionJobs(emitJob),
     emitJob,
     backend: { report: null },
   };

@@ -13,7 +13,7 @@ import type {
 } from './apiModels';
 import type { ErrorInfo } from './errors';
 import type { Annotation, AnnotationPatch, ImagePixels, Prediction } from './imageData';
-import type { JobEvent } from './jobs';
+import type { JobUpdate } from './jobs';
 import type { AnnotationStatus, ClassDef, ImageEntry, ProjectSnapshot, RecentProject } from './schemas';
 
 export type { Annotation, AnnotationPatch, ImagePixels, PixelArray, Prediction } from './imageData';
@@ -192,8 +192,8 @@ export type ApiValue<K extends ApiMethod> = Awaited<ReturnType<ApiHandlers[K]>>;
 
 /** Payloads of the events the main side pushes to the UI. */
 export interface ApiEventPayloads {
-  /** Progress of a long job (training, batch prediction). */
-  jobEvent: JobEvent;
+  /** Progress of a long job (training run or prediction job), tagged with its kind. */
+  jobEvent: JobUpdate;
   /** The open project changed (or was closed: null). */
   projectChanged: ProjectSnapshot | null;
 }
@@ -205,11 +205,10 @@ export const API_EVENTS = [
 ] as const satisfies readonly (keyof ApiEventPayloads)[];
 export type ApiEvent = (typeof API_EVENTS)[number];
 
-/** One event on the wire (IPC channel / WebSocket message). */
-export interface ApiEventMessage<K extends ApiEvent = ApiEvent> {
-  event: K;
-  payload: ApiEventPayloads[K];
-}
+/** One event on the wire (IPC channel / WebSocket message); `event` tells the payload's type. */
+export type ApiEventMessage<K extends ApiEvent = ApiEvent> = K extends ApiEvent
+  ? { event: K; payload: ApiEventPayloads[K] }
+  : never;
 
 /** Stops a subscription. */
 export type Unsubscribe = () => void;

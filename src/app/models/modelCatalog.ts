@@ -1,18 +1,19 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { ModelMetadata } from '../../engine/index';
-import { type ModelKind, modelFolder, modelId, parseModelId, runsFolder } from '../../engine/index';
+import { readdir } from 'node:fs/promises';
+import {
+  type ModelKind,
+  type ModelMetadata,
+  modelFolder,
+  modelId,
+  parseModelId,
+  readModelMetadata,
+  runsFolder,
+} from '../../engine/index';
 import type { ModelInfo } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
 
-/** Reads `metadata.json` of a model folder, or null when it is missing or unreadable. */
+/** The checked `metadata.json` of a model folder, or null when it is missing or unreadable. */
 async function readMetadata(dir: string): Promise<ModelMetadata | null> {
-  try {
-    const json = JSON.parse(await readFile(join(dir, 'metadata.json'), 'utf8')) as ModelMetadata;
-    return json?.format === 'unet-studio-model' && json.architecture !== undefined ? json : null;
-  } catch {
-    return null;
-  }
+  return readModelMetadata(dir).catch(() => null);
 }
 
 function describe(id: string, kind: ModelKind, m: ModelMetadata): ModelInfo {

@@ -3,7 +3,7 @@ import type { PredictTarget } from '../../shared/apiModels';
 import type { AppContext } from '../AppContext';
 import { modelInfo } from '../models/modelCatalog';
 import { confineToWorkspace } from '../pathPolicy';
-import { predictFolder, predictProjectImages } from './predictionJobs';
+import { predictFolder, predictProjectImages } from './predictionTasks';
 
 /**
  * Starts a prediction job with a model: project images (stored as the project's predictions)
@@ -18,11 +18,11 @@ export async function predictImages(
   const project = ctx.session.current();
   await modelInfo(project.dir, modelId);
   const jobId = newJobId();
-  const emit = ctx.emitJob;
+  const projectDir = project.dir;
   if ('imageIds' in target) {
-    for (const imageId of target.imageIds) project.image(imageId);
-    ctx.jobs.start(jobId, emit, (signal, send) =>
-      predictProjectImages(project, jobId, modelId, target.imageIds, signal, send),
+    const images = target.imageIds.map((imageId) => project.image(imageId));
+    ctx.jobs.start(jobId, (signal, emit) =>
+      predictProjectImages({ projectDir, jobId, modelId, images }, signal, emit),
     );
   } else {
     const root = ctx.options.workspaceRoot;
@@ -31,8 +31,8 @@ export async function predictImages(
       target.outDir === undefined
         ? undefined
         : await confineToWorkspace(root, target.outDir, 'Output folder');
-    ctx.jobs.start(jobId, emit, (signal, send) =>
-      predictFolder(project.dir, jobId, modelId, folder, outDir, signal, send),
+    ctx.jobs.start(jobId, (signal, emit) =>
+      predictFolder({ projectDir, jobId, modelId, folder, outDir }, signal, emit),
     );
   }
   return { jobId };

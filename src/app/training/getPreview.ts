@@ -1,10 +1,14 @@
+import { join } from 'node:path';
+import type { StoredPrediction } from '../../engine/index';
 import {
   type ModelPredictor,
   modelFolder,
   openModelPredictor,
   predictionObjects,
+  previewPath,
   rasterOfPixels,
   readCheckpointModel,
+  readPreviewFile,
   runFolder,
   storedPrediction,
 } from '../../engine/index';
@@ -12,13 +16,38 @@ import type { Prediction } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
 import type { AppContext } from '../AppContext';
 
-/** The run's latest weights' prediction of an image (the Train tab's live preview). */
+/**
+ * The Train tab's live preview: a run's latest weights' prediction of an image. A live run's
+ * training process computes it from the weights it holds (at checkpoints and validations) and
+ * writes runs/<runId>/preview/<imageId>.png; asking here (re)requests it and returns the latest
+ * one written, 'not_found' until the first is ready (a `preview` job event says when). A run
+ * that no longer trains shows its last preview when that is as new as its last checkpoint;
+ * otherwise its checkpoint (or saved model) predicts the image.
+ */
 export async function getPreview(ctx: AppContext, runId: string, imageId: string): Promise<Prediction> {
   const project = ctx.session.current();
-  project.image(imageId);
+  const entry = project.image(imageId);
+  const folder = runFolder(project.dir, runId);
+  const file = previewPath(folder, imageId);
+  const live = ctx.runs.requestPreview(runId, {
+    imageId,
+    path: join(project.dir, 'images', entry.file),
+    page: entry.page,
+  });
+  const preview = await readPreviewFile(file);
+  if (live) {
+    if (preview === null)
+      throw new AppError(
+        'not_found',
+        `Run ${runId} computes its preview of ${entry.name} at its next checkpoint.`,
+      );
+    return predictionOf(`${runId} @ step ${preview.step}`, imageId, preview);
+  }
+  const info = await ctx.runs.info(project.dir, runId);
+  if (preview !== null && preview.step >= (info.checkpointStep ?? 0))
+    return predictionOf(`${runId} @ step ${preview.step}`, imageId, preview);
   // The run's latest checkpoint (read without touching it: the run may be writing the next
   // one); else its saved models (after a crash left no checkpoint, or an old run).
-  const folder = runFolder(project.dir, runId);
   const checkpoint = (await readCheckpointModel(folder)) ?? (await readCheckpointModel(folder));
   let source: string;
   let model: ModelPredictor;
@@ -26,7 +55,6 @@ export async function getPreview(ctx: AppContext, runId: string, imageId: string
     source = `${runId} checkpoint @ step ${checkpoint.step}`;
     model = await openModelPredictor({ weights: checkpoint.weights, metadata: checkpoint.metadata });
   } else {
-    const info = await ctx.runs.info(project.dir, runId);
     const id = info.modelIds[0];
     if (id === undefined) throw new AppError('not_found', `Run ${runId} has no checkpoint or model yet.`);
     source = id;
@@ -34,20 +62,27 @@ export async function getPreview(ctx: AppContext, runId: string, imageId: string
   }
   try {
     const pixels = await project.readPixels(imageId);
-    const p = storedPrediction(await model.predict(rasterOfPixels(pixels)), model.classCount);
-    const { labels, count } = predictionObjects(p.classes, p.width, p.height);
-    return {
-      modelId: source,
+    return predictionOf(
+      source,
       imageId,
-      width: p.width,
-      height: p.height,
-      classCount: p.classCount,
-      classes: p.classes,
-      foreground: p.foreground,
-      instances: labels,
-      objects: count,
-    };
+      storedPrediction(await model.predict(rasterOfPixels(pixels)), model.classCount),
+    );
   } finally {
     await model.dispose();
   }
+}
+
+function predictionOf(source: string, imageId: string, p: StoredPrediction): Prediction {
+  const { labels, count } = predictionObjects(p.classes, p.width, p.height);
+  return {
+    modelId: source,
+    imageId,
+    width: p.width,
+    height: p.height,
+    classCount: p.classCount,
+    classes: p.classes,
+    foreground: p.foreground,
+    instances: labels,
+    objects: count,
+  };
 }

@@ -6,14 +6,14 @@ import { encode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultTrainingProcessFactory } from '../../engine/index';
 import type { ApiHandlers } from '../../shared/api';
-import type { JobEvent } from '../../shared/jobs';
+import type { JobUpdate } from '../../shared/jobs';
 import { createStudioService, type StudioService } from '../studioService';
 
 // A real training child on a 40x40 image with a tiny U-Net, killed with SIGKILL mid-run.
 let root: string;
 let service: StudioService;
 let handlers: ApiHandlers;
-const events: JobEvent[] = [];
+const events: JobUpdate[] = [];
 let child: ChildProcess | null = null;
 
 beforeAll(async () => {
@@ -29,7 +29,7 @@ beforeAll(async () => {
     },
   });
   service.subscribe((m) => {
-    if (m.event === 'jobEvent') events.push(m.payload as JobEvent);
+    if (m.event === 'jobEvent') events.push(m.payload);
   });
   handlers = service.handlers;
   await handlers.createProject(join(root, 'p'), 'p');
@@ -76,6 +76,15 @@ describe('training runs owned by the studio service', () => {
     expect(run.status).toBe('starting');
     await waitFor(() => events.some((e) => e.kind === 'checkpoint' && e.step >= 3), 'a checkpoint');
     expect((await handlers.listRuns())[0].status).toBe('running');
+    // The Train tab's preview: asking makes the training process compute it from its weights.
+    await handlers.getPreview(run.runId, entry.id).catch(() => null);
+    await waitFor(
+      () => events.some((e) => e.kind === 'preview' && e.imageId === entry.id),
+      'a preview from the training process',
+    );
+    const preview = await handlers.getPreview(run.runId, entry.id);
+    expect(preview).toMatchObject({ imageId: entry.id, width: w, height: w, classCount: 2 });
+    expect(preview.modelId).toMatch(new RegExp(`^${run.runId} @ step \\d+$`));
     expect(service.busy()).toBe(true);
     child!.kill('SIGKILL');
     await waitFor(() => events.some((e) => e.kind === 'failed'), 'the crash event');
@@ -93,6 +102,9 @@ describe('training runs owned by the studio service', () => {
     );
     const resumed = events.find((e) => e.kind === 'progress' && e.message?.startsWith('resuming'));
     expect(resumed).toMatchObject({ step: resumedFrom, message: `resuming from step ${resumedFrom}` });
+    // Typed end to end: the resume step is a number, and every event names its job's kind.
+    expect(resumed).toMatchObject({ resumedFrom });
+    expect(events.every((e) => e.jobKind === 'training' && e.jobId === run.runId)).toBe(true);
     const stopped = await handlers.stopTraining(run.runId);
     expect(stopped.status).toBe('stopped');
     expect(service.busy()).toBe(false);

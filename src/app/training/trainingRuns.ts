@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   modelId,
+  type PreviewRequest,
   type ProcessFactory,
   pathExists,
   type RunLogLine,
@@ -12,7 +13,7 @@ import {
 } from '../../engine/index';
 import type { RunInfo, RunLog, RunStatus } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
-import type { JobEvent } from '../../shared/jobs';
+import type { TrainingEvent } from '../../shared/jobs';
 import type { JobEmitter } from '../prediction/predictionJobs';
 import { RunLogCache } from './runLogCache';
 import { readRunRecord } from './runRecord';
@@ -27,7 +28,7 @@ interface LiveRun {
  * The registry of training runs. Each runs in its own process (startTrainingProcess) owned by
  * the studio service, so closing or reloading a window does not stop it; a run whose process died without
  * finishing shows as `interrupted` and resumes from its last checkpoint. Events go out as
- * jobEvent with jobId = runId.
+ * jobEvent with jobKind 'training' and jobId = runId.
  */
 export class TrainingRuns {
   private readonly live = new Map<string, LiveRun>();
@@ -63,6 +64,16 @@ export class TrainingRuns {
   /** Number of runs training now. */
   get liveCount(): number {
     return this.live.size;
+  }
+
+  /**
+   * Asks a live run's process to preview an image from the weights it holds (written to
+   * runs/<runId>/preview/, announced by a `preview` event). False when the run is not live.
+   */
+  requestPreview(runId: string, image: PreviewRequest): boolean {
+    const run = this.live.get(runId);
+    run?.process.preview(image);
+    return run !== undefined;
   }
 
   /** True when `runId` is a run this service is training now. */
@@ -124,7 +135,8 @@ export class TrainingRuns {
     // The terminal event is held until the process has exited, so that whoever reacts to it
     // (listRuns) sees the run finished: its status then comes from the log alone, and a crash
     // (the synthesised `failed`, no terminal line in run.jsonl) reads as `interrupted`.
-    let terminal: JobEvent | null = null;
+    let terminal: TrainingEvent | null = null;
+    const emit = (event: TrainingEvent) => this.emit({ ...event, jobKind: 'training' });
     const entry: LiveRun = {
       status: 'starting',
       process: startTrainingProcess(config as Parameters<typeof startTrainingProcess>[0], {
@@ -134,11 +146,11 @@ export class TrainingRuns {
           if (event.kind === 'started' && entry.status === 'starting') entry.status = 'running';
           if (event.kind === 'done' || event.kind === 'cancelled' || event.kind === 'failed')
             terminal = event;
-          else this.emit(event);
+          else emit(event);
         },
         onExit: (outcome) => {
           this.live.delete(runId);
-          this.emit(terminal ?? outcome.event);
+          emit(terminal ?? outcome.event);
         },
       }),
     };

@@ -2,14 +2,13 @@ import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
   AppError,
-  type ErrorCode,
   matchTrainingPairs,
   parseTrainConfig,
   startTrainingProcess,
   type TrainConfigInput,
   type TrainingOutcome,
 } from '../../engine/index';
-import type { JobEvent } from '../../shared/jobs';
+import type { TrainingEvent } from '../../shared/jobs';
 
 interface TrainCliOptions {
   images: string;
@@ -163,7 +162,7 @@ async function runTrain(options: TrainCliOptions): Promise<void> {
   const resumeHint = `resume with: unet-studio train --images ${options.images} --labels ${options.labels} --out ${options.out} --resume`;
   if (outcome.event.kind === 'failed') {
     const { code, message, detail } = outcome.event.error;
-    throw new AppError(code as ErrorCode, message, detail);
+    throw new AppError(code, message, detail);
   }
   if (outcome.event.kind === 'cancelled') {
     say(`stopped at step ${outcome.event.step ?? '?'}; checkpoint and model saved in ${options.out}`);
@@ -188,7 +187,7 @@ class TrainReporter {
     this.print(line);
   }
 
-  onEvent(event: JobEvent): void {
+  onEvent(event: TrainingEvent): void {
     switch (event.kind) {
       case 'started':
         this.say(`backend: ${event.backend ?? 'unknown'}`);
@@ -210,15 +209,18 @@ class TrainReporter {
         break;
       case 'done': {
         this.close();
-        const r = event.result ?? {};
-        this.say(`done: ${String(r.steps)} steps in ${formatSeconds(Number(r.elapsedSeconds))}`);
-        this.say(`model: ${String(r.modelPath)}`);
+        const r = event.result;
+        if (r === undefined) break;
+        this.say(`done: ${r.steps} steps in ${formatSeconds(r.elapsedSeconds)}`);
+        this.say(`model: ${r.modelPath}`);
         if (r.bestModelPath)
           this.say(
-            `best model: ${String(r.bestModelPath)} (validation foreground IoU ${Number(r.bestValidationIoU).toFixed(4)})`,
+            `best model: ${r.bestModelPath} (validation foreground IoU ${Number(r.bestValidationIoU).toFixed(4)})`,
           );
         break;
       }
+      case 'preview':
+        break;
       case 'cancelled':
       case 'failed':
         this.close();
@@ -231,7 +233,7 @@ class TrainReporter {
     this.bar = null;
   }
 
-  private progress(event: Extract<JobEvent, { kind: 'progress' }>): void {
+  private progress(event: Extract<TrainingEvent, { kind: 'progress' }>): void {
     const payload = {
       loss: (event.loss ?? 0).toFixed(4),
       speed: (event.tilesPerSecond ?? 0).toFixed(2),

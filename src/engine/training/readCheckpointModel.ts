@@ -1,22 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ModelMetadata, NamedWeights, Normalization, UNetConfig } from '../model/index';
-
-/** The parts of a training checkpoint (training/checkpointStore + runCheckpoint) a preview needs. */
-interface CheckpointManifest {
-  format: 'unet-studio-checkpoint';
-  version: 1;
-  step: number;
-  files: Record<string, { bytes: number; sha256: string }>;
-  tensors: { name: string; shape: number[]; dtype: 'float32' | 'int32'; offset: number; length: number }[];
-}
-
-interface CheckpointState {
-  step: number;
-  settings: { architecture: UNetConfig; tileSize: number };
-  normalization: Normalization;
-}
+import type { ModelMetadata, NamedWeights } from '../model/index';
+import { checkpointManifestSchema } from './checkpointStore';
+import { trainedModelMetadata } from './modelMetadata';
+import { runStateSchema } from './runCheckpoint';
 
 /** A checkpoint's U-Net weights with metadata enough to predict. */
 export interface CheckpointModel {
@@ -38,8 +26,10 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 export async function readCheckpointModel(runDir: string): Promise<CheckpointModel | null> {
   const folder = join(runDir, 'checkpoint');
   try {
-    const manifest = JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8')) as CheckpointManifest;
-    if (manifest.format !== 'unet-studio-checkpoint' || manifest.version !== 1) return null;
+    const manifest = checkpointManifestSchema.safeParse(
+      JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8')),
+    ).data;
+    if (manifest === undefined) return null;
     const [tensors, stateBytes] = await Promise.all([
       readFile(join(folder, 'tensors.bin')),
       readFile(join(folder, 'state.json')),
@@ -52,7 +42,8 @@ export async function readCheckpointModel(runDir: string): Promise<CheckpointMod
       if (expected === undefined || bytes.byteLength !== expected.bytes || sha256(bytes) !== expected.sha256)
         return null;
     }
-    const state = JSON.parse(stateBytes.toString('utf8')) as CheckpointState;
+    const state = runStateSchema.safeParse(JSON.parse(stateBytes.toString('utf8'))).data;
+    if (state === undefined) return null;
     const weights: NamedWeights = new Map();
     for (const t of manifest.tensors) {
       if (!t.name.startsWith(MODEL_PREFIX) || t.dtype !== 'float32') continue;
@@ -66,18 +57,12 @@ export async function readCheckpointModel(runDir: string): Promise<CheckpointMod
     return {
       step: manifest.step,
       weights,
-      metadata: {
-        format: 'unet-studio-model',
-        version: 1,
+      metadata: trainedModelMetadata({
         architecture,
         tileSize,
-        classes: Array.from({ length: architecture.classes }, (_, i) => ({
-          name: `class ${i}`,
-          color: '#ffffff',
-        })),
         normalization: state.normalization,
-        provenance: { createdAt: new Date().toISOString(), steps: manifest.step },
-      },
+        provenance: { steps: manifest.step },
+      }),
     };
   } catch {
     return null;
