@@ -4,3 +4,4 @@ export * from './invokeApi';
 export * from './pathPolicy';
 export * from './project/recentProjects';
 export * from './studioService';
+export { defaultWorkProcessFactory, WorkProcess, type WorkProcessFactory } from './work/WorkProcess';

@@ -28,6 +28,8 @@ beforeEach(async () => {
     version: 'test',
     workspaceRoot: root,
     env: { UNET_STUDIO_CONFIG_DIR: join(root, '.config') },
+    // The use cases here; the work process itself is tested in work/WorkProcess.test.ts.
+    work: 'in-process',
   });
   events.length = 0;
   service.subscribe((m: ApiEventMessage) => {

@@ -6,6 +6,8 @@ import { UiEvents } from './events/UiEvents';
 import { PredictionJobs } from './prediction/predictionJobs';
 import { ProjectSession } from './project/ProjectSession';
 import { TrainingRuns } from './training/trainingRuns';
+import { InProcessWork } from './work/InProcessWork';
+import { WorkProcess } from './work/WorkProcess';
 
 export type { Dialogs, StudioServiceOptions } from './AppContext';
 
@@ -39,6 +41,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     runs: new TrainingRuns(emitJob, options.trainingProcessFactory),
     jobs: new PredictionJobs(emitJob),
     emitJob,
+    work: options.work === 'in-process' ? new InProcessWork() : new WorkProcess(options.workProcessFactory),
     backend: { report: null },
   };
   return {
@@ -48,6 +51,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     busy: () => ctx.jobs.size > 0 || ctx.runs.liveCount > 0,
     dispose: async () => {
       await Promise.all([ctx.jobs.dispose(), ctx.runs.dispose()]);
+      await ctx.work.dispose();
       await ctx.session.close(false);
     },
   };

@@ -22,7 +22,13 @@ let service: StudioService;
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'unet-electron-'));
   const env = { ...process.env, UNET_STUDIO_CONFIG_DIR: join(root, 'config') };
-  service = createStudioService({ shell: 'electron', version: 'test', workspaceRoot: null, env });
+  service = createStudioService({
+    shell: 'electron',
+    version: 'test',
+    workspaceRoot: null,
+    env,
+    work: 'in-process',
+  });
 });
 afterEach(async () => {
   await service.dispose();

@@ -1,14 +1,14 @@
-import { hasPrediction, readPrediction } from '../../engine/index';
+import { hasPrediction } from '../../engine/index';
 import type { ExportRequest, ExportResult } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
 import type { AppContext } from '../AppContext';
 import { modelInfo } from '../models/modelCatalog';
 import { confineToWorkspace } from '../pathPolicy';
-import { writeMaskFiles } from './writeMaskFiles';
 
 /**
  * Writes one mask per image (same base names as the images) and objects.csv into a folder, from
  * the model's stored predictions; every image must have been predicted first ('not_found').
+ * The checks run here, the reading and writing in the work process.
  */
 export async function exportMasks(ctx: AppContext, request: ExportRequest): Promise<ExportResult> {
   const project = ctx.session.current();
@@ -19,11 +19,7 @@ export async function exportMasks(ctx: AppContext, request: ExportRequest): Prom
   for (const imageId of request.imageIds) {
     const entry = project.image(imageId);
     if (!(await hasPrediction(project.dir, request.modelId, imageId))) missing.push(entry.name);
-    else
-      images.push({
-        entry,
-        prediction: await readPrediction(project.dir, request.modelId, imageId, info.classes),
-      });
+    else images.push(entry);
   }
   if (missing.length > 0) {
     throw new AppError(
@@ -31,5 +27,8 @@ export async function exportMasks(ctx: AppContext, request: ExportRequest): Prom
       `Predict these images with ${request.modelId} first: ${missing.join(', ')}.`,
     );
   }
-  return writeMaskFiles({ ...request, folder }, images);
+  return ctx.work.run({
+    kind: 'exportMasks',
+    task: { projectDir: project.dir, request: { ...request, folder }, classCount: info.classes, images },
+  });
 }

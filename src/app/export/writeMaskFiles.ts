@@ -1,5 +1,5 @@
 import { basename, extname, join } from 'node:path';
-import { type RasterImage, writeFileAtomic, writePng, writeTiff } from '../../engine/index';
+import { type RasterImage, readPrediction, writeFileAtomic, writePng, writeTiff } from '../../engine/index';
 import type { ExportRequest, ExportResult, Prediction } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
 import type { ImageEntry } from '../../shared/schemas';
@@ -103,4 +103,26 @@ export async function writeMaskFiles(
   const csv = join(request.folder, EXPORT_CSV);
   await writeFileAtomic(csv, `${rows.join('\n')}\n`);
   return { folder: request.folder, files, csv };
+}
+
+/** What the work process needs to export: the checked request and the predicted images. */
+export interface ExportMasksTask {
+  projectDir: string;
+  request: ExportRequest;
+  /** The model's class count (how its stored predictions are read). */
+  classCount: number;
+  images: ImageEntry[];
+}
+
+/** Reads the model's stored predictions of the images and writes their masks (writeMaskFiles). */
+export async function exportMaskFiles(task: ExportMasksTask): Promise<ExportResult> {
+  const { projectDir, request, classCount } = task;
+  const images = [];
+  for (const entry of task.images) {
+    images.push({
+      entry,
+      prediction: await readPrediction(projectDir, request.modelId, entry.id, classCount),
+    });
+  }
+  return writeMaskFiles(request, images);
 }

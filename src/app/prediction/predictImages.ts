@@ -3,12 +3,11 @@ import type { PredictTarget } from '../../shared/apiModels';
 import type { AppContext } from '../AppContext';
 import { modelInfo } from '../models/modelCatalog';
 import { confineToWorkspace } from '../pathPolicy';
-import { predictFolder, predictProjectImages } from './predictionTasks';
 
 /**
  * Starts a prediction job with a model: project images (stored as the project's predictions)
- * or a folder of image files (masks written beside them or to `outDir`). Returns its id at
- * once; progress arrives as jobEvent.
+ * or a folder of image files (masks written beside them or to `outDir`), in the work process.
+ * Returns its id at once; progress arrives as jobEvent.
  */
 export async function predictImages(
   ctx: AppContext,
@@ -21,9 +20,8 @@ export async function predictImages(
   const projectDir = project.dir;
   if ('imageIds' in target) {
     const images = target.imageIds.map((imageId) => project.image(imageId));
-    ctx.jobs.start(jobId, (signal, emit) =>
-      predictProjectImages({ projectDir, jobId, modelId, images }, signal, emit),
-    );
+    const work = { kind: 'predictImages' as const, task: { projectDir, jobId, modelId, images } };
+    ctx.jobs.start(jobId, (signal, emit) => ctx.work.run(work, { signal, onEvent: emit }));
   } else {
     const root = ctx.options.workspaceRoot;
     const folder = await confineToWorkspace(root, target.folder, 'Image folder');
@@ -31,9 +29,8 @@ export async function predictImages(
       target.outDir === undefined
         ? undefined
         : await confineToWorkspace(root, target.outDir, 'Output folder');
-    ctx.jobs.start(jobId, (signal, emit) =>
-      predictFolder({ projectDir, jobId, modelId, folder, outDir }, signal, emit),
-    );
+    const work = { kind: 'predictFolder' as const, task: { projectDir, jobId, modelId, folder, outDir } };
+    ctx.jobs.start(jobId, (signal, emit) => ctx.work.run(work, { signal, onEvent: emit }));
   }
   return { jobId };
 }

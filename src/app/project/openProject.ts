@@ -11,7 +11,9 @@ export async function createProject(ctx: AppContext, dir: string, name: string):
   const open = ctx.session.open;
   if (open !== null && open.dir === resolve(target))
     throw new AppError('conflict', `${dir} is already open.`);
-  return ctx.session.adopt(await Project.create(target, name));
+  const snapshot = await ctx.session.adopt(await Project.create(target, name));
+  ctx.work.warm();
+  return snapshot;
 }
 
 /** Opens a project folder (taking its lock); the open one again is a no-op. */
@@ -19,5 +21,8 @@ export async function openProject(ctx: AppContext, dir: string): Promise<Project
   const target = await confineToWorkspace(ctx.options.workspaceRoot, dir, 'Project folder');
   const open = ctx.session.open;
   if (open !== null && open.dir === resolve(target)) return open.snapshot();
-  return ctx.session.adopt(await Project.open(target));
+  const snapshot = await ctx.session.adopt(await Project.open(target));
+  // Prediction, comparison and export of this project run in the work process: start it now.
+  ctx.work.warm();
+  return snapshot;
 }

@@ -1,17 +1,6 @@
 import { join } from 'node:path';
 import type { StoredPrediction } from '../../engine/index';
-import {
-  type ModelPredictor,
-  modelFolder,
-  openModelPredictor,
-  predictionObjects,
-  previewPath,
-  rasterOfPixels,
-  readCheckpointModel,
-  readPreviewFile,
-  runFolder,
-  storedPrediction,
-} from '../../engine/index';
+import { predictionObjects, previewPath, readPreviewFile, runFolder } from '../../engine/index';
 import type { Prediction } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
 import type { AppContext } from '../AppContext';
@@ -22,7 +11,7 @@ import type { AppContext } from '../AppContext';
  * writes runs/<runId>/preview/<imageId>.png; asking here (re)requests it and returns the latest
  * one written, 'not_found' until the first is ready (a `preview` job event says when). A run
  * that no longer trains shows its last preview when that is as new as its last checkpoint;
- * otherwise its checkpoint (or saved model) predicts the image.
+ * otherwise its checkpoint (or saved model) predicts the image in the work process.
  */
 export async function getPreview(ctx: AppContext, runId: string, imageId: string): Promise<Prediction> {
   const project = ctx.session.current();
@@ -46,30 +35,11 @@ export async function getPreview(ctx: AppContext, runId: string, imageId: string
   const info = await ctx.runs.info(project.dir, runId);
   if (preview !== null && preview.step >= (info.checkpointStep ?? 0))
     return predictionOf(`${runId} @ step ${preview.step}`, imageId, preview);
-  // The run's latest checkpoint (read without touching it: the run may be writing the next
-  // one); else its saved models (after a crash left no checkpoint, or an old run).
-  const checkpoint = (await readCheckpointModel(folder)) ?? (await readCheckpointModel(folder));
-  let source: string;
-  let model: ModelPredictor;
-  if (checkpoint !== null) {
-    source = `${runId} checkpoint @ step ${checkpoint.step}`;
-    model = await openModelPredictor({ weights: checkpoint.weights, metadata: checkpoint.metadata });
-  } else {
-    const id = info.modelIds[0];
-    if (id === undefined) throw new AppError('not_found', `Run ${runId} has no checkpoint or model yet.`);
-    source = id;
-    model = await openModelPredictor(modelFolder(project.dir, id));
-  }
-  try {
-    const pixels = await project.readPixels(imageId);
-    return predictionOf(
-      source,
-      imageId,
-      storedPrediction(await model.predict(rasterOfPixels(pixels)), model.classCount),
-    );
-  } finally {
-    await model.dispose();
-  }
+  const { source, prediction } = await ctx.work.run({
+    kind: 'runPreview',
+    task: { projectDir: project.dir, runId, modelIds: info.modelIds, image: entry },
+  });
+  return predictionOf(source, imageId, prediction);
 }
 
 function predictionOf(source: string, imageId: string, p: StoredPrediction): Prediction {

@@ -23,6 +23,7 @@ beforeAll(async () => {
     version: 'test',
     workspaceRoot: null,
     env: { UNET_STUDIO_CONFIG_DIR: join(root, '.config') },
+    work: 'in-process',
     trainingProcessFactory: () => {
       child = defaultTrainingProcessFactory();
       return child;
