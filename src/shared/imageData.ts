@@ -6,6 +6,11 @@ import type { IntensityStats } from './schemas';
  * contract re-exports these types for its clients.
  */
 
+/** Largest image side the app accepts, pixels (decoders refuse more; the API checks patches). */
+export const MAX_IMAGE_SIDE = 16_384;
+/** Largest pixel count the app accepts (2^28, i.e. 16384 x 16384). */
+export const MAX_IMAGE_PIXELS = 2 ** 28;
+
 /** Sample type of a raw image: 8-bit, 16-bit unsigned, or 32-bit float. */
 export type PixelArray = Uint8Array | Uint16Array | Float32Array;
 

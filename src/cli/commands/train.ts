@@ -8,6 +8,7 @@ import {
   type TrainConfigInput,
   type TrainingOutcome,
 } from '../../engine/index';
+import { formatSeconds } from '../../shared/format';
 import type { TrainingEvent } from '../../shared/jobs';
 
 interface TrainCliOptions {
@@ -270,12 +271,4 @@ class TrainReporter {
       `step ${payload.step} | loss ${payload.loss} | ${payload.speed} tiles/s | ETA ${payload.remaining}${memory}`,
     );
   }
-}
-
-function formatSeconds(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(s % 60).padStart(2, '0')}s`;
 }

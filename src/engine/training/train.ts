@@ -31,11 +31,11 @@ export interface TrainOptions {
 /** What a finished or stopped run produced (also the `result` of its `done` event). */
 export type TrainResult = TrainingResult;
 
-/** Minimum time between progress events (STYLE.md: at most every ~100-200 ms). */
+/** Minimum time between progress events: often enough for live curves, rare enough for the UI. */
 const PROGRESS_INTERVAL_MS = 150;
 
 /**
- * Trains a U-Net as configured; see issue 4. Emits started, progress, validation and checkpoint
+ * Trains a U-Net as configured (trainConfig). Emits started, progress, validation and checkpoint
  * events and ends with done | cancelled (resolves) or failed (after emitting it, rejects with
  * the AppError). Every event is also appended to outDir/run.jsonl. Checkpoints every
  * `checkpointMinutes` (and `checkpointEverySteps`), at the end and on abort; a NaN/inf loss

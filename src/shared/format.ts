@@ -1,4 +1,7 @@
-/** "42 s", "3 min 05 s", "2 h 07 min" for a duration in seconds; "–" when unknown. */
+/**
+ * A duration in seconds for people: "42 s", "3 min 05 s", "2 h 07 min"; "–" when unknown. The UI
+ * and the CLI word durations alike.
+ */
 export function formatSeconds(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '–';
   const s = Math.max(0, Math.round(seconds));
