@@ -20,22 +20,30 @@ import { writeDiscDataset } from './syntheticData';
 let root: string;
 let images: TrainConfigInput['images'];
 let image: string;
+let other: string;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'previews-test-'));
   const data = await writeDiscDataset(join(root, 'data'), { count: 3, width: 48, height: 40 });
   images = (await matchTrainingPairs(data.images, data.labels)).pairs;
   image = join(data.images, 'img1.png');
+  other = join(data.images, 'img2.png');
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
 describe('previews computed by the training run', () => {
-  it('writes a preview of each asked image at every checkpoint and validation, from the weights it holds', async () => {
+  it('writes a preview of each watched image at every checkpoint and validation, from the weights it holds', async () => {
     const outDir = join(root, 'run');
     const written: { imageId: string; step: number }[] = [];
-    const previews = new TrainingPreviews(outDir, (imageId, step) => written.push({ imageId, step }));
+    // img1 is watched: like the Train tab, it asks again each time it fetches a preview.
+    // img2 was asked for once, then its page went away.
+    const previews: TrainingPreviews = new TrainingPreviews(outDir, (imageId, step) => {
+      written.push({ imageId, step });
+      if (imageId === 'img1') previews.request({ imageId: 'img1', path: image });
+    });
+    previews.request({ imageId: 'img2', path: other });
     previews.request({ imageId: 'img1', path: image });
     expect(() => previews.request({ imageId: '../escape', path: image })).toThrow(/cannot name/);
     const events: TrainingEvent[] = [];
@@ -58,7 +66,9 @@ describe('previews computed by the training run', () => {
     );
     expect(tf.memory().numTensors).toBe(before);
     // Checkpoints at 5, 10 and the end (12); a validation at 8 (and at the end, same step).
-    expect(written).toEqual([5, 8, 10, 12].map((step) => ({ imageId: 'img1', step })));
+    expect(written.filter((w) => w.imageId === 'img1').map((w) => w.step)).toEqual([5, 8, 10, 12]);
+    // Nobody asked for img2 again: one preview, then nothing spent on it.
+    expect(written.filter((w) => w.imageId === 'img2').map((w) => w.step)).toEqual([5]);
     // Previews are not part of the run's log of events.
     expect(events.some((e) => e.kind === 'preview')).toBe(false);
 

@@ -26,13 +26,17 @@ interface Entry {
   input?: { data: Float32Array; width: number; height: number };
   /** Step of its latest preview file, or -1. */
   step: number;
+  /** Asked for since its latest preview: someone is still watching. */
+  wanted: boolean;
 }
 
 /**
  * The previews a training process computes from the weights it holds: the images someone asked
- * to watch (`request`, at any time) are predicted at each checkpoint and validation (`refresh`),
- * and a newly asked one as soon as the run has weights worth showing (`serveNew`). Each preview
- * is written as a small file (previewFile) and announced through `onWritten`. Runs on the
+ * to watch (`request`, at any time) are predicted at the next checkpoint or validation
+ * (`refresh`), and a newly asked one as soon as the run has weights worth showing (`serveNew`).
+ * Each preview is written as a small file (previewFile) and announced through `onWritten`. An
+ * image is previewed again only once it has been asked for again since (a watching page asks
+ * each time it fetches one), so a run nobody watches spends nothing on previews. Runs on the
  * training backend with TF.js, tensors freed per call.
  */
 export class TrainingPreviews {
@@ -47,7 +51,8 @@ export class TrainingPreviews {
   request(request: PreviewRequest): void {
     previewPath(this.outDir, request.imageId);
     const at = this.entries.findIndex((e) => e.request.imageId === request.imageId);
-    const entry = at >= 0 ? this.entries.splice(at, 1)[0] : { request, step: -1 };
+    const entry = at >= 0 ? this.entries.splice(at, 1)[0] : { request, step: -1, wanted: true };
+    entry.wanted = true;
     this.entries.unshift(entry);
     this.entries.length = Math.min(this.entries.length, MAX_PREVIEWS);
   }
@@ -57,9 +62,9 @@ export class TrainingPreviews {
     return this.entries.some((e) => e.step < 0);
   }
 
-  /** Previews every asked image at `step` (after a checkpoint or validation), once per step. */
+  /** Previews the images asked for since their last preview, at `step` (a checkpoint or validation). */
   async refresh(unet: UNet, normalization: Normalization, step: number): Promise<void> {
-    for (const entry of this.entries.filter((e) => e.step !== step))
+    for (const entry of this.entries.filter((e) => e.wanted && e.step !== step))
       await this.preview(entry, unet, normalization, step);
   }
 
@@ -109,6 +114,7 @@ export class TrainingPreviews {
       view.dispose();
     }
     entry.step = step;
+    entry.wanted = false;
     this.onWritten(imageId, step);
   }
 }
