@@ -12,12 +12,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { encode } from 'fast-png';
 import type { Browser } from 'playwright-core';
-import WebSocket from 'ws';
 import type { StudioApi } from '../src/shared/api';
-import { createHttpApi } from '../src/shared/apiHttpClient';
 import type { JobUpdate } from '../src/shared/jobs';
 import { launchBrowser, newPage } from '../test/e2e/support/browser';
-import { type StudioServer, startStudioServer } from '../test/e2e/support/studioServer';
+import { startStudioServer } from '../test/e2e/support/studioServer';
+import { nodeApiClient } from '../test/support/nodeApiClient';
 import { median, printTable, writeResults } from './_common';
 import { syntheticCells } from './_synthetic';
 
@@ -40,21 +39,6 @@ async function value<T>(
   const r = await result;
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
-}
-
-function client(server: StudioServer): StudioApi {
-  return createHttpApi({
-    baseUrl: server.origin,
-    token: new URL(server.url).searchParams.get('token'),
-    fetch: (url, init) => fetch(url, { ...init, body: init.body as Uint8Array<ArrayBuffer> }),
-    openSocket: (url, handlers) => {
-      const socket = new WebSocket(url);
-      socket.on('message', (data) => handlers.onMessage(data.toString()));
-      socket.on('close', () => handlers.onClose());
-      socket.on('error', () => undefined);
-      return socket;
-    },
-  });
 }
 
 /** A project of 4 cell images, each labelled whole (cells = class 2 with their ids, rest = 1). */
@@ -139,7 +123,7 @@ async function trainOnce(
 const server = await startStudioServer();
 let browser: Browser | null = null;
 try {
-  const api = client(server);
+  const api = nodeApiClient(server.origin, new URL(server.url).searchParams.get('token'));
   const ids = await setUp(api, join(server.workspace, 'project'));
   browser = await launchBrowser();
   const page = await newPage(browser);

@@ -1,3 +1,5 @@
+import type { AnnotationPatch } from './imageData';
+
 export type { Prediction } from './imageData';
 
 /**
@@ -139,14 +141,8 @@ export interface CompareResult {
 }
 
 /** A rectangle of label values to paint; `classes[i] = 0` means "leave this pixel as it is". */
-export interface AcceptedPrediction {
+export interface AcceptedPrediction extends AnnotationPatch {
   imageId: string;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  classes: Uint8Array;
-  instances: Uint16Array;
   /** Objects taken over. */
   objects: number;
   /** True when the patch was written to the saved annotation. */
