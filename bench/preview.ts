@@ -1,4 +1,4 @@
-// `npm run bench -- preview [--steps 200] [--every 50] [--repeats 1] [--side 512]`: training speed
+// `npm run bench -- preview [--steps 200] [--every 50] [--repeats 2] [--side 512]`: training speed
 // with the Train tab open and its live preview on, against the same run with no UI. A browser
 // shell (`unet-studio serve`) holds a project of 4 synthetic 512x512 cell images, annotated; the
 // same fast-preset run (seeded; checkpoint and validation every `--every` steps, so the training
@@ -24,7 +24,7 @@ const { values } = parseArgs({
   options: {
     steps: { type: 'string', default: '200' },
     every: { type: 'string', default: '50' },
-    repeats: { type: 'string', default: '1' },
+    repeats: { type: 'string', default: '2' },
     side: { type: 'string', default: '512' },
   },
 });
@@ -151,7 +151,8 @@ try {
   const without = rate('B: no UI');
   const ratio = withUi / without;
   printTable(rows as unknown as Record<string, string | number>[]);
-  const verdict = ratio >= 0.95 ? 'PASS' : 'FAIL';
+  // The page cannot make training faster: a ratio far above 1 only shows how noisy the machine is.
+  const verdict = ratio < 0.95 ? 'FAIL' : ratio > 1.05 ? 'NOISY (rerun on a quiet machine)' : 'PASS';
   console.log(
     `${verdict}: with the Train tab and previews ${withUi.toFixed(1)} steps/min, without UI ${without.toFixed(1)} ` +
       `(${(100 * (ratio - 1)).toFixed(1)}%; goal within 5%). Previews in A: ${rows[0].previews}.`,
