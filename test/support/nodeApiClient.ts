@@ -4,9 +4,13 @@ import { createHttpApi } from '../../src/shared/apiHttpClient';
 
 /**
  * The browser shell's client as a Node test or bench uses it: Node's fetch for calls, the `ws`
- * package for the event socket (reconnecting after `reconnectMs`).
+ * package for the event socket (reconnecting after `reconnectMs`), or no events at all.
  */
-export function nodeApiClient(origin: string, token: string | null, reconnectMs = 50): StudioApi {
+export function nodeApiClient(
+  origin: string,
+  token: string | null,
+  { events = true, reconnectMs = 50 }: { events?: boolean; reconnectMs?: number } = {},
+): StudioApi {
   return createHttpApi({
     baseUrl: origin,
     token,
@@ -15,13 +19,15 @@ export function nodeApiClient(origin: string, token: string | null, reconnectMs 
         ...init,
         body: Buffer.from(init.body.buffer, init.body.byteOffset, init.body.byteLength),
       }),
-    openSocket: (url, handlers) => {
-      const socket = new WebSocket(url);
-      socket.on('message', (data) => handlers.onMessage(data.toString()));
-      socket.on('close', () => handlers.onClose());
-      socket.on('error', () => undefined);
-      return socket;
-    },
+    openSocket: events
+      ? (url, handlers) => {
+          const socket = new WebSocket(url);
+          socket.on('message', (data) => handlers.onMessage(data.toString()));
+          socket.on('close', () => handlers.onClose());
+          socket.on('error', () => undefined);
+          return socket;
+        }
+      : null,
     reconnectMs,
   });
 }
