@@ -72,7 +72,12 @@ export function apiHandlers(ctx: AppContext): ApiHandlers {
     getPreview: (runId, imageId) => getPreview(ctx, runId, imageId),
 
     // Models, prediction, compare, export.
-    listModels: () => listModels(project().dir),
+    listModels: () => {
+      // The Train, Compare and Export screens list models first: the work process they will
+      // use starts now (it loads the engine), not when the first comparison waits for it.
+      ctx.work.warm();
+      return listModels(project().dir);
+    },
     predictImages: (modelId, target) => predictImages(ctx, modelId, target),
     cancelJob: (jobId) => cancelJob(ctx, jobId),
     getPrediction: (modelId, imageId) => getPrediction(ctx, modelId, imageId),

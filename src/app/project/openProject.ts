@@ -11,9 +11,7 @@ export async function createProject(ctx: AppContext, dir: string, name: string):
   const open = ctx.session.open;
   if (open !== null && open.dir === resolve(target))
     throw new AppError('conflict', `${dir} is already open.`);
-  const snapshot = await ctx.session.adopt(await Project.create(target, name));
-  ctx.work.warm();
-  return snapshot;
+  return ctx.session.adopt(await Project.create(target, name));
 }
 
 /** Opens a project folder (taking its lock); the open one again is a no-op. */
@@ -21,8 +19,5 @@ export async function openProject(ctx: AppContext, dir: string): Promise<Project
   const target = await confineToWorkspace(ctx.options.workspaceRoot, dir, 'Project folder');
   const open = ctx.session.open;
   if (open !== null && open.dir === resolve(target)) return open.snapshot();
-  const snapshot = await ctx.session.adopt(await Project.open(target));
-  // Prediction, comparison and export of this project run in the work process: start it now.
-  ctx.work.warm();
-  return snapshot;
+  return ctx.session.adopt(await Project.open(target));
 }

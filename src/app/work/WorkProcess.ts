@@ -36,7 +36,7 @@ interface Pending {
 /**
  * The app's work process: prediction, scoring and export run there, off the main side's event
  * loop (a 20-image batch prediction leaves the main process free to answer the UI). Started on
- * first use and kept for the next; if it dies, the work in flight fails with 'internal' and the
+ * first use (or `warm`) and kept for the next; if it dies, the work in flight fails with 'internal' and the
  * next call starts a new one.
  */
 export class WorkProcess implements WorkRunner {

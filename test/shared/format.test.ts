@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSeconds } from './format';
+import { formatSeconds } from '../../src/shared/format';
 
 describe('formatSeconds', () => {
   it('words seconds, minutes and hours, and says when it does not know', () => {
