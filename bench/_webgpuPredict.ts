@@ -32,7 +32,7 @@ async function timePredict(
   const tile = chooseTileSize(size, size, config.depth, 700);
   const unet = createUNet(config, tile, 1);
   const image = Float32Array.from({ length: size * size }, (_, i) => Math.sin(i * 0.01) + Math.cos(i * 0.37));
-  const predictor = await createOnnxPredictor(unet, { provider, threads: 2, fallback: false });
+  const predictor = await createOnnxPredictor(unet, { provider, threads: 2 });
   try {
     const seconds: number[] = [];
     let logits: Float32Array = new Float32Array(0);

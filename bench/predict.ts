@@ -6,17 +6,16 @@
 // --backend webgpu: the WebGPU bench instead (bench/_webgpuPredict.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
   type BackendInfo,
   buildOnnxModel,
-  chooseTileSize,
   createOnnxPredictor,
   createTfPredictor,
   createUNet,
+  inferenceTileSize,
   initBackend,
   OnnxPredictor,
   PAPER_UNET,
@@ -25,9 +24,10 @@ import {
   readImage,
   type UNet,
 } from '../src/engine/index';
+import { benchRoot, maxAbsDiff, writeResults } from './_common';
 import { webgpuPredictBench } from './_webgpuPredict';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = benchRoot;
 const argv = process.argv.slice(2);
 const runs = Number(argv[argv.indexOf('--runs') + 1]) || 2;
 const withWasm = !argv.includes('--no-wasm');
@@ -73,12 +73,6 @@ async function timeRuns(
     logits: result.logits,
     tiles: result.tiles,
   };
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-  return max;
 }
 
 /** PyTorch with the same weights and image; returns its timing and logits (HWC). */
@@ -165,11 +159,10 @@ async function main(): Promise<void> {
   await check.dispose();
   console.log(`onnx paper-size check: 1x1x${TILE}x${TILE} -> ${dims.join('x')}`);
 
-  const autoTile = chooseTileSize(image.width, image.height, PAPER_UNET.depth, 809);
+  const autoTile = inferenceTileSize(PAPER_UNET, TILE, image.width, image.height);
   const onnx = await createOnnxPredictor(unet, {
     executionProviders: ['cpu'],
     threads: THREADS,
-    fallback: false,
   });
   await onnx.runTile(new Float32Array(TILE * TILE)); // warm-up
   const ours = await timeRuns(onnx, image, runs);
@@ -247,11 +240,7 @@ async function main(): Promise<void> {
       `| ${row.backend} | ${row.tiling} | ${seconds} | ${(row.seconds / row.torchSeconds).toFixed(2)} | ${diff} |`,
     );
   }
-  const out = join(root, 'bench', 'results', 'predict.json');
-  await mkdir(dirname(out), { recursive: true });
   const summary = {
-    bench: 'predict',
-    at: new Date().toISOString(),
     model: 'paper U-Net, depth 4, 64 filters, random He weights (seed 1)',
     image: `${image.source} (${image.width}x${image.height})`,
     tile: TILE,
@@ -261,8 +250,7 @@ async function main(): Promise<void> {
     threads: THREADS,
     rows: rows.map((r) => ({ ...r, ratioVsTorch: r.seconds / r.torchSeconds })),
   };
-  await writeFile(out, `${JSON.stringify(summary, null, 2)}\n`);
-  console.log(`\nwrote ${out}`);
+  console.log(`\nwrote ${writeResults('predict', summary)}`);
   // The threaded wasm backend's workers keep Node alive.
   if (tfInfo?.keepsProcessAlive) process.exit(0);
 }

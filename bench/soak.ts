@@ -1,5 +1,5 @@
 // `npm run bench -- soak [--minutes 30] [--calls 1000]`
-// Memory soak (issue 7). Phase 1: `--calls` API calls (getProject / getAnnotation /
+// Memory soak. Phase 1: `--calls` API calls (getProject / getAnnotation /
 // saveAnnotationPatch, 4:3:3) against a real browser-shell process (`unet-studio serve`), its
 // RSS sampled from /proc every 50 calls. Phase 2: a fast-preset training run of `--minutes`
 // (in this process, the same `train` the training child runs) sampling RSS and
@@ -11,15 +11,15 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { encode } from 'fast-png';
 import { Project, type TrainImage, train } from '../src/engine/index';
 import { createHttpApi } from '../src/shared/apiHttpClient';
+import { benchRoot, printTable, writeResults } from './_common';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = benchRoot;
 const { values } = parseArgs({
   options: { minutes: { type: 'string', default: '30' }, calls: { type: 'string', default: '1000' } },
 });
@@ -71,19 +71,6 @@ function summarise(name: string, samples: Sample[], unit: string) {
     'tensor growth': withTensors ? tensorGrowth : '-',
     verdict: flat ? 'FLAT' : 'GROWING',
   };
-}
-
-/** Prints rows as a Markdown table. */
-function printTable(rows: Record<string, string | number>[]): void {
-  const cols = Object.keys(rows[0]);
-  const text = (v: string | number) =>
-    typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(1)) : v;
-  const cells = rows.map((r) => cols.map((c) => text(r[c])));
-  const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
-  const line = (parts: string[]) => `| ${parts.map((p, i) => p.padEnd(widths[i])).join(' | ')} |`;
-  console.log(line(cols));
-  console.log(line(widths.map((w) => '-'.repeat(w))));
-  for (const row of cells) console.log(line(row));
 }
 
 function rssOf(pid: number): number {
@@ -230,12 +217,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       'criterion: after a 20% warm-up, fitted RSS growth < max(32 MiB, 5% of mid RSS) and tensor growth < 1\n',
     );
-    const path = join(root, 'bench', 'results', 'soak.json');
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(
-      path,
-      `${JSON.stringify({ bench: 'soak', date: new Date().toISOString(), minutes, calls, rows, samples: { api, training } }, null, 2)}\n`,
-    );
+    const path = writeResults('soak', { minutes, calls, rows, samples: { api, training } });
     process.stdout.write(`wrote ${path}\n`);
     if (rows.some((r) => r.verdict !== 'FLAT')) process.exitCode = 1;
   } finally {

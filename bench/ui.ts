@@ -12,7 +12,7 @@ import { writeTiff } from '../src/engine/index';
 import { launchBrowser, newPage } from '../test/e2e/support/browser';
 import { startStudioServer } from '../test/e2e/support/studioServer';
 import { createProject, waitPainted } from '../test/e2e/support/workstation';
-import { printTable, writeResults } from './_common';
+import { percentile, printTable, writeResults } from './_common';
 
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
@@ -29,11 +29,6 @@ function syntheticImage(side: number): Uint16Array {
     }
   }
   return data;
-}
-
-function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
 
 async function openImage(page: Page, name: string): Promise<number> {

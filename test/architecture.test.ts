@@ -2,7 +2,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// The layer walls of STYLE.md, checked on the source text: who may import whom.
+// The layer walls (docs/ARCHITECTURE.md), checked on the source text: who may import whom.
+//   shared    the API contract (api*.ts) and plain data (errors, jobs, schemas, imageData)
+//   engine    computation and on-disk formats; imports shared's plain data only
+//   app       the use cases behind the API table; imports engine/index and shared
+//   shells    main, server, cli: import app/index (and the CLI engine/index) only
 const root = join(__dirname, '..');
 
 function sourceFiles(dir: string): string[] {
@@ -38,8 +42,9 @@ const isUi = (s: string) =>
   s === 'electron' || s === 'react' || s.startsWith('react-') || s.includes('konva');
 
 describe('layer walls', () => {
-  it('the engine, CLI and server never import Electron, React or Konva', () => {
+  it('the engine, app, CLI and server never import Electron, React or Konva', () => {
     expect(offenders('src/engine', isUi)).toEqual([]);
+    expect(offenders('src/app', isUi)).toEqual([]);
     expect(offenders('src/cli', isUi)).toEqual([]);
     expect(offenders('src/server', isUi)).toEqual([]);
   });
@@ -89,6 +94,43 @@ describe('layer walls', () => {
       );
       expect([entry, runtimes]).toEqual([entry, []]);
     }
+  });
+
+  it('the engine imports neither the app, the shells nor the API contract', () => {
+    const outward = (s: string) =>
+      /(^|\/)(app|main|server|cli|preload|renderer)(\/|$)/.test(s) ||
+      /(^|\/)shared(\/api[A-Za-z]*|\/index)?$/.test(s);
+    expect(offenders('src/engine', outward)).toEqual([]);
+  });
+
+  it("shared's plain data never imports the API contract (so the engine cannot reach it through them)", () => {
+    const plain = sourceFiles(join(root, 'src/shared')).filter(
+      (f) => !/[/\\](api[A-Za-z]*|index)\.ts$/.test(f),
+    );
+    const found = plain.flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => /^\.\/api[A-Za-z]*$/.test(spec))
+        .map((spec) => `${relative(root, file)} imports ${spec}`),
+    );
+    expect(plain.length).toBeGreaterThan(3);
+    expect(found).toEqual([]);
+  });
+
+  it('the app imports the engine through engine/index only, and never a shell', () => {
+    const wrong = (s: string) =>
+      /\/engine\/(?!index$)/.test(s) || /(^|\/)(main|server|cli|preload|renderer)(\/|$)/.test(s);
+    expect(offenders('src/app', wrong)).toEqual([]);
+  });
+
+  it('shells reach the app through app/index only; Electron and the server never call the engine', () => {
+    const deepApp = (s: string) => /\/app\/(?!index$)/.test(s);
+    expect([
+      ...offenders('src/cli', deepApp),
+      ...offenders('src/server', deepApp),
+      ...offenders('src/main', deepApp),
+    ]).toEqual([]);
+    const engine = (s: string) => /(^|\/)engine\//.test(s);
+    expect([...offenders('src/main', engine), ...offenders('src/server', engine)]).toEqual([]);
   });
 });
 

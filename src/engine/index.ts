@@ -12,6 +12,5 @@ export * from './model/index';
 export * from './onnx/index';
 export * from './prediction/index';
 export * from './project/index';
-export * from './service/index';
 export * from './training/index';
 export * from './weightmap/index';

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('electron', async () => (await import('../../test/support/fakeElectron')).fakeElectron.module);
 
 import { fakeElectron } from '../../test/support/fakeElectron';
-import { createStudioService, type StudioService } from '../engine/index';
+import { createStudioService, type StudioService } from '../app/index';
 import { API_METHODS, IPC_EVENT_CHANNEL } from '../shared/api';
 import { bindApiToIpc } from './ipcBridge';
 import { createSecureWindow } from './secureWindow';
@@ -22,7 +22,13 @@ let service: StudioService;
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'unet-electron-'));
   const env = { ...process.env, UNET_STUDIO_CONFIG_DIR: join(root, 'config') };
-  service = createStudioService({ shell: 'electron', version: 'test', workspaceRoot: null, env });
+  service = createStudioService({
+    shell: 'electron',
+    version: 'test',
+    workspaceRoot: null,
+    env,
+    work: 'in-process',
+  });
 });
 afterEach(async () => {
   await service.dispose();

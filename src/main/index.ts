@@ -1,8 +1,8 @@
-// Electron shell: wires the engine's API service to the window. Thin by design: everything it
-// serves is implemented once in src/engine/service (the browser shell serves the same).
+// Electron shell: wires the app layer's API service to the window. Thin by design: everything it
+// serves is implemented once in src/app (the browser shell serves the same).
 import { join } from 'node:path';
 import { app, type BrowserWindow, ipcMain } from 'electron';
-import { createStudioService } from '../engine/index';
+import { createStudioService } from '../app/index';
 import { bindApiToIpc } from './ipcBridge';
 import { nativeDialogs } from './nativeDialogs';
 import { createSecureWindow } from './secureWindow';

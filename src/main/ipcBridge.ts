@@ -1,5 +1,5 @@
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
-import { invokeApi, type StudioService } from '../engine/index';
+import { invokeApi, type StudioService } from '../app/index';
 import { API_METHODS, IPC_EVENT_CHANNEL, ipcChannel } from '../shared/api';
 import { isAppUrl } from './secureWindow';
 

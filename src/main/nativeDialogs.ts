@@ -1,5 +1,5 @@
 import { type BrowserWindow, dialog } from 'electron';
-import type { Dialogs } from '../engine/index';
+import type { Dialogs } from '../app/index';
 import type { PickResult } from '../shared/api';
 
 const IMAGE_FILTERS = [

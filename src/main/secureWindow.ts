@@ -32,7 +32,7 @@ export function isFileInside(url: string, folder: string): boolean {
 }
 
 /**
- * The main window, locked down (STYLE.md / issue 7): contextIsolation, sandbox, no Node in the
+ * The main window, locked down: contextIsolation, sandbox, no Node in the
  * page, webSecurity on, CSP header, navigation away and new windows refused (http(s) links open
  * in the system browser instead), permission requests denied.
  */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { invokeApi } from '../engine/index';
+import { invokeApi } from '../app/index';
 import type { ApiHandlers } from '../shared/api';
 import { decodeFrame, encodeFrameChunks, FRAME_CONTENT_TYPE } from '../shared/apiCodec';
 import { isApiMethod } from '../shared/apiSchemas';

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import type { StudioService } from '../engine/index';
+import type { StudioService } from '../app/index';
 import { WS_EVENTS_PATH } from '../shared/api';
 import { DEFAULT_MAX_BODY_BYTES, handleApiRequest } from './apiRoute';
 import { sendJson } from './responses';

@@ -1,5 +1,9 @@
+import type { AnnotationPatch } from './imageData';
+
+export type { Prediction } from './imageData';
+
 /**
- * Types of the training, prediction, compare and export part of the API (issue 6). Class
+ * Types of the training, prediction, compare and export part of the API. Class
  * indices here are the network's (0 = background, 1.. = foreground classes); a project class id
  * `k` (1 = background, 2 = cell, ...) is network class `k - 1`.
  */
@@ -114,23 +118,6 @@ export type PredictTarget = ({ imageIds: string[] } | { folder: string; outDir?:
   tta?: boolean;
 };
 
-/** A stored prediction of one image (network classes, probabilities HWC, objects). */
-export interface Prediction {
-  /** The model; for a training preview, where the weights came from ("<runId> checkpoint @ step N"). */
-  modelId: string;
-  imageId: string;
-  width: number;
-  height: number;
-  classCount: number;
-  /** Arg-max network class per pixel. */
-  classes: Uint8Array;
-  /** Foreground probability per pixel (1 - P(background)), 0..1. */
-  foreground: Float32Array;
-  /** Objects (ids 1..objects): touching objects separated by a watershed (engine instances/). */
-  instances: Uint16Array;
-  objects: number;
-}
-
 /** Scores of one prediction against the annotation (labelled pixels; see metrics/evaluateSegmentation). */
 export interface ImageScores {
   iou: number;
@@ -159,14 +146,8 @@ export interface CompareResult {
 }
 
 /** A rectangle of label values to paint; `classes[i] = 0` means "leave this pixel as it is". */
-export interface AcceptedPrediction {
+export interface AcceptedPrediction extends AnnotationPatch {
   imageId: string;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  classes: Uint8Array;
-  instances: Uint16Array;
   /** Objects taken over. */
   objects: number;
   /** True when the patch was written to the saved annotation. */

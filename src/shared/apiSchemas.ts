@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ApiArgs, ApiMethod } from './api';
 import { MODEL_API_ARGS } from './apiModelSchemas';
 import { AppError } from './errors';
+import { MAX_IMAGE_SIDE } from './imageData';
 import { classListSchema, imageIdSchema } from './schemas';
 
 /**
@@ -10,9 +11,6 @@ import { classListSchema, imageIdSchema } from './schemas';
  * check that each schema yields exactly the method's parameter list.
  */
 
-/** Largest annotation patch side, pixels (a whole 16384 x 16384 image). */
-export const MAX_IMAGE_SIDE = 16_384;
-
 const path = z.string().min(1).max(4096);
 const fileName = z
   .string()
@@ -20,6 +18,7 @@ const fileName = z
   .max(255)
   .refine((name) => !/[/\\]/.test(name) && name !== '.' && name !== '..', 'a file name, not a path');
 
+// An annotation patch covers at most a whole image of the largest size.
 const coordinate = z.number().int().min(0).max(MAX_IMAGE_SIDE);
 const side = z.number().int().min(1).max(MAX_IMAGE_SIDE);
 

@@ -2,27 +2,29 @@
  * Expected failures carry a stable code; shells turn them into `{ ok: false, error }`.
  * Anything thrown that is not an AppError is a bug and is reported as `internal`.
  */
-export type ErrorCode =
-  | 'invalid_argument'
-  | 'not_found'
-  | 'corrupt_file'
-  | 'unsupported_format'
-  | 'size_mismatch'
-  | 'too_large'
-  | 'illegal_tile_size'
-  | 'incompatible_model'
-  | 'out_of_memory'
-  | 'backend_unavailable'
-  | 'disk_full'
-  | 'read_only'
-  | 'locked'
-  | 'diverged'
-  | 'schema'
-  | 'unauthorized'
-  | 'forbidden_path'
-  | 'conflict'
-  | 'cancelled'
-  | 'internal';
+export const ERROR_CODES = [
+  'invalid_argument',
+  'not_found',
+  'corrupt_file',
+  'unsupported_format',
+  'size_mismatch',
+  'too_large',
+  'illegal_tile_size',
+  'incompatible_model',
+  'out_of_memory',
+  'backend_unavailable',
+  'disk_full',
+  'read_only',
+  'locked',
+  'diverged',
+  'schema',
+  'unauthorized',
+  'forbidden_path',
+  'conflict',
+  'cancelled',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ErrorInfo {
   code: ErrorCode;

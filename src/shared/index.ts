@@ -5,5 +5,6 @@ export * from './apiModelSchemas';
 export * from './apiModels';
 export * from './apiSchemas';
 export * from './errors';
+export * from './imageData';
 export * from './jobs';
 export * from './schemas';

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, invokeApi, Project } from '../../src/engine/index';
+import { invokeApi } from '../../src/app/index';
+import { AppError, Project } from '../../src/engine/index';
 import { runCli } from '../support/cli';
 import { createTestService } from '../support/testService';
 import { BAD_MANIFESTS } from './make-corpus';

@@ -7,7 +7,7 @@ import { Project } from '../../src/engine/index';
 import type { AnnotationPatch } from '../../src/shared/api';
 import { type ServeProcess, startServe, startServeRunning } from '../support/serveProcess';
 
-// Kill -9 the browser-shell server in the middle of a burst of annotation saves (issue 7):
+// Kill -9 the browser-shell server in the middle of a burst of annotation saves:
 // after a restart the project opens, every label file decodes, and the labels on disk are
 // exactly the last acknowledged save (or that plus the one save in flight at the kill).
 

@@ -26,7 +26,8 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return { ...wrapped, default: wrapped };
 });
 
-import { invokeApi, Project } from '../../src/engine/index';
+import { invokeApi } from '../../src/app/index';
+import { Project } from '../../src/engine/index';
 import { projectState } from '../bad-input/support/projectState';
 import { appErrorOf } from '../support/appError';
 import { createTestService } from '../support/testService';

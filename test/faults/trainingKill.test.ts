@@ -14,7 +14,7 @@ import {
 import type { JobEvent } from '../../src/shared/jobs';
 import { writeDiscDataset } from '../training/syntheticData';
 
-// kill -9 the training process at random moments, again and again (issue 7). Checkpoints are
+// kill -9 the training process at random moments, again and again. Checkpoints are
 // written every 2 steps, so the kills land during steps and during checkpoint writes. Each
 // resume must start from the last complete checkpoint, the run log must stay readable, and
 // the finished run's loss curve must run from the first step to the last, in order.

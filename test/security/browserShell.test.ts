@@ -9,7 +9,7 @@ import { encodeFrame } from '../../src/shared/apiCodec';
 import { CORPUS_DIR } from '../bad-input/make-corpus';
 import { type Harness, startHarness, upgradeStatus } from '../server/serverHarness';
 
-// Attacks on the browser shell (issue 7 "Security"), each from outside: a page in another
+// Attacks on the browser shell, each from outside: a page in another
 // origin, a process on the same machine without the token, a hand-made request.
 
 let h: Harness;

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import type { StudioService } from '../../src/engine/index';
+import type { StudioService } from '../../src/app/index';
 import { type StudioServer, startStudioServer } from '../../src/server/index';
 import type { StudioApi } from '../../src/shared/api';
-import { createHttpApi } from '../../src/shared/apiHttpClient';
+import { nodeApiClient } from '../support/nodeApiClient';
 import { createTestService } from '../support/testService';
 
 /** A browser shell on a free loopback port over a fresh temp workspace, and a client for it. */
@@ -25,23 +25,7 @@ export async function startHarness(staticDir?: string): Promise<Harness> {
     staticDir: staticDir ?? join(root, 'no-build'),
     port: 0,
   });
-  const api = createHttpApi({
-    baseUrl: server.origin,
-    token: server.token,
-    fetch: (url, init) =>
-      fetch(url, {
-        ...init,
-        body: Buffer.from(init.body.buffer, init.body.byteOffset, init.body.byteLength),
-      }),
-    openSocket: (url, handlers) => {
-      const socket = new WebSocket(url);
-      socket.on('message', (data) => handlers.onMessage(data.toString()));
-      socket.on('close', () => handlers.onClose());
-      socket.on('error', () => undefined);
-      return socket;
-    },
-    reconnectMs: 50,
-  });
+  const api = nodeApiClient(server.origin, server.token);
   return {
     root,
     server,

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { StudioApi } from '../../src/shared/api';
-import { createHttpApi } from '../../src/shared/apiHttpClient';
 import { REPO_ROOT } from './cli';
+import { nodeApiClient } from './nodeApiClient';
 
 /** A `unet-studio serve` child process and an HTTP client for it. */
 export interface ServeProcess {
@@ -48,16 +48,7 @@ export function startServe(
       const match = /U-Net Studio: (http:\/\/[^/\s]+)\/\?token=([0-9a-f]+)/.exec(stdout);
       if (match === null) return;
       const [, origin, token] = match;
-      const api = createHttpApi({
-        baseUrl: origin,
-        token,
-        fetch: (url, init) =>
-          fetch(url, {
-            ...init,
-            body: Buffer.from(init.body.buffer, init.body.byteOffset, init.body.byteLength),
-          }),
-        openSocket: null,
-      });
+      const api = nodeApiClient(origin, token, { events: false });
       resolve({ running: { child, origin, token, api, stderr: () => stderr, exited } });
     });
     void exited.then((code) => resolve({ exited: { code, stderr } }));

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { AppError, createStudioService, readRecentProjects } from '../../engine/index';
+import { createStudioService, readRecentProjects } from '../../app/index';
+import { AppError } from '../../engine/index';
 import { startStudioServer } from '../../server/index';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));

@@ -2,14 +2,14 @@ import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
   AppError,
-  type ErrorCode,
   matchTrainingPairs,
   parseTrainConfig,
   startTrainingProcess,
   type TrainConfigInput,
   type TrainingOutcome,
 } from '../../engine/index';
-import type { JobEvent } from '../../shared/jobs';
+import { formatSeconds } from '../../shared/format';
+import type { TrainingEvent, TrainingResult } from '../../shared/jobs';
 
 interface TrainCliOptions {
   images: string;
@@ -204,7 +204,7 @@ async function runTrain(options: TrainCliOptions): Promise<void> {
   const resumeHint = `resume with: unet-studio train --images ${options.images} --labels ${options.labels} --out ${options.out} --resume`;
   if (outcome.event.kind === 'failed') {
     const { code, message, detail } = outcome.event.error;
-    throw new AppError(code as ErrorCode, message, detail);
+    throw new AppError(code, message, detail);
   }
   if (outcome.event.kind === 'cancelled') {
     say(`stopped at step ${outcome.event.step ?? '?'}; checkpoint and model saved in ${options.out}`);
@@ -229,7 +229,7 @@ class TrainReporter {
     this.print(line);
   }
 
-  onEvent(event: JobEvent): void {
+  onEvent(event: TrainingEvent): void {
     switch (event.kind) {
       case 'started':
         this.say(`backend: ${event.backend ?? 'unknown'}`);
@@ -251,11 +251,14 @@ class TrainReporter {
         break;
       case 'done': {
         this.close();
-        const r = event.result ?? {};
-        this.say(`done: ${String(r.steps)} steps in ${formatSeconds(Number(r.elapsedSeconds))}`);
+        const r = event.result;
+        if (r === undefined) break;
+        this.say(`done: ${r.steps} steps in ${formatSeconds(r.elapsedSeconds)}`);
         for (const line of doneLines(r)) this.say(line);
         break;
       }
+      case 'preview':
+        break;
       case 'cancelled':
       case 'failed':
         this.close();
@@ -268,7 +271,7 @@ class TrainReporter {
     this.bar = null;
   }
 
-  private progress(event: Extract<JobEvent, { kind: 'progress' }>): void {
+  private progress(event: Extract<TrainingEvent, { kind: 'progress' }>): void {
     const payload = {
       loss: (event.loss ?? 0).toFixed(4),
       speed: (event.tilesPerSecond ?? 0).toFixed(2),
@@ -308,7 +311,7 @@ class TrainReporter {
 }
 
 /** Says which saved model is which (final vs best on validation) and which to predict with. */
-export function doneLines(r: Record<string, unknown>): string[] {
+export function doneLines(r: Partial<TrainingResult>): string[] {
   const iou = (v: unknown) =>
     typeof v === 'number' ? `validation foreground IoU ${v.toFixed(4)}` : 'not validated';
   const lines = [
@@ -329,12 +332,4 @@ export function doneLines(r: Record<string, unknown>): string[] {
     );
   }
   return lines;
-}
-
-function formatSeconds(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(s % 60).padStart(2, '0')}s`;
 }

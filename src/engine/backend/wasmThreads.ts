@@ -7,9 +7,8 @@ import type * as tf from '@tensorflow/tfjs';
 const requireFromHere = createRequire(import.meta.url);
 
 /**
- * Lets tfjs-backend-wasm 4.22.0 run its multi-threaded SIMD build in plain Node (see
- * shared/docs/WASM-IN-NODE.md). Three blockers, three patches, all undone by the returned
- * function once `tf.setBackend('wasm')` has resolved:
+ * Lets tfjs-backend-wasm 4.22.0 run its multi-threaded SIMD build in plain Node. Three blockers,
+ * three patches, all undone by the returned function once `tf.setBackend('wasm')` has resolved:
  *  1. flag WASM_HAS_MULTITHREAD_SUPPORT is false under Node -> set it true;
  *  2. the pthread worker script is handed over as a blob: URL that Node's worker_threads
  *     rejects -> write it to a real file and return that path from URL.createObjectURL, and make

@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors';
+import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from '../../shared/imageData';
 
 /** Pixel samples of one image: 8-bit, 16-bit or 32-bit float. */
 export type PixelData = Uint8Array | Uint16Array | Float32Array;
@@ -36,10 +37,8 @@ export interface ImageInfo {
   pages: number;
 }
 
-/** Largest accepted side, in pixels. */
-export const MAX_IMAGE_SIDE = 16384;
-/** Largest accepted pixel count (2^28, i.e. 16384 x 16384). */
-export const MAX_IMAGE_PIXELS = 2 ** 28;
+/** Largest accepted side and pixel count: one limit for the decoders and the API's checks. */
+export { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE };
 
 /**
  * Rejects zero-size and huge images before any pixel buffer is allocated.

@@ -164,6 +164,16 @@ export async function loadModelFolder(
   return { unet, metadata: metadata as ModelMetadata };
 }
 
+/**
+ * Reads and checks a model folder's metadata.json alone (no weights): the model catalogue lists
+ * models this way. AppErrors as loadModelFolder's.
+ */
+export async function readModelMetadata(dir: string): Promise<ModelMetadata> {
+  const metadata = await readJson(dir, 'metadata.json', metadataSchema);
+  checkFormat(dir, 'metadata.json', metadata.format, metadata.version, 'unet-studio-model', 1);
+  return metadata as ModelMetadata;
+}
+
 async function readJson<T>(dir: string, name: string, schema: z.ZodType<T>): Promise<T> {
   const path = join(dir, name);
   let text: string;

@@ -8,7 +8,7 @@ import {
   type OnnxProviderPreference,
   withReadWeights,
 } from '../onnx/index';
-import { checkTile, createTfPredictor, type Predictor, type TfUNet } from './Predictor';
+import { checkTile, type Predictor, type TfUNet } from './Predictor';
 
 export interface OnnxPredictorChoice {
   /** Execution providers to try in order (default: chooseOnnxProviders(provider)). */
@@ -17,35 +17,27 @@ export interface OnnxPredictorChoice {
   provider?: OnnxProviderPreference;
   /** Intra-op threads (default: all cores). */
   threads?: number;
-  /** Fall back to TF.js when onnxruntime cannot run the model (default true). */
-  fallback?: boolean;
-  /** Told why the fallback happened. */
-  onFallback?: (reason: string) => void;
 }
 
 /**
  * A predictor on onnxruntime-node: exports `unet` to ONNX in memory and opens a session
  * (CUDA where installed, else WebGPU on a hardware adapter, else cpu: chooseOnnxProviders).
- * Where onnxruntime does not load or cannot run the model, falls back to
- * `createTfPredictor(unet)` unless `fallback: false` (then the AppError is thrown). Borrows `unet`; `dispose()` releases the onnxruntime session.
+ * Where onnxruntime does not load or cannot run the model it
+ * throws the AppError; what happens then is `openInferenceBackend`'s choice. Borrows `unet`;
+ * `dispose()` releases the onnxruntime session.
  */
 export async function createOnnxPredictor(
   unet: TfUNet,
   options: OnnxPredictorChoice = {},
 ): Promise<Predictor> {
-  let session: OnnxPredictor;
-  try {
-    session = await OnnxPredictor.create(buildOnnxModel(await withReadWeights(unet), { softmax: false }), {
+  const session = await OnnxPredictor.create(
+    buildOnnxModel(await withReadWeights(unet), { softmax: false }),
+    {
       executionProviders: options.executionProviders,
       provider: options.provider,
       threads: options.threads,
-    });
-  } catch (error) {
-    if (options.fallback === false) throw error;
-    const reason = error instanceof AppError ? error.message : String(error);
-    options.onFallback?.(`onnxruntime unavailable (${reason}); using TF.js`);
-    return createTfPredictor(unet);
-  }
+    },
+  );
   return onnxTilePredictor(unet.config, unet.inputSize, session, true);
 }
 

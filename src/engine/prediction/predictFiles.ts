@@ -1,8 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { AppError } from '../../shared/errors';
-import { initBackend } from '../backend/index';
-import { isModelPackage, openPackageForPrediction } from '../bioimageio/packageForPrediction';
 import { fsError } from '../fsutil/index';
 import {
   type PixelSize,
@@ -14,25 +12,9 @@ import {
   writeTiff,
 } from '../image/index';
 import { type InstanceMethod, predictedObjects } from '../instances/index';
-import { loadModelFolder, type ResolvedModel, resolveModel } from '../model/index';
-import { createOnnxPredictor } from './createOnnxPredictor';
-import { modelInput } from './modelInput';
-import { createTfPredictor, type Predictor } from './Predictor';
-import { type PredictImageResult, predictImage } from './predictImage';
-import { predictImageTta } from './testTimeAugmentation';
-import { chooseTileSize } from './tileLayout';
-
-/**
- * Activation budget of an automatic tile: the paper tile (572 px) at twice its 64 base filters.
- * Caps the tile at 809 px for 64 filters, 1618 px for 16; never below the training tile.
- */
-const AUTO_TILE_BUDGET = 572 * 572 * 128;
-
-function maxAutoTile(config: { baseFilters: number }, trainingTile: number): number {
-  return Math.max(trainingTile, Math.floor(Math.sqrt(AUTO_TILE_BUDGET / config.baseFilters)));
-}
-
-export type InferenceBackendChoice = 'auto' | 'onnx' | 'webgpu' | 'tfjs';
+import type { ResolvedModel } from '../model/index';
+import type { InferenceBackendChoice } from './inferenceBackend';
+import { foregroundProbability, openModelPredictor } from './modelPredictor';
 
 export interface PredictFilesArgs {
   /**
@@ -61,7 +43,7 @@ export interface PredictFilesArgs {
   backend?: InferenceBackendChoice;
   /**
    * Input tile edge, legal for the model; 'auto' (default) picks per image the legal tile with
-   * the least work (see `chooseTileSize`) up to a memory cap. The result does not depend on it.
+   * the least work (see `inferenceTileSize`) up to a memory cap. The result does not depend on it.
    */
   tileSize?: number | 'auto';
   /** onnxruntime intra-op threads (default: all cores). */
@@ -120,10 +102,14 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
       `two inputs share the base name "${duplicate}"; their masks would overwrite each other`,
     );
   }
-  const model = await openForPrediction(args);
-  const { predictor } = model;
+  const model = await openModelPredictor(args.model, {
+    backend: args.backend,
+    threads: args.threads,
+    tileSize: args.tileSize,
+    onModel: args.onModel,
+  });
   try {
-    args.onBackend?.(predictor.backend, model.note);
+    args.onBackend?.(model.backend, model.note);
     await mkdir(args.outDir, { recursive: true }).catch((error: unknown) => {
       throw fsError(error, args.outDir);
     });
@@ -131,21 +117,13 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
     for (const [index, input] of args.inputs.entries()) {
       const started = performance.now();
       const img = await readImage(input);
-      const x = model.prepare(img, input);
-      const tileSize = model.tileSizeFor(img.width, img.height);
-      const sized: Predictor =
-        tileSize === predictor.inputSize ? predictor : predictor.withInputSize(tileSize);
-      let result: PredictImageResult;
-      try {
-        const run = args.tta === true ? predictImageTta : predictImage;
-        result = await run(x, img.width, img.height, predictor.channels, sized, {
-          signal: args.signal,
-          onProgress: (tile, tiles) =>
-            args.onProgress?.({ image: index, images: args.inputs.length, tile, tiles, file: input }),
-        });
-      } finally {
-        if (sized !== predictor) await sized.dispose();
-      }
+      const result = await model.predict(img, {
+        name: input,
+        signal: args.signal,
+        tta: args.tta,
+        onTile: (tile, tiles) =>
+          args.onProgress?.({ image: index, images: args.inputs.length, tile, tiles, file: input }),
+      });
       // TIFF outputs keep the input's pixel size (ImageJ description + resolution tags).
       const writesTiff = args.format === 'tif' || (args.probabilities && args.probabilities !== 'npy');
       const pixelSize = writesTiff ? await readPixelSize(input) : undefined;
@@ -154,7 +132,7 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
         join(args.outDir, bases[index]),
         img,
         result,
-        predictor.classes,
+        model.classCount,
         pixelSize,
       );
       files.push({
@@ -163,103 +141,19 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
         width: img.width,
         height: img.height,
         tiles: result.tiles,
-        tileSize,
+        tileSize: result.tileSize,
         seconds: (performance.now() - started) / 1000,
       });
     }
     return {
-      backend: predictor.backend,
-      model: model.resolved,
+      backend: model.backend,
+      model: model.resolved as ResolvedModel,
       files,
       keepsProcessAlive: model.keepsProcessAlive,
     };
   } finally {
     await model.dispose();
   }
-}
-
-/** A model opened for prediction, whichever kind of model `args.model` names. */
-interface OpenedModel {
-  resolved: ResolvedModel;
-  predictor: Predictor;
-  prepare(img: RasterImage, name: string): Float32Array;
-  tileSizeFor(width: number, height: number): number;
-  keepsProcessAlive: boolean;
-  note?: string;
-  dispose(): Promise<void>;
-}
-
-/**
- * A bioimage.io package (a .zip, or a folder with rdf.yaml) runs its ONNX weights with its own
- * preprocessing; a model folder runs on onnxruntime, or TF.js where asked or where
- * onnxruntime does not load.
- */
-async function openForPrediction(args: PredictFilesArgs): Promise<OpenedModel> {
-  const backend = args.backend ?? 'auto';
-  if (await isModelPackage(args.model)) {
-    if (backend === 'tfjs') {
-      throw new AppError(
-        'invalid_argument',
-        `${args.model}: a model package runs on onnxruntime only (--backend onnx or auto)`,
-      );
-    }
-    const resolved: ResolvedModel = {
-      folder: args.model,
-      kind: 'model',
-      description: `${args.model} (bioimage.io model package)`,
-    };
-    args.onModel?.(resolved);
-    const opened = await openPackageForPrediction(args.model, {
-      tileSize: args.tileSize,
-      threads: args.threads,
-    });
-    return { ...opened, resolved, keepsProcessAlive: false, dispose: () => opened.predictor.dispose() };
-  }
-  // TF.js weights live on the active backend: pick it before loading when TF.js will run.
-  const tfInfo = backend === 'tfjs' ? await initBackend({ threads: args.threads }) : undefined;
-  const fixedTile = typeof args.tileSize === 'number' ? args.tileSize : undefined;
-  const resolved = await resolveModel(args.model);
-  args.onModel?.(resolved);
-  const { unet, metadata } = await loadModelFolder(resolved.folder, fixedTile);
-  let keepsProcessAlive = tfInfo?.keepsProcessAlive === true;
-  let note: string | undefined;
-  let predictor: Predictor;
-  try {
-    if (tfInfo) {
-      predictor = createTfPredictor(unet, `TensorFlow.js ${tfInfo.description}`);
-    } else {
-      try {
-        predictor = await createOnnxPredictor(unet, {
-          threads: args.threads,
-          fallback: false,
-          provider: backend === 'webgpu' ? 'webgpu' : 'auto',
-        });
-      } catch (error) {
-        if (backend !== 'auto' || !(error instanceof AppError)) throw error;
-        const info = await initBackend({ threads: args.threads });
-        keepsProcessAlive = info.keepsProcessAlive === true;
-        note = `onnxruntime unavailable (${error.message}); using TF.js`;
-        predictor = createTfPredictor(unet, `TensorFlow.js ${info.description}`);
-      }
-    }
-  } catch (error) {
-    unet.dispose();
-    throw error;
-  }
-  return {
-    resolved,
-    predictor,
-    prepare: (img, name) => modelInput(img, predictor.channels, metadata.normalization, name),
-    tileSizeFor: (width, height) =>
-      fixedTile ??
-      chooseTileSize(width, height, unet.config.depth, maxAutoTile(unet.config, metadata.tileSize)),
-    keepsProcessAlive,
-    note,
-    dispose: async () => {
-      await predictor.dispose();
-      unet.dispose();
-    },
-  };
 }
 
 async function writeOutputs(
@@ -322,13 +216,6 @@ function instanceImage(
     throw new AppError('too_large', `${name}: ${count} objects do not fit a 16-bit label image`);
   }
   return { width, height, channels: 1, bitDepth: 16, data: Uint16Array.from(components) };
-}
-
-/** 1 - P(background) per pixel of HWC probabilities. */
-export function foregroundProbability(probabilities: Float32Array, classes: number): Float32Array {
-  const out = new Float32Array(probabilities.length / classes);
-  for (let i = 0; i < out.length; i++) out[i] = 1 - probabilities[i * classes];
-  return out;
 }
 
 function everyNth(data: Float32Array, stride: number, offset: number): Float32Array {

@@ -105,7 +105,6 @@ describe('predictImage', () => {
     const onnx = await createOnnxPredictor(unet, {
       executionProviders: ['cpu'],
       threads: 1,
-      fallback: false,
     });
     expect(onnx.backend).toBe('onnxruntime-node (cpu, 1 thread)');
     const onnxResult = await predictImage(image, 41, 29, 2, onnx, { batch: 4 });

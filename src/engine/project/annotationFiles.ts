@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decode, encode } from 'fast-png';
-import type { Annotation } from '../../shared/api';
+import { z } from 'zod';
 import { AppError } from '../../shared/errors';
+import type { Annotation } from '../../shared/imageData';
 import type { AnnotationStatus } from '../../shared/schemas';
 import { fsError, syncDir, writeFileAtomic } from '../fsutil/index';
 
@@ -121,12 +122,17 @@ export async function writeAnnotation(dir: string, annotation: Annotation): Prom
   await rollForward(dir, imageId);
 }
 
+/** The journal's content: the staged file name of each label image. */
+const journalSchema = z.object({ classes: z.string().optional(), instances: z.string().optional() });
+type StagedNames = z.infer<typeof journalSchema>;
+
 /** Completes a committed label-pair write left by a crash (no-op without a journal). */
 async function rollForward(dir: string, imageId: string): Promise<void> {
   const journal = journalPath(dir, imageId);
-  let staged: Record<string, unknown>;
+  let staged: StagedNames;
   try {
-    staged = JSON.parse(await readFile(journal, 'utf8')) as Record<string, unknown>;
+    // A journal that is not the expected object names nothing: nothing to roll forward.
+    staged = journalSchema.safeParse(JSON.parse(await readFile(journal, 'utf8'))).data ?? {};
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     if (!(error instanceof SyntaxError)) throw fsError(error, journal);

@@ -1,4 +1,4 @@
-import type { PixelArray } from '../../shared/api';
+import type { PixelArray } from '../../shared/imageData';
 import type { IntensityStats } from '../../shared/schemas';
 
 /** Percentiles reported as `low` / `high` (ImageJ-like auto contrast saturating 0.5 % each end). */

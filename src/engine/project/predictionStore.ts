@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { decode } from 'fast-png';
-import type { Prediction } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
+import type { Prediction } from '../../shared/imageData';
 import { fsError } from '../fsutil/index';
 import { readNpy, writeNpy, writePng } from '../image/index';
 import { predictedObjects } from '../instances/index';

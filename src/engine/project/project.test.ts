@@ -6,6 +6,7 @@ import { decode, encode } from 'fast-png';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tinyTiff } from '../../../test/fixtures/images/tinyTiff';
 import { AppError } from '../../shared/errors';
+import { readAnnotation } from './annotationFiles';
 import { Project } from './project';
 import { LOCK_FILE } from './projectLock';
 
@@ -100,6 +101,17 @@ describe('Project store', () => {
     expect(names).not.toContain(orphan);
     expect(names).toContain(journaled);
     await project.close();
+  });
+
+  it('a journal that is not the expected object names nothing: the read goes on and drops it', async () => {
+    const dir = join(root, 'p');
+    await (await Project.create(dir, 'x')).close();
+    for (const content of ['null', '[1, 2]', '{"classes": 42}']) {
+      await writeFile(join(dir, 'annotations', 'img3.commit.json'), content);
+      const read = await readAnnotation(dir, 'img3', 2, 2);
+      expect([...read.classes, ...read.instances]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+      expect(await readdir(join(dir, 'annotations'))).not.toContain('img3.commit.json');
+    }
   });
 
   it('refuses malformed manifests and future schema versions without touching them', async () => {

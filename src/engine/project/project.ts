@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import type { Annotation, AnnotationPatch, ImagePixels } from '../../shared/api';
 import { AppError } from '../../shared/errors';
+import type { Annotation, AnnotationPatch, ImagePixels } from '../../shared/imageData';
 import {
   type AnnotationStatus,
   type ClassDef,

@@ -2,18 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { fsError } from '../fsutil/index';
 
 /** Lock file name inside a project folder. */
 export const LOCK_FILE = '.unet-studio.lock';
 
-interface LockContent {
-  pid: number;
-  host: string;
-  token: string;
-  since: string;
-}
+/** The lock file: who holds the project (token and time may be missing in hand-made files). */
+const lockContentSchema = z.object({
+  pid: z.number(),
+  host: z.string(),
+  token: z.unknown().transform((v) => String(v ?? '')),
+  since: z.unknown().transform((v) => String(v ?? '')),
+});
+type LockContent = z.infer<typeof lockContentSchema>;
 
 /** A held project lock; `release` removes the file if it is still ours. */
 export interface ProjectLock {
@@ -73,14 +76,7 @@ export async function acquireProjectLock(dir: string, isAlive = isProcessAlive):
 
 async function readLock(file: string): Promise<LockContent | null> {
   try {
-    const content = JSON.parse(await readFile(file, 'utf8')) as Partial<LockContent>;
-    if (typeof content.pid !== 'number' || typeof content.host !== 'string') return null;
-    return {
-      pid: content.pid,
-      host: content.host,
-      token: String(content.token ?? ''),
-      since: String(content.since ?? ''),
-    };
+    return lockContentSchema.safeParse(JSON.parse(await readFile(file, 'utf8'))).data ?? null;
   } catch {
     return null;
   }

@@ -1,5 +1,5 @@
 import { encode } from 'fast-png';
-import type { PixelArray } from '../../shared/api';
+import type { PixelArray } from '../../shared/imageData';
 import type { IntensityStats } from '../../shared/schemas';
 
 /** Longest side of a thumbnail, pixels. */

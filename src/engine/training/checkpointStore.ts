@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { fsError, pathExists, syncDir, writeFileAtomic } from '../fsutil/atomicWrite';
 
@@ -19,13 +20,23 @@ export interface CheckpointData<State> {
   tensors: CheckpointTensor[];
 }
 
-interface Manifest {
-  format: 'unet-studio-checkpoint';
-  version: 1;
-  step: number;
-  files: Record<string, { bytes: number; sha256: string }>;
-  tensors: { name: string; shape: number[]; dtype: 'float32' | 'int32'; offset: number; length: number }[];
-}
+/** `checkpoint/manifest.json`: the step, each file's size and SHA-256, where each tensor lies in tensors.bin. */
+export const checkpointManifestSchema = z.looseObject({
+  format: z.literal('unet-studio-checkpoint'),
+  version: z.literal(1),
+  step: z.number().int().min(0),
+  files: z.record(z.string(), z.object({ bytes: z.number().int().min(0), sha256: z.string() })),
+  tensors: z.array(
+    z.object({
+      name: z.string(),
+      shape: z.array(z.number().int().min(0)),
+      dtype: z.enum(['float32', 'int32']),
+      offset: z.number().int().min(0),
+      length: z.number().int().min(0),
+    }),
+  ),
+});
+type Manifest = z.infer<typeof checkpointManifestSchema>;
 
 const FOLDER = 'checkpoint';
 const MANIFEST = 'manifest.json';
@@ -73,15 +84,27 @@ export async function saveCheckpoint<State>(outDir: string, data: CheckpointData
 
 /**
  * Loads the newest complete checkpoint of outDir (repairing an interrupted swap first), or null
- * when there is none. A folder whose files do not match its manifest is ignored.
+ * when there is none. A folder whose files do not match its manifest is ignored; a state.json
+ * that does not fit `stateSchema` is 'corrupt_file' (without one, the state is not checked).
  */
-export async function loadCheckpoint<State>(outDir: string): Promise<CheckpointData<State> | null> {
+export async function loadCheckpoint<State>(
+  outDir: string,
+  stateSchema: z.ZodType<State> = z.unknown() as z.ZodType<State>,
+): Promise<CheckpointData<State> | null> {
   const folder = await recoverCheckpoint(outDir);
   if (folder === null) return null;
   const manifest = await readManifest(folder);
   if (manifest === null) return null;
   const bytes = await readFile(join(folder, 'tensors.bin'));
-  const state = JSON.parse(await readFile(join(folder, 'state.json'), 'utf8')) as State;
+  const parsed = stateSchema.safeParse(JSON.parse(await readFile(join(folder, 'state.json'), 'utf8')));
+  if (!parsed.success) {
+    throw new AppError(
+      'corrupt_file',
+      `${join(folder, 'state.json')} is not a checkpoint state`,
+      parsed.error.message,
+    );
+  }
+  const state = parsed.data;
   const tensors = manifest.tensors.map((entry) => {
     const slice = bytes.buffer.slice(
       bytes.byteOffset + entry.offset,
@@ -135,8 +158,11 @@ export async function recoverCheckpoint(outDir: string): Promise<string | null> 
 /** The manifest of a folder if every file it lists is there with the right size and hash. */
 async function readManifest(folder: string): Promise<Manifest | null> {
   try {
-    const manifest = JSON.parse(await readFile(join(folder, MANIFEST), 'utf8')) as Manifest;
-    if (manifest.format !== 'unet-studio-checkpoint' || manifest.version !== 1) return null;
+    const parsed = checkpointManifestSchema.safeParse(
+      JSON.parse(await readFile(join(folder, MANIFEST), 'utf8')),
+    );
+    if (!parsed.success) return null;
+    const manifest = parsed.data;
     for (const [file, expected] of Object.entries(manifest.files)) {
       const content = await readFile(join(folder, file));
       if (content.byteLength !== expected.bytes || sha256(content) !== expected.sha256) return null;

@@ -1,6 +1,13 @@
 export { type CheckpointData, type CheckpointTensor, loadCheckpoint } from './checkpointStore';
 export { type MatchedPairs, matchTrainingPairs } from './matchTrainingPairs';
+export {
+  previewPath,
+  readPreviewFile,
+  type TrainingPreview,
+  writePreviewFile,
+} from './previewFile';
 export type { Clock } from './progressMeter';
+export { type CheckpointModel, readCheckpointModel } from './readCheckpointModel';
 export { type LossPoint, lossCurve, parseRunLog, type RunLogLine, readRunLog } from './runLog';
 export {
   defaultTrainingProcessFactory,
@@ -20,3 +27,4 @@ export {
   TrainConfigSchema,
   type TrainImage,
 } from './trainConfig';
+export { type PreviewRequest, TrainingPreviews } from './trainingPreviews';

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import type { NamedWeights, UNet } from '../model/index';
 import type { Normalization } from '../model/types';
@@ -37,6 +38,31 @@ export interface RunCheckpoint {
   trainWeights: NamedWeights | null;
   slots: CheckpointTensor[];
 }
+/**
+ * Schema of a checkpoint's state.json: the fields readers rely on are checked, the rest (RNG
+ * state, config, fields of later versions) pass through as they are.
+ */
+export const runStateSchema = z.looseObject({
+  version: z.number().int(),
+  step: z.number().int().min(0),
+  elapsedSeconds: z.number().min(0),
+  settings: z.looseObject({
+    architecture: z.looseObject({
+      depth: z.number().int().min(1),
+      baseFilters: z.number().int().min(1),
+      inputChannels: z.number().int().min(1),
+      classes: z.number().int().min(1),
+      dropout: z.number().min(0).max(1),
+    }),
+    tileSize: z.number().int().min(1),
+    batch: z.number().int().min(1),
+    optimizer: z.looseObject({ kind: z.enum(['sgd', 'adam']), learningRate: z.number() }),
+  }),
+  normalization: z.object({ scale: z.number(), mean: z.array(z.number()), std: z.array(z.number()) }),
+  optimizerIterations: z.number().int().min(0),
+  bestValidationIoU: z.number().nullable(),
+  bestStep: z.number().int().nullable(),
+}) as unknown as z.ZodType<RunState>;
 
 /**
  * Tensor name prefixes: `model/` holds the weights to predict with (the weight average when the
@@ -74,7 +100,7 @@ export async function writeRunCheckpoint(
 
 /** The checkpoint's state without touching a model (to check compatibility first), or null. */
 export async function readRunCheckpoint(outDir: string): Promise<RunCheckpoint | null> {
-  const data = await loadCheckpoint<RunState>(outDir);
+  const data = await loadCheckpoint(outDir, runStateSchema);
   if (data === null) return null;
   if (data.state.version !== 1) {
     throw new AppError(

@@ -63,4 +63,25 @@ describe('run log', () => {
       { step: 4, loss: 0.75 },
     ]);
   });
+
+  it('reads each line through the event schema: typed error codes, a numeric resume step', () => {
+    const lines = [
+      { kind: 'started', jobId: 'j', at: 't', backend: 'cpu' },
+      { kind: 'progress', jobId: 'j', step: 7, message: 'resuming from step 7', resumedFrom: 7 },
+      { kind: 'step', step: 8, loss: 0.5 },
+      { kind: 'failed', jobId: 'j', at: 't', error: { code: 'out_of_memory', message: 'm' } },
+    ];
+    const parsed = parseRunLog(`${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    expect(parsed).toEqual(lines);
+    const wrong = [
+      '{"kind":"failed","jobId":"j","at":"t","error":{"code":"bogus","message":"m"}}',
+      '{"kind":"progress","jobId":"j","step":"seven"}',
+      '{"kind":"launched","jobId":"j"}',
+      '[1, 2]',
+    ];
+    for (const line of wrong) {
+      const text = `${JSON.stringify(progress(1, 0.5))}\n${line}\n`;
+      expect(() => parseRunLog(text, 'r.jsonl')).toThrow(/r\.jsonl: line 2 is not a JSON event/);
+    }
+  });
 });

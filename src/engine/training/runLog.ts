@@ -1,6 +1,7 @@
 import { type FileHandle, open, readFile } from 'node:fs/promises';
+import { z } from 'zod';
 import { AppError } from '../../shared/errors';
-import type { JobEvent } from '../../shared/jobs';
+import { type TrainingEvent, trainingEventSchema } from '../../shared/jobs';
 import { fsError } from '../fsutil/atomicWrite';
 
 /**
@@ -10,9 +11,16 @@ import { fsError } from '../fsutil/atomicWrite';
  * the log held past that step).
  */
 export type RunLogLine =
-  | JobEvent
+  | TrainingEvent
   | { kind: 'step'; step: number; loss: number }
   | { kind: 'resume'; step: number; at: string };
+
+/** Schema of one run-log line (loose: fields added by later versions still read). */
+const runLogLineSchema: z.ZodType<RunLogLine> = z.union([
+  trainingEventSchema,
+  z.looseObject({ kind: z.literal('step'), step: z.number(), loss: z.number() }),
+  z.looseObject({ kind: z.literal('resume'), step: z.number(), at: z.string() }),
+]);
 
 /** One point of the loss curve (step counter, loss). */
 export interface LossPoint {
@@ -116,20 +124,23 @@ export function parseRunLog(text: string, path = 'run.jsonl'): RunLogLine[] {
     const raw = lines[i];
     if (raw.trim() === '') continue;
     const isLast = i === lines.length - 1;
+    let value: unknown;
     try {
-      const value = JSON.parse(raw) as unknown;
-      if (
-        typeof value !== 'object' ||
-        value === null ||
-        typeof (value as { kind?: unknown }).kind !== 'string'
-      ) {
-        throw new Error('not an event');
-      }
-      out.push(value as RunLogLine);
+      value = JSON.parse(raw);
     } catch {
       if (isLast && !complete) break; // torn final line
       throw new AppError('corrupt_file', `${path}: line ${i + 1} is not a JSON event`);
     }
+    const parsed = runLogLineSchema.safeParse(value);
+    if (!parsed.success) {
+      if (isLast && !complete) break;
+      throw new AppError(
+        'corrupt_file',
+        `${path}: line ${i + 1} is not a JSON event`,
+        parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+      );
+    }
+    out.push(parsed.data);
   }
   return out;
 }

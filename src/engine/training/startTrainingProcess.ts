@@ -1,15 +1,17 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { JobEvent } from '../../shared/jobs';
+import { type TrainingEvent, trainingEventSchema } from '../../shared/jobs';
 import type { TrainConfigInput } from './trainConfig';
+import type { PreviewRequest } from './trainingPreviews';
 
 /** Parent -> child messages. */
 export type TrainParentMessage =
   | { type: 'start'; config: TrainConfigInput; jobId: string }
+  | { type: 'preview'; image: PreviewRequest }
   | { type: 'stop' };
 /** Child -> parent messages. */
-export type TrainChildMessage = { type: 'event'; event: JobEvent };
+export type TrainChildMessage = { type: 'event'; event: TrainingEvent };
 
 /** How a training process ended. */
 export interface TrainingOutcome {
@@ -17,7 +19,7 @@ export interface TrainingOutcome {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   /** The terminal event (synthesised as `failed` when the process died without one). */
-  event: JobEvent;
+  event: TrainingEvent;
 }
 
 /** A running training process. */
@@ -27,6 +29,11 @@ export interface TrainingProcess {
   stop(): Promise<void>;
   /** Kills the child at once (SIGKILL); the last checkpoint stays. */
   kill(): void;
+  /**
+   * Asks the child to preview an image from the weights it holds (at each checkpoint and
+   * validation, and soon for a new one); each written preview arrives as a `preview` event.
+   */
+  preview(image: PreviewRequest): void;
   /** Resolves (never rejects) when the child has exited. */
   done: Promise<TrainingOutcome>;
 }
@@ -56,7 +63,7 @@ export function defaultTrainingProcessFactory(): ChildProcess {
 export function startTrainingProcess(
   config: TrainConfigInput,
   opts: {
-    onEvent: (event: JobEvent) => void;
+    onEvent: (event: TrainingEvent) => void;
     onExit?: (outcome: TrainingOutcome) => void;
     jobId?: string;
     factory?: ProcessFactory;
@@ -64,14 +71,22 @@ export function startTrainingProcess(
 ): TrainingProcess {
   const jobId = opts.jobId ?? `train-${Date.now().toString(36)}`;
   const child = (opts.factory ?? defaultTrainingProcessFactory)();
-  let terminal: JobEvent | null = null;
+  let terminal: TrainingEvent | null = null;
   let lastCheckpoint: number | null = null;
   let exited = false;
 
   child.on('message', (raw: unknown) => {
     const message = raw as TrainChildMessage;
     if (message?.type !== 'event') return;
-    const event = message.event;
+    const parsed = trainingEventSchema.safeParse(message.event);
+    if (!parsed.success) {
+      // The child is ours: a message that does not fit the event type is a bug, reported, not relayed.
+      process.stderr.write(
+        `[train] ignored a malformed event from the training process: ${parsed.error.message}\n`,
+      );
+      return;
+    }
+    const event = parsed.data;
     if (event.kind === 'checkpoint') lastCheckpoint = event.step;
     if (event.kind === 'done' || event.kind === 'cancelled' || event.kind === 'failed') terminal = event;
     opts.onEvent(event);
@@ -112,6 +127,7 @@ export function startTrainingProcess(
     kill: () => {
       if (!exited) child.kill('SIGKILL');
     },
+    preview: (image) => send({ type: 'preview', image }),
     done,
   };
 }
@@ -121,7 +137,7 @@ function crashEvent(
   exitCode: number | null,
   signal: NodeJS.Signals | null,
   lastCheckpoint: number | null,
-): JobEvent {
+): TrainingEvent {
   const how = signal !== null ? `was killed (${signal})` : `exited with code ${exitCode ?? 'unknown'}`;
   const keep =
     lastCheckpoint === null

@@ -1,11 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, toErrorInfo } from '../../shared/errors';
-import type { JobEvent } from '../../shared/jobs';
+import type { TrainingEvent, TrainingResult } from '../../shared/jobs';
 import { fsError } from '../fsutil/index';
 import type { ModelMetadata } from '../model/types';
 import { acquireProjectLock, type ProjectLock } from '../project/index';
 import { budgetProgress, learningRateAt, setLearningRate } from './lrSchedule';
+import { trainedModelMetadata } from './modelMetadata';
 import { recoverModelFolder, saveModelFolderAtomic } from './modelOutput';
 import { type PreparedRun, prepareRun } from './prepareRun';
 import { type Clock, ProgressMeter, systemClock } from './progressMeter';
@@ -13,6 +14,7 @@ import { writeRunCheckpoint } from './runCheckpoint';
 import { RunLogWriter } from './runLog';
 import { startBackend } from './startBackend';
 import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from './trainConfig';
+import type { TrainingPreviews } from './trainingPreviews';
 import { augmentOptions, drawBatch, isDivergedLoss, trainStep } from './trainStep';
 import { validate } from './validation';
 
@@ -20,38 +22,21 @@ import { validate } from './validation';
 export interface TrainOptions {
   /** Abort = checkpoint, write the model, emit `cancelled`, resolve. */
   signal: AbortSignal;
-  onEvent: (event: JobEvent) => void;
+  onEvent: (event: TrainingEvent) => void;
   jobId?: string;
   clock?: Clock;
+  /** Images to preview at checkpoints and validations (the app's Train tab asks for them). */
+  previews?: TrainingPreviews;
 }
 
 /** What a finished or stopped run produced (also the `result` of its `done` event). */
-export interface TrainResult {
-  status: 'done' | 'cancelled';
-  /** outDir/model: the final model (the weight average, if the run keeps one, at the last step). */
-  modelPath: string;
-  /** outDir/best: the best model by validation IoU, if validation ran. */
-  bestModelPath: string | null;
-  bestValidationIoU: number | null;
-  /** Step at which best/ was validated. */
-  bestStep: number | null;
-  /** Validation IoU of the final model (null when the run has no validation images or stopped early). */
-  finalValidationIoU: number | null;
-  /**
-   * The model to predict with: best/ when it beats the final model on validation, else model/
-   * (they are then the same weights or model/ is at least as good).
-   */
-  recommendedModelPath: string;
-  steps: number;
-  elapsedSeconds: number;
-  lastLoss: number | null;
-}
+export type TrainResult = TrainingResult;
 
-/** Minimum time between progress events (STYLE.md: at most every ~100-200 ms). */
+/** Minimum time between progress events: often enough for live curves, rare enough for the UI. */
 const PROGRESS_INTERVAL_MS = 150;
 
 /**
- * Trains a U-Net as configured; see issue 4. Emits started, progress, validation and checkpoint
+ * Trains a U-Net as configured (trainConfig). Emits started, progress, validation and checkpoint
  * events and ends with done | cancelled (resolves) or failed (after emitting it, rejects with
  * the AppError). Every event is also appended to outDir/run.jsonl. Checkpoints every
  * `checkpointMinutes` (and `checkpointEverySteps`), at the end and on abort; a NaN/inf loss
@@ -61,7 +46,7 @@ export async function train(input: TrainConfigInput, opts: TrainOptions): Promis
   const jobId = opts.jobId ?? `train-${Date.now().toString(36)}`;
   const clock = opts.clock ?? systemClock;
   let log: RunLogWriter | null = null;
-  const emit = (event: JobEvent): void => {
+  const emit = (event: TrainingEvent): void => {
     log?.append(event);
     opts.onEvent(event);
   };
@@ -87,9 +72,10 @@ export async function train(input: TrainConfigInput, opts: TrainOptions): Promis
       log.append({ kind: 'resume', step: run.startStep, at: new Date().toISOString() });
     }
     if (run.startStep > 0) {
-      emit({ kind: 'progress', jobId, step: run.startStep, message: `resuming from step ${run.startStep}` });
+      const from = run.startStep;
+      emit({ kind: 'progress', jobId, step: from, message: `resuming from step ${from}`, resumedFrom: from });
     }
-    return await loop(config, run, backend.name, jobId, clock, opts.signal, emit, log);
+    return await loop(config, run, backend.name, jobId, clock, opts.signal, emit, log, opts.previews);
   } catch (error) {
     const info = toErrorInfo(error);
     emit({ kind: 'failed', jobId, at: new Date().toISOString(), error: info });
@@ -124,8 +110,9 @@ async function loop(
   jobId: string,
   clock: Clock,
   signal: AbortSignal,
-  emit: (event: JobEvent) => void,
+  emit: (event: TrainingEvent) => void,
   log: RunLogWriter,
+  previews: TrainingPreviews | undefined,
 ): Promise<TrainResult> {
   const { settings, outputSize, unet, optimizer, rng, average } = run;
   // Validation, previews and saved models use the weight average when the run keeps one.
@@ -144,32 +131,25 @@ async function loop(
   let lastValidatedStep = run.lastValidatedStep ?? -1;
   let learningRate = settings.optimizer.learningRate;
 
-  const metadata = (metrics: Record<string, number>, selection: string): ModelMetadata => ({
-    format: 'unet-studio-model',
-    version: 1,
-    architecture: settings.architecture,
-    tileSize: settings.tileSize,
-    classes: Array.from({ length: settings.architecture.classes }, (_, i) =>
-      i === 0
-        ? { name: 'background', color: '#000000' }
-        : { name: `class ${i}`, color: i === 1 ? '#ffffff' : '#ff0000' },
-    ),
-    normalization: run.normalization,
-    provenance: {
-      createdAt: new Date().toISOString(),
-      preset: config.preset,
-      steps: step,
-      images: config.images.map((i) => i.image),
-      backend: backendName,
-      seed: config.seed,
-      optimizer: settings.optimizer,
-      batch: settings.batch,
-      schedule: settings.schedule,
-      emaDecay: settings.emaDecay,
-      selection,
-    },
-    metrics,
-  });
+  const metadata = (metrics: Record<string, number>, selection: string): ModelMetadata =>
+    trainedModelMetadata({
+      architecture: settings.architecture,
+      tileSize: settings.tileSize,
+      normalization: run.normalization,
+      provenance: {
+        preset: config.preset,
+        steps: step,
+        images: config.images.map((i) => i.image),
+        backend: backendName,
+        seed: config.seed,
+        optimizer: settings.optimizer,
+        batch: settings.batch,
+        schedule: settings.schedule,
+        emaDecay: settings.emaDecay,
+        selection,
+      },
+      metrics,
+    });
   const checkpoint = async (): Promise<void> => {
     meter.pause();
     const path = await writeRunCheckpoint(config.outDir, unet, average, optimizer, {
@@ -187,6 +167,7 @@ async function loop(
     });
     emit({ kind: 'checkpoint', jobId, step, path, at: new Date().toISOString() });
     await log.sync();
+    await previews?.refresh(predictNet, run.normalization, step);
     lastCheckpointAt = clock.now();
     lastCheckpointStep = step;
     meter.resume();
@@ -210,6 +191,7 @@ async function loop(
     const values = { foregroundIoU: metrics.foregroundIoU, pixelAccuracy: metrics.pixelAccuracy };
     emit({ kind: 'validation', jobId, step, metrics: values });
     run.lastValidationIoU = metrics.foregroundIoU;
+    await previews?.refresh(predictNet, run.normalization, step);
     const improved = run.bestValidationIoU === null || metrics.foregroundIoU > run.bestValidationIoU;
     if (improved) {
       run.bestValidationIoU = metrics.foregroundIoU;
@@ -276,6 +258,12 @@ async function loop(
     const dueByTime = clock.now() - lastCheckpointAt >= config.checkpointMinutes * 60_000;
     const dueBySteps = config.checkpointEverySteps !== undefined && step % config.checkpointEverySteps === 0;
     if (dueByTime || dueBySteps) await checkpoint();
+    // An image asked for meanwhile is previewed at once, once the weights have been checked.
+    if (previews?.hasNew && (lastCheckpointStep >= 0 || lastValidatedStep >= 0 || run.startStep > 0)) {
+      meter.pause();
+      await previews.serveNew(unet, run.normalization, step);
+      meter.resume();
+    }
     // Let messages (stop, disconnect) and timers through between synchronous steps.
     await new Promise((resolve) => setImmediate(resolve));
   }

@@ -25,8 +25,8 @@ export const TrainImageSchema = z.object({ image: z.string().min(1), annotation:
 export type TrainImage = z.infer<typeof TrainImageSchema>;
 
 /**
- * On-the-fly augmentation (UNET.md): elastic deformation (3x3 grid, paper std 10 px), flips and
- * 90-degree turns, small rotations, gray-value changes. `enabled: false` turns all off.
+ * On-the-fly augmentation (as in the U-Net paper, section 3.1): elastic deformation (3x3 grid,
+ * paper std 10 px), flips and 90-degree turns, small rotations, gray-value changes. `enabled: false` turns all off.
  */
 export const AugmentationSchema = z
   .object({

@@ -1,7 +1,6 @@
 import type { Result, Unsubscribe } from '../../../shared/api';
 import type { ExportRequest, PredictTarget, TrainingRequest } from '../../../shared/apiModels';
-import type { ErrorCode } from '../../../shared/errors';
-import type { JobEvent } from '../../../shared/jobs';
+import type { JobUpdate } from '../../../shared/jobs';
 import { Store } from '../store/Store';
 import type { StudioController } from '../store/StudioController';
 import { applyAcceptedPatch } from './applyAcceptedPatch';
@@ -105,6 +104,8 @@ export class LabController {
       initFromModel: null,
     });
     this.replaceRun(run);
+    // Asks the new run's process for previews of the chosen image from its first checkpoint on.
+    void this.loadPreview();
   }
 
   async stopTraining(runId: string): Promise<void> {
@@ -120,6 +121,7 @@ export class LabController {
     if (!run) return;
     if (this.store.get().runId !== runId) await this.watch(runId);
     this.replaceRun(run);
+    void this.loadPreview();
   }
 
   setPreviewImage(imageId: string | null): void {
@@ -133,8 +135,9 @@ export class LabController {
   }
 
   /**
-   * The watched run's latest checkpoint on the chosen preview image. One request at a time: a
-   * refresh asked for meanwhile runs once the current one is back.
+   * The watched run's latest preview of the chosen image (a live run's training process
+   * computes it, and says so with a `preview` event). One request at a time: a refresh asked
+   * for meanwhile runs once the current one is back.
    */
   async loadPreview(): Promise<void> {
     if (this.previewBusy) {
@@ -252,13 +255,13 @@ export class LabController {
     if (m) this.store.set({ models: m });
   }
 
-  private onJobEvent(event: JobEvent): void {
+  private onJobEvent(event: JobUpdate): void {
     const s = this.store.get();
     if (s.job !== null && event.jobId === s.job.jobId) {
       this.onPredictEvent(event);
       return;
     }
-    if (!event.jobId.startsWith('run_')) return;
+    if (event.jobKind !== 'training') return;
     if (event.jobId !== s.runId) {
       if (event.kind === 'done' || event.kind === 'cancelled' || event.kind === 'failed') void this.refresh();
       return;
@@ -269,9 +272,9 @@ export class LabController {
         this.patchRun(event.jobId, { status: 'running', backend: event.backend ?? null });
         break;
       case 'progress': {
-        const resumed = /^resuming from step (\d+)/.exec(event.message ?? '');
+        const resumedFrom = event.resumedFrom;
         let points = s.points;
-        if (resumed) points = points.filter((p) => p.step <= Number(resumed[1]));
+        if (resumedFrom !== undefined) points = points.filter((p) => p.step <= resumedFrom);
         if (event.loss !== undefined) points = [...points, { step: event.step, loss: event.loss }];
         // Hours of live points: reload the (bucket-averaged) curve from the log instead.
         if (points.length > LIVE_POINTS_LIMIT && !this.reloadingCurve) {
@@ -307,6 +310,10 @@ export class LabController {
         void this.refreshRun(event.jobId);
         void this.loadPreview();
         break;
+      case 'preview':
+        // The training process wrote a new preview: show it when it is the watched image's.
+        if (event.imageId === s.previewImageId) void this.loadPreview();
+        break;
       case 'done':
       case 'cancelled':
       case 'failed':
@@ -316,7 +323,7 @@ export class LabController {
     }
   }
 
-  private onPredictEvent(event: JobEvent): void {
+  private onPredictEvent(event: JobUpdate): void {
     const job = this.store.get().job;
     if (!job) return;
     switch (event.kind) {
@@ -337,13 +344,11 @@ export class LabController {
         break;
       case 'failed':
         this.store.set({ job: { ...job, status: 'failed', message: event.error.message } });
-        this.studio.reportError('Predict', {
-          code: event.error.code as ErrorCode,
-          message: event.error.message,
-        });
+        this.studio.reportError('Predict', { code: event.error.code, message: event.error.message });
         break;
       case 'checkpoint':
       case 'validation':
+      case 'preview':
         break;
     }
   }

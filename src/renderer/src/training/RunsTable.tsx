@@ -1,6 +1,6 @@
 import type { RunInfo } from '../../../shared/apiModels';
+import { formatSeconds } from '../../../shared/format';
 import type { LabController } from '../lab/LabController';
-import { formatSeconds } from './formatSeconds';
 
 const canResume = (r: RunInfo) =>
   (r.status === 'stopped' || r.status === 'interrupted' || r.status === 'failed') &&

@@ -1,6 +1,6 @@
+import { formatSeconds } from '../../../shared/format';
 import type { LabController } from '../lab/LabController';
 import { useStore } from '../store/Store';
-import { formatSeconds } from './formatSeconds';
 import { LossChart } from './LossChart';
 import { RunsTable } from './RunsTable';
 import { TrainingForm } from './TrainingForm';

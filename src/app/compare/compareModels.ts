@@ -1,0 +1,29 @@
+import type { CompareResult } from '../../shared/apiModels';
+import type { AppContext } from '../AppContext';
+import { modelInfo } from '../models/modelCatalog';
+
+/**
+ * Scores one or two models' stored predictions against the annotations, per image and as the
+ * per-image mean; `imageIds` null = every annotated image. Images a model has not predicted
+ * are listed in `missing` (their score is null). The annotations are read here (the open
+ * project serialises them with saves); the scoring runs in the work process.
+ */
+export async function compareModels(
+  ctx: AppContext,
+  modelIds: string[],
+  imageIds: string[] | null,
+): Promise<CompareResult> {
+  const project = ctx.session.current();
+  const infos = await Promise.all(modelIds.map((id) => modelInfo(project.dir, id)));
+  const entries =
+    imageIds === null
+      ? project.snapshot().images.filter((e) => e.annotation.labelledPixels > 0)
+      : imageIds.map((id) => project.image(id));
+  const images = [];
+  for (const entry of entries) {
+    const { width, height, classes, instances } = await project.readAnnotation(entry.id);
+    images.push({ imageId: entry.id, name: entry.name, annotation: { width, height, classes, instances } });
+  }
+  const models = infos.map((info) => ({ modelId: info.modelId, classes: info.classes }));
+  return ctx.work.run({ kind: 'scoreImages', task: { projectDir: project.dir, models, images } });
+}

@@ -1,0 +1,67 @@
+import { readdir } from 'node:fs/promises';
+import {
+  type ModelKind,
+  type ModelMetadata,
+  modelFolder,
+  modelId,
+  parseModelId,
+  readModelMetadata,
+  runsFolder,
+} from '../../engine/index';
+import type { ModelInfo } from '../../shared/apiModels';
+import { AppError } from '../../shared/errors';
+
+/** The checked `metadata.json` of a model folder, or null when it is missing or unreadable. */
+async function readMetadata(dir: string): Promise<ModelMetadata | null> {
+  return readModelMetadata(dir).catch(() => null);
+}
+
+function describe(id: string, kind: ModelKind, m: ModelMetadata): ModelInfo {
+  const { runId } = parseModelId(id);
+  const metrics = m.metrics ?? {};
+  const iou = metrics.validationForegroundIoU;
+  const steps = typeof m.provenance.steps === 'number' ? m.provenance.steps : null;
+  // Both models say their validation IoU and step, so the list shows which is better.
+  const detail = `${iou === undefined ? 'not validated' : `val IoU ${iou.toFixed(3)}`}, step ${steps ?? '?'}`;
+  return {
+    modelId: id,
+    runId,
+    kind,
+    label: `${runId} ${kind === 'best' ? 'best on validation' : 'final'} (${detail})`,
+    createdAt: m.provenance.createdAt,
+    steps,
+    classes: m.architecture.classes,
+    tileSize: m.tileSize,
+    depth: m.architecture.depth,
+    baseFilters: m.architecture.baseFilters,
+    metrics,
+  };
+}
+
+/** The model of an id; 'not_found' when the run has not written it (yet). */
+export async function modelInfo(projectDir: string, id: string): Promise<ModelInfo> {
+  const { kind } = parseModelId(id);
+  const metadata = await readMetadata(modelFolder(projectDir, id));
+  if (metadata === null) throw new AppError('not_found', `Model ${id} does not exist (yet) in this project.`);
+  return describe(id, kind, metadata);
+}
+
+/** Every model the project's runs have written, newest run first (best before last). */
+export async function listModels(projectDir: string): Promise<ModelInfo[]> {
+  let runs: string[];
+  try {
+    runs = (await readdir(runsFolder(projectDir))).filter((name) => /^run_[0-9a-z]+$/.test(name));
+  } catch {
+    return [];
+  }
+  runs.sort().reverse();
+  const out: ModelInfo[] = [];
+  for (const runId of runs) {
+    for (const kind of ['best', 'last'] as const) {
+      const id = modelId(runId, kind);
+      const metadata = await readMetadata(modelFolder(projectDir, id));
+      if (metadata !== null) out.push(describe(id, kind, metadata));
+    }
+  }
+  return out;
+}

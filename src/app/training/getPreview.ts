@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import type { StoredPrediction } from '../../engine/index';
+import { predictionObjects, previewPath, readPreviewFile, runFolder } from '../../engine/index';
+import type { Prediction } from '../../shared/apiModels';
+import { AppError } from '../../shared/errors';
+import type { AppContext } from '../AppContext';
+
+/**
+ * The Train tab's live preview: a run's latest weights' prediction of an image. A live run's
+ * training process computes it from the weights it holds (at checkpoints and validations) and
+ * writes runs/<runId>/preview/<imageId>.png; asking here (re)requests it and returns the latest
+ * one written, 'not_found' until the first is ready (a `preview` job event says when). A run
+ * that no longer trains shows its last preview when that is as new as its last checkpoint;
+ * otherwise its checkpoint (or saved model) predicts the image in the work process.
+ */
+export async function getPreview(ctx: AppContext, runId: string, imageId: string): Promise<Prediction> {
+  const project = ctx.session.current();
+  const entry = project.image(imageId);
+  const folder = runFolder(project.dir, runId);
+  const file = previewPath(folder, imageId);
+  const live = ctx.runs.requestPreview(runId, {
+    imageId,
+    path: join(project.dir, 'images', entry.file),
+    page: entry.page,
+  });
+  const preview = await readPreviewFile(file);
+  if (live) {
+    if (preview === null)
+      throw new AppError(
+        'not_found',
+        `Run ${runId} computes its preview of ${entry.name} at its next checkpoint.`,
+      );
+    return predictionOf(`${runId} @ step ${preview.step}`, imageId, preview);
+  }
+  const info = await ctx.runs.info(project.dir, runId);
+  if (preview !== null && preview.step >= (info.checkpointStep ?? 0))
+    return predictionOf(`${runId} @ step ${preview.step}`, imageId, preview);
+  const { source, prediction } = await ctx.work.run({
+    kind: 'runPreview',
+    task: { projectDir: project.dir, runId, modelIds: info.modelIds, image: entry },
+  });
+  return predictionOf(source, imageId, prediction);
+}
+
+function predictionOf(source: string, imageId: string, p: StoredPrediction): Prediction {
+  const { labels, count } = predictionObjects(p.classes, p.width, p.height, p.foreground);
+  return {
+    modelId: source,
+    imageId,
+    width: p.width,
+    height: p.height,
+    classCount: p.classCount,
+    classes: p.classes,
+    foreground: p.foreground,
+    instances: labels,
+    objects: count,
+  };
+}

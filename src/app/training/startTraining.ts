@@ -1,0 +1,103 @@
+import { cp, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  annotationPaths,
+  fsError,
+  newRunId,
+  type Project,
+  parseModelId,
+  runFolder,
+  writePng,
+  writeTiff,
+} from '../../engine/index';
+import type { RunInfo, TrainingRequest } from '../../shared/apiModels';
+import { AppError } from '../../shared/errors';
+import type { AppContext } from '../AppContext';
+import { type RunRecord, readRunRecord, writeRunRecord } from './runRecord';
+import { summarizeRun } from './runSummary';
+import { type TrainImageFiles, trainConfigOf } from './trainConfigOf';
+
+/**
+ * Starts a new training run of the open project from a panel request (annotations as saved
+ * now): writes runs/<runId>/run.json and launches its process. Retraining (`initFromModel`)
+ * continues the source run's last checkpoint in the new run, with the source's settings.
+ */
+export async function startTraining(ctx: AppContext, request: TrainingRequest): Promise<RunInfo> {
+  const project = ctx.session.current();
+  const runId = newRunId();
+  const entries = request.imageIds.map((id) => project.image(id));
+  const unlabelled = entries.find((e) => e.annotation.labelledPixels === 0);
+  if (unlabelled !== undefined) {
+    throw new AppError(
+      'invalid_argument',
+      `${unlabelled.name} has no labelled pixel: annotate it or leave it out.`,
+    );
+  }
+  const folder = runFolder(project.dir, runId);
+  await mkdir(folder, { recursive: true }).catch((error: unknown) => {
+    throw fsError(error, folder);
+  });
+  const images: TrainImageFiles[] = [];
+  for (const entry of entries) {
+    const paths = annotationPaths(project.dir, entry.id);
+    images.push({
+      image: await imageFile(project, folder, entry),
+      annotation: { kind: 'annotation', classesPath: paths.classes, instancesPath: paths.instances },
+    });
+  }
+  const classCount = Math.max(2, ...project.snapshot().classes.map((c) => c.id));
+  let config = trainConfigOf(request, images, folder, classCount);
+  let resume = false;
+  if (request.initFromModel !== undefined) {
+    // Retraining continues the source run's last checkpoint in this new run (same settings).
+    const source = runFolder(project.dir, parseModelId(request.initFromModel).runId);
+    const sourceRecord = await readRunRecord(source);
+    if (ctx.runs.isLive(sourceRecord.runId))
+      throw new AppError('conflict', `Run ${sourceRecord.runId} is still training; stop it first.`);
+    await cp(join(source, 'checkpoint'), join(folder, 'checkpoint'), { recursive: true }).catch(() => {
+      throw new AppError('not_found', `Run ${sourceRecord.runId} has no checkpoint to retrain from.`);
+    });
+    const lines = await ctx.runs.readLog(source);
+    const from = summarizeRun(sourceRecord, lines, null, []).checkpointStep ?? 0;
+    config = {
+      ...trainConfigOf(sourceRecord.request, images, folder, classCount),
+      valFraction: request.valFraction,
+    };
+    config.steps = from + (request.advanced.steps ?? 200);
+    delete config.minutes;
+    resume = true;
+  }
+  const record: RunRecord = {
+    version: 1,
+    runId,
+    createdAt: new Date().toISOString(),
+    request,
+    imageNames: entries.map((e) => e.name),
+    config,
+    initFromModel: request.initFromModel,
+  };
+  await writeRunRecord(folder, record);
+  ctx.runs.launch(runId, { ...config, resume });
+  return ctx.runs.info(project.dir, runId);
+}
+
+/** The image file training reads: the original, or for one page of a stack that page alone. */
+async function imageFile(
+  project: Project,
+  folder: string,
+  entry: ReturnType<Project['image']>,
+): Promise<string> {
+  if (entry.pages === 1) return join(project.dir, 'images', entry.file);
+  const pixels = await project.readPixels(entry.id);
+  const raster = {
+    width: pixels.width,
+    height: pixels.height,
+    channels: pixels.channels as 1 | 3 | 4,
+    bitDepth: pixels.bitDepth,
+    data: pixels.data,
+  };
+  const path = join(folder, 'inputs', `${entry.id}.${pixels.bitDepth === 32 ? 'tif' : 'png'}`);
+  if (pixels.bitDepth === 32) await writeTiff(path, raster);
+  else await writePng(path, raster);
+  return path;
+}
