@@ -5,9 +5,11 @@ import { compareModels } from './compare/compareModels';
 import { exportMasks } from './export/exportMasks';
 import { cancelJob } from './jobs/cancelJob';
 import { listModels } from './models/modelCatalog';
+import { exportModelPackage, importModelPackage } from './models/modelPackages';
 import { getPrediction } from './prediction/getPrediction';
 import { predictImages } from './prediction/predictImages';
 import { importImages, uploadImage } from './project/importImages';
+import { importLabels } from './project/importLabels';
 import { createProject, openProject } from './project/openProject';
 import { readRecentProjects } from './project/recentProjects';
 import { appInfo } from './system/appInfo';
@@ -84,5 +86,10 @@ export function apiHandlers(ctx: AppContext): ApiHandlers {
     compareModels: (modelIds, imageIds) => compareModels(ctx, modelIds, imageIds),
     acceptPrediction: (imageId, modelId, options) => acceptPrediction(ctx, imageId, modelId, options),
     exportMasks: (request) => exportMasks(ctx, request),
+
+    // Data in, models out.
+    importLabels: (files, options) => importLabels(ctx, files, options),
+    exportModelPackage: (modelId, request) => exportModelPackage(ctx, modelId, request),
+    importModelPackage: (name, bytes) => importModelPackage(ctx, name, bytes),
   };
 }

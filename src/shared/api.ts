@@ -11,6 +11,7 @@ import type {
   TrainableImage,
   TrainingRequest,
 } from './apiModels';
+import type { LabelFile, LabelImportReport, MaskReading, ModelPackageRequest } from './dataImport';
 import type { ErrorInfo } from './errors';
 import type { Annotation, AnnotationPatch, ImagePixels, Prediction } from './imageData';
 import type { JobUpdate } from './jobs';
@@ -146,6 +147,23 @@ export interface ApiHandlers {
   acceptPrediction(imageId: string, modelId: string, options: AcceptOptions): Promise<AcceptedPrediction>;
   /** Writes masks (same base names as the images) and objects.csv into a folder. */
   exportMasks(request: ExportRequest): Promise<ExportResult>;
+
+  // Data in, models out (types in dataImport.ts).
+  /**
+   * Makes mask files the annotations of project images (matched by base name, or all for
+   * `options.imageId`); all or nothing: every file is checked before any is written.
+   */
+  importLabels(
+    files: LabelFile[],
+    options: { imageId?: string; reading?: MaskReading },
+  ): Promise<LabelImportReport & { project: ProjectSnapshot }>;
+  /** Writes a model as a bioimage.io package to `exports/<name>.zip`; returns its path and bytes. */
+  exportModelPackage(
+    modelId: string,
+    request: ModelPackageRequest,
+  ): Promise<{ path: string; fileName: string; bytes: Uint8Array }>;
+  /** Adds a bioimage.io model package (.zip, ours or another tool's) to the project's models. */
+  importModelPackage(name: string, bytes: Uint8Array): Promise<ModelInfo>;
 }
 
 /** Names of every API method, in one list; shells and clients are generated from it. */
@@ -181,6 +199,9 @@ export const API_METHODS = [
   'compareModels',
   'acceptPrediction',
   'exportMasks',
+  'importLabels',
+  'exportModelPackage',
+  'importModelPackage',
 ] as const satisfies readonly (keyof ApiHandlers)[];
 
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -8,8 +8,10 @@ import { imageIdSchema } from './schemas';
 
 /** `run_` + base-36 time + random suffix. */
 export const runIdSchema = z.string().regex(/^run_[0-9a-z]{4,40}$/, 'not a run id');
-/** A run's model: `<runId>.best` or `<runId>.last`. */
-export const modelIdSchema = z.string().regex(/^run_[0-9a-z]{4,40}\.(best|last)$/, 'not a model id');
+/** A run's model (`<runId>.best` or `<runId>.last`) or an imported package (`pkg_<id>.package`). */
+export const modelIdSchema = z
+  .string()
+  .regex(/^(run_[0-9a-z]{4,40}\.(best|last)|pkg_[0-9a-z]{4,40}\.package)$/, 'not a model id');
 /** A job: a training run id or `job_...` (prediction). */
 export const jobIdSchema = z.string().regex(/^(run|job)_[0-9a-z]{4,40}$/, 'not a job id');
 

@@ -98,8 +98,8 @@ export interface RunLog {
 export interface ModelInfo {
   modelId: string;
   runId: string;
-  /** `best`: best by validation IoU; `last`: weights at the last step. */
-  kind: 'best' | 'last';
+  /** `best`: best by validation IoU; `last`: weights at the last step; `package`: an added bioimage.io package. */
+  kind: 'best' | 'last' | 'package';
   label: string;
   createdAt: string;
   steps: number | null;

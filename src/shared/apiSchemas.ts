@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiArgs, ApiMethod } from './api';
+import { DATA_IMPORT_API_ARGS } from './apiDataImportSchemas';
 import { MODEL_API_ARGS } from './apiModelSchemas';
 import { AppError } from './errors';
 import { MAX_IMAGE_SIDE } from './imageData';
@@ -55,6 +56,7 @@ export const API_ARGS: ArgSchemas = {
   getAnnotation: z.tuple([imageIdSchema]),
   saveAnnotationPatch: z.tuple([imageIdSchema, annotationPatchSchema]),
   ...MODEL_API_ARGS,
+  ...DATA_IMPORT_API_ARGS,
 };
 
 /**

@@ -10,6 +10,7 @@ import {
 } from '../../engine/index';
 import type { ModelInfo } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
+import { listPackageModels, packageModelInfo } from './modelPackages';
 
 /** The checked `metadata.json` of a model folder, or null when it is missing or unreadable. */
 async function readMetadata(dir: string): Promise<ModelMetadata | null> {
@@ -41,18 +42,23 @@ function describe(id: string, kind: ModelKind, m: ModelMetadata): ModelInfo {
 /** The model of an id; 'not_found' when the run has not written it (yet). */
 export async function modelInfo(projectDir: string, id: string): Promise<ModelInfo> {
   const { kind } = parseModelId(id);
+  if (kind === 'package') return packageModelInfo(projectDir, id);
   const metadata = await readMetadata(modelFolder(projectDir, id));
   if (metadata === null) throw new AppError('not_found', `Model ${id} does not exist (yet) in this project.`);
   return describe(id, kind, metadata);
 }
 
-/** Every model the project's runs have written, newest run first (best before last). */
+/**
+ * Every model the project's runs have written, newest run first (best before last), then the
+ * model packages added to it.
+ */
 export async function listModels(projectDir: string): Promise<ModelInfo[]> {
+  const packages = await listPackageModels(projectDir);
   let runs: string[];
   try {
     runs = (await readdir(runsFolder(projectDir))).filter((name) => /^run_[0-9a-z]+$/.test(name));
   } catch {
-    return [];
+    return packages;
   }
   runs.sort().reverse();
   const out: ModelInfo[] = [];
@@ -63,5 +69,5 @@ export async function listModels(projectDir: string): Promise<ModelInfo[]> {
       if (metadata !== null) out.push(describe(id, kind, metadata));
     }
   }
-  return out;
+  return [...out, ...packages];
 }

@@ -2,6 +2,7 @@ import type { CompareResult, ExportResult } from '../../shared/apiModels';
 import type { PredictionEvent, PredictionResult } from '../../shared/jobs';
 import { type ScoreImagesTask, scoreImages } from '../compare/scoreImages';
 import { type ExportMasksTask, exportMaskFiles } from '../export/writeMaskFiles';
+import { type ExportPackageTask, writePackageTask } from '../models/modelPackages';
 import {
   type PredictFolderTask,
   type PredictImagesTask,
@@ -20,6 +21,7 @@ export interface WorkKinds {
   scoreImages: { task: ScoreImagesTask; result: CompareResult };
   exportMasks: { task: ExportMasksTask; result: ExportResult };
   runPreview: { task: RunPreviewTask; result: Awaited<ReturnType<typeof predictRunPreview>> };
+  exportModelPackage: { task: ExportPackageTask; result: { path: string } };
 }
 
 export type WorkKind = keyof WorkKinds;
@@ -50,5 +52,7 @@ export async function runWorkTask(
       return exportMaskFiles(work.task);
     case 'runPreview':
       return predictRunPreview(work.task);
+    case 'exportModelPackage':
+      return writePackageTask(work.task);
   }
 }

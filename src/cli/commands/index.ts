@@ -69,6 +69,15 @@ export const COMMANDS: readonly CommandEntry[] = [
       return (await import('./exportModel')).registerExportModel;
     },
   },
+  {
+    name: 'import',
+    term: 'import [options]',
+    summary: 'create a project (or add to one) from a folder of images and, optionally, their masks',
+    load: async () => {
+      await quietTensorFlow();
+      return (await import('./importProject')).registerImport;
+    },
+  },
 ];
 
 /**

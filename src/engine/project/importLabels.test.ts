@@ -95,7 +95,7 @@ describe('importLabels', () => {
   it('reads a 16-bit TIFF of instance ids as objects, keeping touching objects apart', async () => {
     const image = await addImage('nuclei.tif');
     const ids = Uint16Array.from({ length: 12 }, (_, i) => (i < 2 ? 700 : i < 4 ? 9 : i === 5 ? 9 : 0));
-    const tiff = encodeTiffSync({ width: 4, height: 3, channels: 1, bitDepth: 16, data: ids });
+    const tiff = encodeTiffSync({ width: 4, height: 3, channels: 1, bitDepth: 16, data: ids }, 'ids.tif');
     const report = await importLabels(project, [{ name: 'nuclei_masks.tif', bytes: tiff }]);
     expect(report.imported[0]).toMatchObject({ kind: 'instances', objects: 2 });
     const saved = await project.readAnnotation(image.id);

@@ -1,32 +1,10 @@
 import { basename, extname } from 'node:path';
+import type { ImportedMask, LabelFile, LabelImportReport, MaskReading } from '../../shared/dataImport';
 import { AppError } from '../../shared/errors';
 import type { ImageEntry } from '../../shared/schemas';
 import { decodeImageAsync, decodeImageInfoAsync } from '../image/index';
-import { type ImportedLabels, labelsFromMask, type MaskReading } from './labelsFromMask';
+import { type ImportedLabels, labelsFromMask } from './labelsFromMask';
 import type { Project } from './project';
-
-/** A mask file to import: its name (for matching and errors) and its bytes. */
-export interface LabelFile {
-  name: string;
-  bytes: Uint8Array;
-}
-
-/** What one imported mask became. */
-export interface ImportedMask {
-  imageId: string;
-  imageName: string;
-  maskName: string;
-  kind: ImportedLabels['kind'];
-  objects: number;
-  /** True when the image had labels before (they were replaced). */
-  replaced: boolean;
-}
-
-export interface LabelImportReport {
-  imported: ImportedMask[];
-  /** Mask files no image of the project matched (left alone). */
-  unmatched: string[];
-}
 
 /**
  * Endings that tools add to a mask's name: Cellpose `_cp_masks`, `_masks`, `_mask`, `_labels`,

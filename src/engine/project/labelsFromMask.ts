@@ -1,3 +1,4 @@
+import type { MaskReading } from '../../shared/dataImport';
 import { AppError } from '../../shared/errors';
 import type { ClassDef } from '../../shared/schemas';
 import type { RasterImage } from '../image/index';
@@ -7,12 +8,6 @@ import { compactLabels, maskFromImage } from '../metrics/index';
 export const BACKGROUND_CLASS = 1;
 /** Class id of the foreground of a binary mask or an instance image (the project's second class). */
 export const FOREGROUND_CLASS = 2;
-
-/**
- * How to read a mask: 'auto' as `labelsFromMask` describes; 'classes' insists on class indices
- * (an unknown value is an error); 'instances' reads every nonzero value as an object id.
- */
-export type MaskReading = 'auto' | 'classes' | 'instances';
 
 /** A label image turned into the project's annotation form. */
 export interface ImportedLabels {

@@ -11,7 +11,10 @@ import { AppError } from '../../shared/errors';
  *                            (float32 foreground probability) per predicted image
  *   predictions/<modelId>/folders/<name>/   masks of a predicted folder of files
  *
- * A model id is `<runId>.best` (best by validation) or `<runId>.last` (weights at the last step).
+ *   models/<pkgId>/package.zip   a bioimage.io model package added to the project
+ *
+ * A model id is `<runId>.best` (best by validation), `<runId>.last` (weights at the last step)
+ * or `<pkgId>.package` (an added package; `pkgId` is `pkg_` + base-36 digits).
  */
 
 /** A fresh run id: `run_` + base-36 milliseconds + 4 random base-36 digits (sorts by time). */
@@ -36,24 +39,41 @@ export function runFolder(projectDir: string, runId: string): string {
   return join(projectDir, 'runs', runId);
 }
 
-/** The two models a run can hold. */
-export type ModelKind = 'best' | 'last';
+/** The two models a run can hold, and a model package added to the project. */
+export type ModelKind = 'best' | 'last' | 'package';
 
-/** Splits `<runId>.best|last`; anything else -> 'invalid_argument'. */
+/** A fresh id for an added model package: `pkg_` + base-36 time + 4 random digits. */
+export function newPackageId(now = Date.now()): string {
+  return `pkg_${now.toString(36)}${randomSuffix()}`;
+}
+
+/**
+ * Splits `<runId>.best|last` or `<pkgId>.package` (runId is then the package id); anything
+ * else -> 'invalid_argument'.
+ */
 export function parseModelId(modelId: string): { runId: string; kind: ModelKind } {
-  const m = /^(run_[0-9a-z]+)\.(best|last)$/.exec(modelId);
+  const m = /^(run_[0-9a-z]+)\.(best|last)$|^(pkg_[0-9a-z]+)\.(package)$/.exec(modelId);
   if (m === null)
     throw new AppError('invalid_argument', `"${modelId}" is not a model id (<runId>.best or <runId>.last).`);
-  return { runId: m[1], kind: m[2] as ModelKind };
+  return { runId: m[1] ?? m[3], kind: (m[2] ?? m[4]) as ModelKind };
+}
+
+/** `models/`: the model packages added to the project. */
+export function packagesFolder(projectDir: string): string {
+  return join(projectDir, 'models');
 }
 
 export function modelId(runId: string, kind: ModelKind): string {
   return `${runId}.${kind}`;
 }
 
-/** The model folder of a model id (train() writes `best/` and `model/`). */
+/**
+ * The model folder of a model id (train() writes `best/` and `model/`); for a package, its
+ * zip (openModelPredictor opens either).
+ */
 export function modelFolder(projectDir: string, id: string): string {
   const { runId, kind } = parseModelId(id);
+  if (kind === 'package') return join(packagesFolder(projectDir), runId, 'package.zip');
   return join(runFolder(projectDir, runId), kind === 'best' ? 'best' : 'model');
 }
 
