@@ -91,5 +91,9 @@ export function apiHandlers(ctx: AppContext): ApiHandlers {
     importLabels: (files, options) => importLabels(ctx, files, options),
     exportModelPackage: (modelId, request) => exportModelPackage(ctx, modelId, request),
     importModelPackage: (name, bytes) => importModelPackage(ctx, name, bytes),
+    setImageDisplay: async (imageId, display) => {
+      await project().updateDisplay(imageId, display);
+      return ctx.session.changed();
+    },
   };
 }

@@ -15,7 +15,14 @@ import type { LabelFile, LabelImportReport, MaskReading, ModelPackageRequest } f
 import type { ErrorInfo } from './errors';
 import type { Annotation, AnnotationPatch, ImagePixels, Prediction } from './imageData';
 import type { JobUpdate } from './jobs';
-import type { AnnotationStatus, ClassDef, ImageEntry, ProjectSnapshot, RecentProject } from './schemas';
+import type {
+  AnnotationStatus,
+  ClassDef,
+  ImageDisplay,
+  ImageEntry,
+  ProjectSnapshot,
+  RecentProject,
+} from './schemas';
 
 export type { Annotation, AnnotationPatch, ImagePixels, PixelArray, Prediction } from './imageData';
 
@@ -164,6 +171,8 @@ export interface ApiHandlers {
   ): Promise<{ path: string; fileName: string; bytes: Uint8Array }>;
   /** Adds a bioimage.io model package (.zip, ours or another tool's) to the project's models. */
   importModelPackage(name: string, bytes: Uint8Array): Promise<ModelInfo>;
+  /** Saves how an image is shown (window, LUT, per-channel colour/window/visibility) with the project. */
+  setImageDisplay(imageId: string, display: ImageDisplay): Promise<ProjectSnapshot>;
 }
 
 /** Names of every API method, in one list; shells and clients are generated from it. */
@@ -202,6 +211,7 @@ export const API_METHODS = [
   'importLabels',
   'exportModelPackage',
   'importModelPackage',
+  'setImageDisplay',
 ] as const satisfies readonly (keyof ApiHandlers)[];
 
 export type ApiMethod = (typeof API_METHODS)[number];

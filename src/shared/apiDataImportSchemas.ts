@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { modelIdSchema } from './apiModelSchemas';
-import { imageIdSchema } from './schemas';
+import { imageDisplaySchema, imageIdSchema } from './schemas';
 
 /** Argument schemas of the label import and model package methods (merged into API_ARGS). */
 
@@ -43,4 +43,5 @@ export const DATA_IMPORT_API_ARGS = {
   ]),
   exportModelPackage: z.tuple([modelIdSchema, modelPackageRequestSchema]),
   importModelPackage: z.tuple([fileName, z.instanceof(Uint8Array)]),
+  setImageDisplay: z.tuple([imageIdSchema, imageDisplaySchema]),
 };

@@ -49,6 +49,40 @@ export const intensityStatsSchema = z.object({
 });
 export type IntensityStats = z.infer<typeof intensityStatsSchema>;
 
+/** Physical size of one pixel (and of one z step), micrometres, as the file states it. */
+export const pixelSizeSchema = z.object({
+  x: z.number().positive(),
+  y: z.number().positive(),
+  z: z.number().positive().optional(),
+});
+export type PixelSize = z.infer<typeof pixelSizeSchema>;
+
+/** How one channel of a composite is shown: colour, window (raw units) and visibility. */
+export const channelDisplaySchema = z.object({
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'colour must be #rrggbb'),
+  min: z.number(),
+  max: z.number(),
+  visible: z.boolean(),
+});
+export type ChannelDisplay = z.infer<typeof channelDisplaySchema>;
+
+/** Lookup tables for single-channel images (a colour image is a composite instead). */
+export const LUT_NAMES = ['gray', 'inverted', 'fire', 'green', 'magenta'] as const;
+export type LutName = (typeof LUT_NAMES)[number];
+
+/**
+ * Display settings of one image, saved with the project so they stay with the image: a
+ * single-channel image has a window and a LUT; an image of 2+ channels (RGB included) is a
+ * composite with one entry per channel.
+ */
+export const imageDisplaySchema = z.object({
+  lut: z.enum(LUT_NAMES),
+  min: z.number(),
+  max: z.number(),
+  channels: z.array(channelDisplaySchema).max(64),
+});
+export type ImageDisplay = z.infer<typeof imageDisplaySchema>;
+
 /**
  * One 2-D image of the project. A multi-page TIFF stack becomes one entry per page (all sharing
  * `file`, with `page` = 0-based page index and `pages` = pages in that file), so every entry
@@ -63,11 +97,25 @@ export const imageEntrySchema = z.object({
   pages: z.number().int().min(1),
   width: z.number().int().min(1),
   height: z.number().int().min(1),
-  channels: z.number().int().min(1).max(4),
+  channels: z.number().int().min(1).max(64),
   bitDepth: z.union([z.literal(8), z.literal(16), z.literal(32)]),
   stats: intensityStatsSchema,
   annotation: annotationStatusSchema,
   addedAt: z.string(),
+  /**
+   * For a plane of an OME-TIFF or ImageJ hyperstack whose channels lie on separate pages: its
+   * z and t index (the entry holds all channels of that plane; `page` = z + t * sizeZ).
+   */
+  plane: z.object({ z: z.number().int().min(0), t: z.number().int().min(0) }).optional(),
+  /** Channel names and colours ('#rrggbb') as the file gives them (one per channel, '' = none). */
+  channelNames: z.array(z.string()).optional(),
+  channelColors: z.array(z.string()).optional(),
+  /** Statistics of each channel (the display's per-channel range). */
+  channelStats: z.array(intensityStatsSchema).optional(),
+  /** Pixel size in micrometres (absent when the file does not say). */
+  pixelSize: pixelSizeSchema.optional(),
+  /** How the user last showed the image (absent: auto contrast). */
+  display: imageDisplaySchema.optional(),
 });
 export type ImageEntry = z.infer<typeof imageEntrySchema>;
 

@@ -5,6 +5,14 @@ import type { ImageEntry, IntensityStats } from '../../shared/schemas';
 import { writeFileAtomic } from '../fsutil/index';
 import { decodeImageAsync, decodeImageInfoAsync, type RasterImage } from '../image/index';
 import { intensityStats } from './intensityStats';
+import {
+  channelFields,
+  compositeForThumbnail,
+  decodePlanes,
+  type MicroscopyInfo,
+  microscopyInfo,
+  perChannelStats,
+} from './microscopyPlanes';
 import { thumbnailPng } from './thumbnail';
 
 /** A fresh image id: `img_` + 12 hex digits (path-safe, never derived from user input). */
@@ -44,6 +52,8 @@ export async function importImage(
   originalName: string,
   onDecoded?: (imageId: string, image: RasterImage, stats: IntensityStats) => void,
 ): Promise<ImageEntry[]> {
+  const micro = await microscopyInfo(bytes, originalName);
+  if (micro?.channelPlanes) return importPlanes(dir, bytes, originalName, micro);
   const info = await decodeImageInfoAsync(bytes, originalName);
   const prepared = [];
   for (let page = 0; page < info.pages; page++) {
@@ -61,6 +71,8 @@ export async function importImage(
       channels,
       bitDepth,
       stats,
+      ...(channels > 1 ? { channelStats: perChannelStats(image) } : {}),
+      ...channelFields(micro?.metadata, channels),
       thumbnail: thumbnailPng(image, stats),
     });
   }
@@ -69,22 +81,69 @@ export async function importImage(
   const addedAt = new Date().toISOString();
   const stem = basename(originalName.replaceAll('\\', '/'));
   const entries: ImageEntry[] = [];
-  for (const { id, page, width, height, channels, bitDepth, stats, thumbnail } of prepared) {
-    await writeFileAtomic(thumbnailPath(dir, id), thumbnail);
+  for (const { thumbnail, ...entry } of prepared) {
+    await writeFileAtomic(thumbnailPath(dir, entry.id), thumbnail);
     entries.push({
-      id,
-      name: info.pages > 1 ? `${stem} [${page + 1}/${info.pages}]` : stem,
+      ...entry,
+      name: info.pages > 1 ? `${stem} [${entry.page + 1}/${info.pages}]` : stem,
       file,
-      page,
       pages: info.pages,
-      width,
-      height,
-      channels,
-      bitDepth,
-      stats,
       annotation: { labelledPixels: 0, objects: 0 },
       addedAt,
     });
+  }
+  return entries;
+}
+
+/**
+ * Imports an OME-TIFF or ImageJ hyperstack whose channels lie on separate pages: one entry per
+ * (z, t) plane holding every channel (not one per page), with channel names, colours and the
+ * pixel size from the file. The original is copied byte for byte as any image is.
+ */
+async function importPlanes(
+  dir: string,
+  bytes: Uint8Array,
+  originalName: string,
+  micro: MicroscopyInfo,
+): Promise<ImageEntry[]> {
+  const { sizeZ, sizeT, sizeC } = micro.metadata;
+  const planes = sizeZ * sizeT;
+  const stem = basename(originalName.replaceAll('\\', '/'));
+  const prepared = [];
+  for await (const plane of decodePlanes(bytes, originalName)) {
+    const { width, height, bitDepth } = plane.image;
+    const page = plane.z + plane.t * sizeZ;
+    const where = [sizeZ > 1 ? `z ${plane.z + 1}/${sizeZ}` : '', sizeT > 1 ? `t ${plane.t + 1}/${sizeT}` : '']
+      .filter((w) => w !== '')
+      .join(', ');
+    prepared.push({
+      id: newImageId(),
+      name: planes > 1 ? `${stem} [${where}]` : stem,
+      page,
+      pages: planes,
+      plane: { z: plane.z, t: plane.t },
+      width,
+      height,
+      channels: sizeC,
+      bitDepth,
+      stats: plane.stats,
+      channelStats: plane.channelStats,
+      ...channelFields(micro.metadata, sizeC),
+      thumbnail: thumbnailPng(compositeForThumbnail(plane.image, plane.channelStats), {
+        min: 0,
+        max: 255,
+        low: 0,
+        high: 255,
+      }),
+    });
+  }
+  const file = await uniqueFileName(dir, originalName);
+  await writeFileAtomic(join(dir, 'images', file), bytes);
+  const addedAt = new Date().toISOString();
+  const entries: ImageEntry[] = [];
+  for (const { thumbnail, ...entry } of prepared) {
+    await writeFileAtomic(thumbnailPath(dir, entry.id), thumbnail);
+    entries.push({ ...entry, file, annotation: { labelledPixels: 0, objects: 0 }, addedAt });
   }
   return entries;
 }

@@ -3,6 +3,7 @@ export * from './importImage';
 export * from './importLabels';
 export * from './intensityStats';
 export * from './labelsFromMask';
+export * from './microscopyPlanes';
 export * from './modelPaths';
 export * from './predictionStore';
 export * from './project';

@@ -6,13 +6,14 @@ import {
   type AnnotationStatus,
   type ClassDef,
   DEFAULT_CLASSES,
+  type ImageDisplay,
   type ImageEntry,
   PROJECT_SCHEMA_VERSION,
   type ProjectManifest,
   type ProjectSnapshot,
 } from '../../shared/schemas';
 import { fsError } from '../fsutil/index';
-import { readImage } from '../image/index';
+import { readImage, readMicroscopyImage } from '../image/index';
 import { annotationPaths, annotationStatus, readAnnotation, writeAnnotation } from './annotationFiles';
 import { importImage, thumbnailPath } from './importImage';
 import { acquireProjectLock, type ProjectLock } from './projectLock';
@@ -143,6 +144,23 @@ export class Project {
     await this.exclusive(() => this.commit({ ...this.manifest, classes: classes.map((c) => ({ ...c })) }));
   }
 
+  /** Saves how an image is shown (window, LUT, channel colours) in its manifest entry. */
+  async updateDisplay(imageId: string, display: ImageDisplay): Promise<void> {
+    await this.exclusive(async () => {
+      const entry = this.image(imageId);
+      if (display.channels.length > 0 && display.channels.length !== entry.channels) {
+        throw new AppError(
+          'invalid_argument',
+          `${entry.name} has ${entry.channels} channels; display settings for ${display.channels.length} given.`,
+        );
+      }
+      const images = this.manifest.images.map((image) =>
+        image.id === imageId ? { ...image, display } : image,
+      );
+      await this.commit({ ...this.manifest, images });
+    });
+  }
+
   /** Imports image files by path (copied byte for byte); one entry per page. */
   async importFiles(paths: string[]): Promise<ImageEntry[]> {
     const added: ImageEntry[] = [];
@@ -200,7 +218,12 @@ export class Project {
       this.pixels.set(imageId, cached);
       return cached;
     }
-    const image = await readImage(join(this.dir, 'images', entry.file), { page: entry.page });
+    const path = join(this.dir, 'images', entry.file);
+    // A hyperstack plane holds every channel of its (z, t); anything else is one stored page.
+    const image =
+      entry.plane === undefined
+        ? await readImage(path, { page: entry.page })
+        : (await readMicroscopyImage(path, entry.plane)).image;
     const { width, height, channels, bitDepth, data } = image;
     const pixels: ImagePixels = { imageId, width, height, channels, bitDepth, data, stats: entry.stats };
     this.cachePixels(pixels);

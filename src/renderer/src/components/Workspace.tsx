@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { AnnotationCanvas } from '../canvas/AnnotationCanvas';
+import { MaskImportPanel } from '../dataImport/MaskImportPanel';
 import { LabController } from '../lab/LabController';
 import { LabScreens } from '../lab/LabScreens';
 import { ModeTabs } from '../lab/ModeTabs';
@@ -64,6 +65,7 @@ export function Workspace({ controller }: { controller: StudioController }) {
         <aside className="side-panel">
           <ClassPanel controller={controller} />
           <DisplayPanel controller={controller} />
+          <MaskImportPanel controller={controller} />
         </aside>
       </div>
       <StatusBar controller={controller} />

@@ -1,4 +1,5 @@
 import { ComparePanel } from '../compare/ComparePanel';
+import { ModelPackagePanel } from '../dataImport/ModelPackagePanel';
 import { ExportPanel } from '../export/ExportPanel';
 import { useStore } from '../store/Store';
 import { TrainingPanel } from '../training/TrainingPanel';
@@ -16,6 +17,11 @@ export function LabScreens({ lab }: { lab: LabController }) {
     case 'compare':
       return <ComparePanel lab={lab} />;
     case 'export':
-      return <ExportPanel lab={lab} />;
+      return (
+        <>
+          <ExportPanel lab={lab} />
+          <ModelPackagePanel lab={lab} />
+        </>
+      );
   }
 }

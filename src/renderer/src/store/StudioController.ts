@@ -1,7 +1,9 @@
 import type { Annotation, Result, StudioApi } from '../../../shared/api';
+import type { LabelImportReport, MaskReading } from '../../../shared/dataImport';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { ProjectSnapshot } from '../../../shared/schemas';
 import type { Tool, ToolContext, ToolName } from '../annotation/tools/Tool';
+import { applyImportedLabels } from '../dataImport/applyImportedLabels';
 import { ImageSession, type SessionHooks } from './ImageSession';
 import { Store } from './Store';
 import { initialState, type StudioState } from './studioState';
@@ -99,6 +101,44 @@ export class StudioController {
       const first = r.added[0]?.id;
       if (first) await this.selectImage(first);
     });
+  }
+
+  /**
+   * Makes mask files the annotations of their images (matched by base name, or all for
+   * `options.imageId`): all or nothing on the main side. An image open here takes the new
+   * labels as one undo step (Ctrl+Z brings its old labels back). Null after an error.
+   */
+  async importMasks(
+    files: readonly File[],
+    options: { imageId?: string; reading?: MaskReading },
+  ): Promise<LabelImportReport | null> {
+    let report: LabelImportReport | null = null;
+    await this.busy(`Importing ${files.length} mask(s)`, async () => {
+      await this.flushAll();
+      const sent = await Promise.all(
+        files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
+      );
+      const r = this.unwrap(await this.api.importLabels(sent, options), 'Import masks');
+      if (!r) return;
+      const thumbs = { ...this.store.get().thumbVersion };
+      for (const m of r.imported) thumbs[m.imageId] = (thumbs[m.imageId] ?? 0) + 1;
+      this.store.set({ project: r.project, thumbVersion: thumbs });
+      for (const m of r.imported) {
+        const session = this.sessions.get(m.imageId);
+        if (!session) continue;
+        const labels = session.labelsReady
+          ? this.unwrap(await this.api.getAnnotation(m.imageId), 'Import masks')
+          : null;
+        if (labels === null) {
+          this.sessions.delete(m.imageId); // reloaded from disk when shown next
+          continue;
+        }
+        applyImportedLabels(session.doc, labels);
+        this.afterHistory(session);
+      }
+      report = { imported: r.imported, unmatched: r.unmatched };
+    });
+    return report;
   }
 
   async removeImage(imageId: string): Promise<void> {
