@@ -57,7 +57,7 @@ export function AnnotationCanvas({
   const ready = size.w > 0; // the Stage (and its layers) exist once the host has a size
   useEffect(() => {
     if (!ready) return;
-    imageCanvas.render(display.min, display.max, display.lut);
+    imageCanvas.render(display);
     const layer = imageLayer.current;
     if (!layer) return;
     if (!firstPaint) performance.mark('unet:image-rendered');

@@ -1,6 +1,8 @@
+import type { ImageDisplay } from '../../../shared/schemas';
 import type { AnnotationDoc } from '../annotation/AnnotationDoc';
 import type { Rect } from '../annotation/UndoHistory';
-import { buildLut, type LutName, type RawImage, renderImage } from './imageRender';
+import { compositeTile } from '../display/composite';
+import { buildLut, type RawImage, renderImage } from './imageRender';
 import { outlinePalette, renderLabels } from './labelOverlay';
 
 function makeCanvas(w: number, h: number): { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } {
@@ -23,10 +25,18 @@ export class ImageCanvas {
     this.data = this.ctx.createImageData(image.width, image.height);
   }
 
-  /** Re-renders the whole image with the window [min, max] and LUT (raw units). */
-  render(min: number, max: number, lut: LutName): void {
+  /**
+   * Re-renders the whole image: one channel with the window [min, max] and LUT, 2+ channels
+   * (RGB too) as a composite of the per-channel settings (display units).
+   */
+  render(display: ImageDisplay): void {
     const words = new Uint32Array(this.data.data.buffer);
-    renderImage(this.image, buildLut(this.image.bitDepth, min, max, lut), words);
+    const { width, height, channels, data, bitDepth } = this.image;
+    if (channels > 1 && display.channels.length === channels) {
+      compositeTile(data, width, height, channels, display.channels, words);
+    } else {
+      renderImage(this.image, buildLut(bitDepth, display.min, display.max, display.lut), words);
+    }
     this.ctx.putImageData(this.data, 0, 0);
   }
 }

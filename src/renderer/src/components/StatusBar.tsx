@@ -1,5 +1,7 @@
+import { channelName } from '../display/imageDisplay';
 import { useStore } from '../store/Store';
 import type { StudioController } from '../store/StudioController';
+import { formatPixelSize } from './DisplayPanel';
 
 const SAVE_TEXT = {
   saved: 'All changes saved',
@@ -16,11 +18,24 @@ export function StatusBar({ controller }: { controller: StudioController }) {
   const busy = useStore(store, (s) => s.busy);
   const loading = useStore(store, (s) => s.loadingImage);
   const labelsLoading = useStore(store, (s) => s.labelsLoading);
+  const entry = useStore(store, (s) => s.project?.images.find((i) => i.id === s.selectedImageId));
+  const size = entry?.pixelSize;
+  const channels =
+    entry && entry.channels > 1
+      ? Array.from({ length: entry.channels }, (_, c) => channelName(entry, c)).join(', ')
+      : '';
+  const where =
+    cursor && size ? ` (${(cursor.x * size.x).toFixed(2)}, ${(cursor.y * size.y).toFixed(2)} µm)` : '';
   return (
     <footer className="status-bar">
-      <span data-testid="status-cursor">{cursor ? `x ${cursor.x}  y ${cursor.y}` : 'x –  y –'}</span>
+      <span data-testid="status-cursor">{cursor ? `x ${cursor.x}  y ${cursor.y}${where}` : 'x –  y –'}</span>
       <span data-testid="status-value">value {cursor?.value ?? '–'}</span>
       <span data-testid="status-label">label {cursor?.label ?? '–'}</span>
+      {entry && (size || channels) && (
+        <span className="muted" data-testid="status-image">
+          {[formatPixelSize(size), channels].filter((t) => t).join(' · ')}
+        </span>
+      )}
       <span className="spacer" />
       {(busy || loading || labelsLoading) && (
         <span className="muted" data-testid="status-busy">

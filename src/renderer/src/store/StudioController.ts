@@ -1,9 +1,10 @@
 import type { Annotation, Result, StudioApi } from '../../../shared/api';
 import type { LabelImportReport, MaskReading } from '../../../shared/dataImport';
 import type { ErrorInfo } from '../../../shared/errors';
-import type { ProjectSnapshot } from '../../../shared/schemas';
+import type { ImageDisplay, ProjectSnapshot } from '../../../shared/schemas';
 import type { Tool, ToolContext, ToolName } from '../annotation/tools/Tool';
 import { applyImportedLabels } from '../dataImport/applyImportedLabels';
+import { initialDisplay } from '../display/imageDisplay';
 import { ImageSession, type SessionHooks } from './ImageSession';
 import { Store } from './Store';
 import { initialState, type StudioState } from './studioState';
@@ -184,7 +185,10 @@ export class StudioController {
       loadingImage: false,
       sessionVersion: this.store.get().sessionVersion + 1,
       saveState: session.saver.saveState,
-      display: { ...session.autoWindow(), lut: this.store.get().display.lut },
+      // Each image keeps its own display (saved in the manifest): nothing carries over.
+      display: initialDisplay(
+        this.store.get().project?.images.find((i) => i.id === imageId) ?? session.pixels,
+      ),
       labelsLoading: !session.labelsReady,
     });
     if (labels) await this.finishLabels(session, labels);
@@ -203,6 +207,26 @@ export class StudioController {
       this.store.set({ labelsLoading: false, historyVersion: this.store.get().historyVersion + 1 });
     }
   }
+
+  /**
+   * Shows the image with new display settings and saves them with the project (once the
+   * sliders rest for 400 ms), so they come back with the image and never leak to another.
+   */
+  setDisplay(display: ImageDisplay): void {
+    const imageId = this.store.get().selectedImageId;
+    this.store.set({ display });
+    if (imageId === null) return;
+    if (this.displaySave) clearTimeout(this.displaySave);
+    this.displaySave = setTimeout(() => {
+      this.displaySave = null;
+      void this.api.setImageDisplay(imageId, display).then((r) => {
+        if (!r.ok) this.reportError('Save display settings', r.error);
+        else if (this.store.get().project?.dir === r.value.dir) this.store.set({ project: r.value });
+      });
+    }, 400);
+  }
+
+  private displaySave: ReturnType<typeof setTimeout> | null = null;
 
   undo(): void {
     const s = this.current();

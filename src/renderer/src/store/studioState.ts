@@ -1,16 +1,15 @@
 import type { AppInfo } from '../../../shared/api';
 import type { ErrorInfo } from '../../../shared/errors';
-import type { ProjectSnapshot, RecentProject } from '../../../shared/schemas';
+import type { ImageDisplay, ProjectSnapshot, RecentProject } from '../../../shared/schemas';
 import type { SaveState } from '../annotation/Autosaver';
 import type { FillMode, ToolName } from '../annotation/tools/Tool';
-import type { LutName } from '../canvas/imageRender';
 
-/** Intensity window and colour table of the shown image (raw units). */
-export interface DisplaySettings {
-  min: number;
-  max: number;
-  lut: LutName;
-}
+/**
+ * How the shown image is drawn (display units: raw, or quantised for float): one channel
+ * through a window and a LUT, or 2+ channels (RGB too) as a composite with a window, colour
+ * and visibility each. Saved per image with the project.
+ */
+export type DisplaySettings = ImageDisplay;
 
 /** What the status bar shows under the cursor. */
 export interface CursorInfo {
@@ -69,7 +68,7 @@ export const initialState: StudioState = {
   opacity: 0.55,
   fillMode: 'label',
   fillTolerance: 10,
-  display: { min: 0, max: 255, lut: 'gray' },
+  display: { min: 0, max: 255, lut: 'gray', channels: [] },
   saveState: 'saved',
   historyVersion: 0,
   cursor: null,
