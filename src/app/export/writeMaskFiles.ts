@@ -79,7 +79,9 @@ export async function writeMaskFiles(
     const file = `${bases[i]}.${request.format}`;
     const path = join(request.folder, file);
     const mask = maskImage(prediction, request.kind);
-    if (request.format === 'tif') await writeTiff(path, mask);
+    // A TIFF mask keeps the image's pixel size (ImageJ description + resolution tags: Fiji shows µm).
+    if (request.format === 'tif')
+      await writeTiff(path, mask, entry.pixelSize ? { pixelSize: entry.pixelSize } : {});
     else await writePng(path, mask);
     files.push(path);
     const { objects, foreground, areas } = objectAreas(prediction);

@@ -81,13 +81,16 @@ export async function startTraining(ctx: AppContext, request: TrainingRequest): 
   return ctx.runs.info(project.dir, runId);
 }
 
-/** The image file training reads: the original, or for one page of a stack that page alone. */
+/**
+ * The image file training reads: the original, or for one page of a stack (or one plane of a
+ * hyperstack, all its channels) that page alone.
+ */
 async function imageFile(
   project: Project,
   folder: string,
   entry: ReturnType<Project['image']>,
 ): Promise<string> {
-  if (entry.pages === 1) return join(project.dir, 'images', entry.file);
+  if (entry.pages === 1 && entry.plane === undefined) return join(project.dir, 'images', entry.file);
   const pixels = await project.readPixels(entry.id);
   const raster = {
     width: pixels.width,

@@ -92,8 +92,17 @@ export function channelFields(
   return {
     ...(names.some((n) => n !== '') ? { channelNames: names } : {}),
     ...(colors.some((c) => c !== '') ? { channelColors: colors } : {}),
-    ...(metadata.pixelSize ? { pixelSize: { ...metadata.pixelSize } } : {}),
+    ...(metadata.pixelSize ? { pixelSize: roundedSize(metadata.pixelSize) } : {}),
   };
+}
+
+/**
+ * A pixel size to 9 significant digits: resolution tags store pixels per unit as a rational, so
+ * 0.325 µm comes back as 0.32499999999999996; no microscope is that precise.
+ */
+function roundedSize(size: PixelSize): PixelSize {
+  const r = (v: number) => Number(v.toPrecision(9));
+  return { x: r(size.x), y: r(size.y), ...(size.z !== undefined ? { z: r(size.z) } : {}) };
 }
 
 /**

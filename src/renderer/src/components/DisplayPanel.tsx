@@ -14,7 +14,7 @@ export function formatPixelSize(size: { x: number; y: number } | undefined): str
   return size.x === size.y ? `${f(size.x)} µm/px` : `${f(size.x)} × ${f(size.y)} µm/px`;
 }
 
-/** A small histogram of one channel over [lo, hi] (square-root heights) with the window marked. */
+/** A small histogram of one channel over [lo, hi] (log heights) with the window marked. */
 function Histogram(props: {
   session: ImageSession;
   channel: number;
@@ -26,10 +26,10 @@ function Histogram(props: {
 }) {
   const { session, channel, lo, hi, min, max, color } = props;
   const counts = useMemo(() => histogram(session.raw, channel, lo, hi, 96), [session, channel, lo, hi]);
-  const top = Math.sqrt(Math.max(1, ...counts));
+  const top = Math.log1p(Math.max(1, ...counts));
   const x = (v: number) => ((v - lo) / Math.max(1e-9, hi - lo)) * 96;
   // One closed path of bars: bin i spans x = i..i+1.
-  const path = `M0 24 ${[...counts].map((c, i) => `L${i} ${24 - (Math.sqrt(c) / top) * 24} L${i + 1} ${24 - (Math.sqrt(c) / top) * 24}`).join(' ')} L96 24 Z`;
+  const path = `M0 24 ${[...counts].map((c, i) => `L${i} ${24 - (Math.log1p(c) / top) * 24} L${i + 1} ${24 - (Math.log1p(c) / top) * 24}`).join(' ')} L96 24 Z`;
   return (
     <svg
       className="histogram"

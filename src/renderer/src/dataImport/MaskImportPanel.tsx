@@ -28,7 +28,7 @@ export function MaskImportPanel({ controller }: { controller: StudioController }
   const selected = useStore(store, (s) => s.selectedImageId);
   const hasImages = useStore(store, (s) => (s.project?.images.length ?? 0) > 0);
   const [reading, setReading] = useState<MaskReading>('auto');
-  const [report, setReport] = useState<string | null>(null);
+  const [report, setReport] = useState<{ ok: boolean; text: string } | null>(null);
   const files = useRef<HTMLInputElement>(null);
   const folder = useRef<HTMLInputElement>(null);
   const single = useRef<HTMLInputElement>(null);
@@ -42,7 +42,11 @@ export function MaskImportPanel({ controller }: { controller: StudioController }
       chosen,
       imageId === undefined ? { reading } : { reading, imageId },
     );
-    if (r) setReport(summary(r));
+    setReport(
+      'imported' in r
+        ? { ok: true, text: summary(r) }
+        : { ok: false, text: `Nothing imported: ${r.message}` },
+    );
   };
   const input = (
     ref: React.RefObject<HTMLInputElement | null>,
@@ -108,8 +112,11 @@ export function MaskImportPanel({ controller }: { controller: StudioController }
         the rest objects.
       </p>
       {report && (
-        <p className="small ok" data-testid="mask-import-report">
-          {report}
+        <p
+          className={`small ${report.ok ? 'ok' : 'error-text'}`}
+          data-testid={report.ok ? 'mask-import-report' : 'mask-import-error'}
+        >
+          {report.text}
         </p>
       )}
       {input(files, 'mask-import-input')}

@@ -62,7 +62,7 @@ export function ModelPackagePanel({ lab }: { lab: LabController }) {
       lab.studio.reportError('Export model package', r.error);
       return;
     }
-    setStatus(`Saved ${r.value.path} (${(r.value.bytes.length / 1e6).toFixed(1)} MB)`);
+    setStatus(`Saved ${r.value.path} (${Math.max(1, Math.round(r.value.bytes.length / 1024))} KB)`);
     download(r.value.fileName, r.value.bytes);
   };
 

@@ -107,20 +107,26 @@ export class StudioController {
   /**
    * Makes mask files the annotations of their images (matched by base name, or all for
    * `options.imageId`): all or nothing on the main side. An image open here takes the new
-   * labels as one undo step (Ctrl+Z brings its old labels back). Null after an error.
+   * labels as one undo step (Ctrl+Z brings its old labels back). An error comes back as is
+   * (its message names the files) and is shown in the error banner too.
    */
   async importMasks(
     files: readonly File[],
     options: { imageId?: string; reading?: MaskReading },
-  ): Promise<LabelImportReport | null> {
-    let report: LabelImportReport | null = null;
+  ): Promise<LabelImportReport | ErrorInfo> {
+    let report: LabelImportReport | ErrorInfo = { code: 'internal', message: 'The import did not run.' };
     await this.busy(`Importing ${files.length} mask(s)`, async () => {
       await this.flushAll();
       const sent = await Promise.all(
         files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
       );
-      const r = this.unwrap(await this.api.importLabels(sent, options), 'Import masks');
-      if (!r) return;
+      const result = await this.api.importLabels(sent, options);
+      if (!result.ok) {
+        report = result.error;
+        this.reportError('Import masks', result.error);
+        return;
+      }
+      const r = result.value;
       const thumbs = { ...this.store.get().thumbVersion };
       for (const m of r.imported) thumbs[m.imageId] = (thumbs[m.imageId] ?? 0) + 1;
       this.store.set({ project: r.project, thumbVersion: thumbs });
