@@ -5,7 +5,7 @@ import {
   openModelPredictor,
   predictFiles,
   predictionFolder,
-  readImage,
+  readEntryImage,
   storedPrediction,
   writePrediction,
 } from '../../engine/index';
@@ -68,7 +68,7 @@ export async function predictProjectImages(
     });
     for (const [index, entry] of images.entries()) {
       if (signal.aborted) throw new AppError('cancelled', 'prediction cancelled');
-      const img = await readImage(join(projectDir, 'images', entry.file), { page: entry.page });
+      const img = await readEntryImage(projectDir, entry);
       const predicted = await model.predict(img, {
         name: entry.name,
         signal,

@@ -4,7 +4,7 @@ import {
   modelFolder,
   openModelPredictor,
   readCheckpointModel,
-  readImage,
+  readEntryImage,
   runFolder,
   type StoredPrediction,
   storedPrediction,
@@ -18,7 +18,7 @@ export interface RunPreviewTask {
   runId: string;
   /** The run's saved models, best first (used when it has no checkpoint). */
   modelIds: string[];
-  image: Pick<ImageEntry, 'id' | 'file' | 'page'>;
+  image: Pick<ImageEntry, 'id' | 'file' | 'page' | 'plane'>;
 }
 
 /**
@@ -45,7 +45,7 @@ export async function predictRunPreview(
   }
   try {
     const { image } = task;
-    const img = await readImage(join(task.projectDir, 'images', image.file), { page: image.page });
+    const img = await readEntryImage(task.projectDir, image);
     return {
       source,
       prediction: storedPrediction(await model.predict(img, { name: image.id }), model.classCount),

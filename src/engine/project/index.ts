@@ -9,4 +9,5 @@ export * from './predictionStore';
 export * from './project';
 export * from './projectLock';
 export * from './projectManifest';
+export * from './readEntryImage';
 export * from './thumbnail';
