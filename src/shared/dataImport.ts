@@ -44,3 +44,18 @@ export interface ModelPackageRequest {
   license: string;
   description?: string;
 }
+
+/**
+ * "Jane Doe (EMBL); John Roe" -> authors with optional affiliations, as the CLI's `--authors`
+ * and the app's package form read them (empty parts dropped).
+ */
+export function parseAuthors(text: string): ModelPackageRequest['authors'] {
+  return text
+    .split(';')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0)
+    .map((part) => {
+      const match = /^(.*?)\s*\(([^)]*)\)$/.exec(part);
+      return match ? { name: match[1].trim(), affiliation: match[2].trim() } : { name: part };
+    });
+}

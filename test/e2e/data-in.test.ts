@@ -164,9 +164,35 @@ describe('bring data in, take a model out (browser shell)', () => {
       })
       .toEqual([true, false, true]);
     await screenshot(page, 'data-in-4-composite-channel-2-hidden');
-    const manifest = JSON.parse(readFileSync(join(projectDir, 'project.json'), 'utf8'));
-    expect(manifest.images.filter((i: { display?: unknown }) => i.display !== undefined)).toHaveLength(1);
-    expect(manifest.images[2].pixelSize).toEqual({ x: 0.325, y: 0.325 });
+
+    // Display settings belong to their image: a LUT on cells_a stays there.
+    const show = async (n: number) => {
+      const item = page.getByTestId('image-item').nth(n);
+      await item.click();
+      const id = await item.getAttribute('data-image-id');
+      await page.locator(`[data-testid="canvas"][data-image-id="${id}"][data-painted="yes"]`).waitFor();
+    };
+    await show(0);
+    await page.getByTestId('lut').selectOption('fire');
+    await show(1);
+    expect(await page.getByTestId('lut').inputValue()).toBe('gray');
+    await show(2);
+    expect(await page.getByTestId('lut').count()).toBe(0); // a composite has colours, not a LUT
+    expect(await panel.getByTestId('channel-1-visible').isChecked()).toBe(false);
+    await show(0);
+    expect(await page.getByTestId('lut').inputValue()).toBe('fire');
+    await screenshot(page, 'data-in-5-lut-stays-with-its-image');
+    type Saved = { name: string; pixelSize?: unknown; display?: { lut: string; channels: unknown[] } };
+    const saved = (): Saved[] => JSON.parse(readFileSync(join(projectDir, 'project.json'), 'utf8')).images;
+    // Saved for the two images whose display was changed, each its own; cells_b has none.
+    await expect
+      .poll(() => saved().map((i) => [i.name, i.display?.lut ?? null, i.display?.channels.length ?? null]))
+      .toEqual([
+        ['cells_a.png', 'fire', 0],
+        ['cells_b.png', null, null],
+        ['fluo.tif', 'gray', 3],
+      ]);
+    expect(saved()[2].pixelSize).toEqual({ x: 0.325, y: 0.325 });
   });
 
   it('exports a model package (then unzipped and checked) and opens a third-party one', async () => {
@@ -185,7 +211,7 @@ describe('bring data in, take a model out (browser shell)', () => {
     await panel.getByTestId('package-name').fill('Square cells U-Net');
     await panel.getByTestId('package-authors').fill('Jane Doe (Cell Lab); John Roe');
     await panel.getByTestId('package-license').selectOption('MIT');
-    await screenshot(page, 'data-in-5-package-form');
+    await screenshot(page, 'data-in-6-package-form');
     const [download] = await Promise.all([
       page.waitForEvent('download', { timeout: 120_000 }),
       panel.getByTestId('package-export').click(),
@@ -210,7 +236,7 @@ describe('bring data in, take a model out (browser shell)', () => {
     expect(rdf.authors).toEqual([{ name: 'Jane Doe', affiliation: 'Cell Lab' }, { name: 'John Roe' }]);
     expect(readdirSync(join(projectDir, 'exports'))).toContain('Square_cells_U-Net.zip');
     await page.getByTestId('package-status').filter({ hasText: 'Saved' }).waitFor();
-    await screenshot(page, 'data-in-6-package-exported');
+    await screenshot(page, 'data-in-7-package-exported');
 
     // A package from elsewhere (PyTorch-exported ONNX, its own rdf.yaml) becomes a model here.
     const fixture = join(__dirname, '..', 'fixtures', 'bioimageio', 'tiny-unet2d');
@@ -224,6 +250,6 @@ describe('bring data in, take a model out (browser shell)', () => {
     await page.getByTestId('package-status').filter({ hasText: 'Added' }).waitFor({ timeout: 60_000 });
     const options = await panel.getByTestId('package-model').locator('option').allTextContents();
     expect(options.some((o) => o.includes('package tiny-unet2d.zip'))).toBe(true);
-    await screenshot(page, 'data-in-7-package-opened');
+    await screenshot(page, 'data-in-8-package-opened');
   });
 });

@@ -1,5 +1,6 @@
 import { basename, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { parseAuthors } from '../../shared/dataImport';
 
 interface ExportModelOptions {
   model: string;
@@ -11,16 +12,9 @@ interface ExportModelOptions {
   sample?: string;
 }
 
-/** "Jane Doe (EMBL); John Roe" -> authors with names and optional affiliations. */
-function parseAuthors(value: string): { name: string; affiliation?: string }[] {
-  const authors = value
-    .split(';')
-    .map((part) => part.trim())
-    .filter((part) => part.length > 0)
-    .map((part) => {
-      const match = /^(.*?)\s*\(([^)]*)\)$/.exec(part);
-      return match ? { name: match[1].trim(), affiliation: match[2].trim() } : { name: part };
-    });
+/** `--authors` as authors with optional affiliations; none at all is a usage error. */
+function parseAuthorOption(value: string): { name: string; affiliation?: string }[] {
+  const authors = parseAuthors(value);
   if (authors.length === 0) throw new InvalidArgumentError('give at least one author name');
   return authors;
 }
@@ -54,7 +48,7 @@ export function registerExportModel(program: Command): void {
           `U-Net ${basename(resolve(options.model)).replace(/[^\w\-() ]+/g, ' ')}`.slice(0, 64);
         const result = await exportModelPackage(options.model, options.out, {
           name,
-          authors: parseAuthors(options.authors),
+          authors: parseAuthorOption(options.authors),
           license: options.license,
           ...(options.description ? { description: options.description } : {}),
           ...(options.sample ? { sampleImage: options.sample } : {}),

@@ -1,19 +1,7 @@
 import { useRef, useState } from 'react';
-import type { ModelPackageRequest } from '../../../shared/dataImport';
+import { type ModelPackageRequest, parseAuthors } from '../../../shared/dataImport';
 import type { LabController } from '../lab/LabController';
 import { useStore } from '../store/Store';
-
-/** "Jane Doe (EMBL); John Roe" -> authors with optional affiliations (as the CLI reads them). */
-export function parseAuthors(text: string): ModelPackageRequest['authors'] {
-  return text
-    .split(';')
-    .map((part) => part.trim())
-    .filter((part) => part.length > 0)
-    .map((part) => {
-      const match = /^(.*?)\s*\(([^)]*)\)$/.exec(part);
-      return match ? { name: match[1].trim(), affiliation: match[2].trim() } : { name: part };
-    });
-}
 
 /** Hands bytes to the browser as a download (Electron shows its save dialog). */
 function download(fileName: string, bytes: Uint8Array): void {
