@@ -39,28 +39,30 @@ export function compositeTile(
   if (samples.length < n * channels)
     throw new Error(`${samples.length} samples for ${width}x${height}x${channels}`);
   if (out.length < n) throw new Error(`output holds ${out.length} words for ${n} pixels`);
+  // Per visible channel: its colour and window; no per-pixel buffers (tiles may be whole images).
   const active = views
     .slice(0, channels)
     .map((view, c) => ({ view, c }))
-    .filter(({ view }) => view.visible);
-  const r = new Float32Array(n);
-  const g = new Float32Array(n);
-  const b = new Float32Array(n);
-  for (const { view, c } of active) {
-    const [cr, cg, cb] = parseColor(view.color);
-    const span = view.max > view.min ? view.max - view.min : 0;
-    for (let i = 0; i < n; i++) {
-      const v = samples[i * channels + c];
-      const level = span === 0 ? (v > view.min ? 1 : 0) : Math.min(1, Math.max(0, (v - view.min) / span));
-      r[i] += level * cr;
-      g[i] += level * cg;
-      b[i] += level * cb;
-    }
-  }
+    .filter(({ view }) => view.visible)
+    .map(({ view, c }) => {
+      const [r, g, b] = parseColor(view.color);
+      return { c, r, g, b, min: view.min, span: view.max > view.min ? view.max - view.min : 0 };
+    });
   for (let i = 0; i < n; i++) {
-    const rr = Math.min(255, Math.round(r[i]));
-    const gg = Math.min(255, Math.round(g[i]));
-    const bb = Math.min(255, Math.round(b[i]));
+    let r = 0;
+    let g = 0;
+    let b = 0;
+    const base = i * channels;
+    for (const ch of active) {
+      const v = samples[base + ch.c];
+      const level = ch.span === 0 ? (v > ch.min ? 1 : 0) : Math.min(1, Math.max(0, (v - ch.min) / ch.span));
+      r += level * ch.r;
+      g += level * ch.g;
+      b += level * ch.b;
+    }
+    const rr = r >= 255 ? 255 : Math.round(r);
+    const gg = g >= 255 ? 255 : Math.round(g);
+    const bb = b >= 255 ? 255 : Math.round(b);
     out[i] = ((255 << 24) | (bb << 16) | (gg << 8) | rr) >>> 0;
   }
 }
