@@ -1,9 +1,9 @@
-import { join } from 'node:path';
 import type { StoredPrediction } from '../../engine/index';
 import { predictionObjects, previewPath, readPreviewFile, runFolder } from '../../engine/index';
 import type { Prediction } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
 import type { AppContext } from '../AppContext';
+import { imageInputFile } from './imageInputFile';
 
 /**
  * The Train tab's live preview: a run's latest weights' prediction of an image. A live run's
@@ -20,8 +20,8 @@ export async function getPreview(ctx: AppContext, runId: string, imageId: string
   const file = previewPath(folder, imageId);
   const live = ctx.runs.requestPreview(runId, {
     imageId,
-    path: join(project.dir, 'images', entry.file),
-    page: entry.page,
+    path: await imageInputFile(project, folder, entry),
+    page: entry.pages === 1 && entry.plane === undefined ? entry.page : 0,
   });
   const preview = await readPreviewFile(file);
   if (live) {

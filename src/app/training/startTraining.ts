@@ -1,18 +1,10 @@
 import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  annotationPaths,
-  fsError,
-  newRunId,
-  type Project,
-  parseModelId,
-  runFolder,
-  writePng,
-  writeTiff,
-} from '../../engine/index';
+import { annotationPaths, fsError, newRunId, parseModelId, runFolder } from '../../engine/index';
 import type { RunInfo, TrainingRequest } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
 import type { AppContext } from '../AppContext';
+import { imageInputFile } from './imageInputFile';
 import { type RunRecord, readRunRecord, writeRunRecord } from './runRecord';
 import { summarizeRun } from './runSummary';
 import { type TrainImageFiles, trainConfigOf } from './trainConfigOf';
@@ -41,7 +33,7 @@ export async function startTraining(ctx: AppContext, request: TrainingRequest): 
   for (const entry of entries) {
     const paths = annotationPaths(project.dir, entry.id);
     images.push({
-      image: await imageFile(project, folder, entry),
+      image: await imageInputFile(project, folder, entry),
       annotation: { kind: 'annotation', classesPath: paths.classes, instancesPath: paths.instances },
     });
   }
@@ -79,28 +71,4 @@ export async function startTraining(ctx: AppContext, request: TrainingRequest): 
   await writeRunRecord(folder, record);
   ctx.runs.launch(runId, { ...config, resume });
   return ctx.runs.info(project.dir, runId);
-}
-
-/**
- * The image file training reads: the original, or for one page of a stack (or one plane of a
- * hyperstack, all its channels) that page alone.
- */
-async function imageFile(
-  project: Project,
-  folder: string,
-  entry: ReturnType<Project['image']>,
-): Promise<string> {
-  if (entry.pages === 1 && entry.plane === undefined) return join(project.dir, 'images', entry.file);
-  const pixels = await project.readPixels(entry.id);
-  const raster = {
-    width: pixels.width,
-    height: pixels.height,
-    channels: pixels.channels as 1 | 3 | 4,
-    bitDepth: pixels.bitDepth,
-    data: pixels.data,
-  };
-  const path = join(folder, 'inputs', `${entry.id}.${pixels.bitDepth === 32 ? 'tif' : 'png'}`);
-  if (pixels.bitDepth === 32) await writeTiff(path, raster);
-  else await writePng(path, raster);
-  return path;
 }
