@@ -192,9 +192,9 @@ export class StudioController {
       sessionVersion: this.store.get().sessionVersion + 1,
       saveState: session.saver.saveState,
       // Each image keeps its own display (saved in the manifest): nothing carries over.
-      display: initialDisplay(
-        this.store.get().project?.images.find((i) => i.id === imageId) ?? session.pixels,
-      ),
+      display:
+        this.displays.get(imageId) ??
+        initialDisplay(this.store.get().project?.images.find((i) => i.id === imageId) ?? session.pixels),
       labelsLoading: !session.labelsReady,
     });
     if (labels) await this.finishLabels(session, labels);
@@ -217,22 +217,29 @@ export class StudioController {
   /**
    * Shows the image with new display settings and saves them with the project (once the
    * sliders rest for 400 ms), so they come back with the image and never leak to another.
+   * Until the manifest has them, `displays` holds them (switching images at once keeps them).
    */
   setDisplay(display: ImageDisplay): void {
     const imageId = this.store.get().selectedImageId;
     this.store.set({ display });
     if (imageId === null) return;
-    if (this.displaySave) clearTimeout(this.displaySave);
-    this.displaySave = setTimeout(() => {
-      this.displaySave = null;
-      void this.api.setImageDisplay(imageId, display).then((r) => {
-        if (!r.ok) this.reportError('Save display settings', r.error);
-        else if (this.store.get().project?.dir === r.value.dir) this.store.set({ project: r.value });
-      });
-    }, 400);
+    this.displays.set(imageId, display);
+    clearTimeout(this.displaySaves.get(imageId));
+    this.displaySaves.set(
+      imageId,
+      setTimeout(() => {
+        this.displaySaves.delete(imageId);
+        void this.api.setImageDisplay(imageId, display).then((r) => {
+          if (!r.ok) this.reportError('Save display settings', r.error);
+          else if (this.store.get().project?.dir === r.value.dir) this.store.set({ project: r.value });
+        });
+      }, 400),
+    );
   }
 
-  private displaySave: ReturnType<typeof setTimeout> | null = null;
+  /** Display settings set in this session, by image (newer than the manifest until saved). */
+  private readonly displays = new Map<string, ImageDisplay>();
+  private readonly displaySaves = new Map<string, ReturnType<typeof setTimeout>>();
 
   undo(): void {
     const s = this.current();
@@ -362,6 +369,7 @@ export class StudioController {
 
   private showProject(p: ProjectSnapshot): void {
     this.sessions.clear();
+    this.displays.clear();
     this.store.set({ project: p, selectedImageId: null, error: null, cursor: null });
     const first = p.images[0]?.id;
     if (first) void this.selectImage(first);
