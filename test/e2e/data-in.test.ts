@@ -105,9 +105,8 @@ describe('bring data in, take a model out (browser shell)', () => {
       join(dir, 'images', 'cells_a.png'),
       join(dir, 'images', 'cells_b.png'),
     ]);
-    await page
-      .getByTestId('mask-import-input')
-      .setInputFiles([join(dir, 'masks', 'cells_a.png'), join(dir, 'masks', 'cells_b_masks.tif')]);
+    // The whole folder, as Folder… picks it (a directory input).
+    await page.getByTestId('mask-import-folder-input').setInputFiles(join(dir, 'masks'));
     const report = page.getByTestId('mask-import-report');
     await report.waitFor();
     expect(await report.textContent()).toContain('2 mask(s) imported, 3 objects');
