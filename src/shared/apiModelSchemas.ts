@@ -51,6 +51,11 @@ export const trainingRequestSchema = z
     preset: z.enum(['fast', 'paper']),
     advanced: trainingAdvancedSchema,
     initFromModel: modelIdSchema.optional(),
+    channels: z
+      .array(z.number().int().min(0).max(63))
+      .refine((c) => c.length === 1 || c.length === 3, 'choose one channel or three')
+      .refine((c) => new Set(c).size === c.length, 'each channel once')
+      .optional(),
   })
   .strict();
 

@@ -49,6 +49,11 @@ export interface TrainingRequest {
   advanced: TrainingAdvanced;
   /** Retrain: start from this model's weights (same architecture). */
   initFromModel?: string;
+  /**
+   * Channels (0-based) that train, in this order: one, or three (shown as RGB to the network);
+   * absent = each image as it is. Kept in run.json, so the run's models predict with the same.
+   */
+  channels?: number[];
 }
 
 /** How a run stands: `interrupted` = its process died without finishing (resume from a checkpoint). */

@@ -13,6 +13,7 @@ import { AppError } from '../../shared/errors';
 import type { PredictionResult } from '../../shared/jobs';
 import type { ImageEntry } from '../../shared/schemas';
 import { modelInfo } from '../models/modelCatalog';
+import { modelChannels } from '../models/modelChannels';
 import type { PredictionEmitter } from './predictionJobs';
 
 /** Minimum time between progress events (at most every ~100-200 ms, like training's). */
@@ -50,6 +51,7 @@ export async function predictProjectImages(
 ): Promise<PredictionResult> {
   const { projectDir, jobId, modelId, images } = task;
   const tta = task.tta === true;
+  const channels = await modelChannels(projectDir, modelId);
   const model = await openModelPredictor(modelFolder(projectDir, modelId));
   const progress = throttled(emit);
   try {
@@ -68,7 +70,7 @@ export async function predictProjectImages(
     });
     for (const [index, entry] of images.entries()) {
       if (signal.aborted) throw new AppError('cancelled', 'prediction cancelled');
-      const img = await readEntryImage(projectDir, entry);
+      const img = await readEntryImage(projectDir, entry, channels);
       const predicted = await model.predict(img, {
         name: entry.name,
         signal,

@@ -4,6 +4,7 @@ import type { Prediction } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
 import type { AppContext } from '../AppContext';
 import { imageInputFile } from './imageInputFile';
+import { readRunRecord } from './runRecord';
 
 /**
  * The Train tab's live preview: a run's latest weights' prediction of an image. A live run's
@@ -18,10 +19,11 @@ export async function getPreview(ctx: AppContext, runId: string, imageId: string
   const entry = project.image(imageId);
   const folder = runFolder(project.dir, runId);
   const file = previewPath(folder, imageId);
+  const channels = (await readRunRecord(folder).catch(() => null))?.request.channels;
   const live = ctx.runs.requestPreview(runId, {
     imageId,
-    path: await imageInputFile(project, folder, entry),
-    page: entry.pages === 1 && entry.plane === undefined ? entry.page : 0,
+    path: await imageInputFile(project, folder, entry, channels),
+    page: entry.pages === 1 && entry.plane === undefined && channels === undefined ? entry.page : 0,
   });
   const preview = await readPreviewFile(file);
   if (live) {

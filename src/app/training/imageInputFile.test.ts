@@ -32,6 +32,20 @@ describe('imageInputFile', () => {
     expect(await imageInputFile(project, join(root, 'run'), plane)).toBe(path);
   });
 
+  it('writes the channels chosen for a run, in their order, and names an image that lacks one', async () => {
+    const entries = await project.importBytes('hs.tif', new Uint8Array(await readFile(fixture)));
+    const path = await imageInputFile(project, join(root, 'run'), entries[0], [2]);
+    const img = await readImage(path);
+    expect([img.channels, img.data[(10 * 64 + 20) * 1]]).toEqual([1, 20 + 30 + 200]);
+    const gray = await project.importBytes(
+      'g.tif',
+      encodeTiffSync({ width: 2, height: 2, channels: 1, bitDepth: 8, data: new Uint8Array(4) }, 'g.tif'),
+    );
+    await expect(imageInputFile(project, join(root, 'run'), gray[0], [2])).rejects.toThrow(
+      'g.tif has 1 channel, but channel 3 is needed (channels 3 were chosen for training).',
+    );
+  });
+
   it('reads a plain image in place and refuses a plane of 2 channels, naming it', async () => {
     const two = encodeTiffSync(
       { width: 4, height: 2, channels: 2, bitDepth: 8, data: new Uint8Array(16) },
@@ -41,7 +55,7 @@ describe('imageInputFile', () => {
     const [entry] = await project.importBytes('two.tif', two);
     expect(entry.channels).toBe(2);
     await expect(imageInputFile(project, join(root, 'run'), entry)).rejects.toThrow(
-      'two.tif has 2 channels; training reads images of 1, 3 or 4 channels.',
+      'two.tif has 2 channels; models here take 1, 3 or 4.',
     );
     const [plain] = await project.importBytes(
       'plain.tif',

@@ -10,6 +10,7 @@ import {
 } from '../../engine/index';
 import { AppError } from '../../shared/errors';
 import type { ImageEntry } from '../../shared/schemas';
+import { runChannels } from '../models/modelChannels';
 
 /** A run that no longer trains, and the image to preview with its latest weights. */
 export interface RunPreviewTask {
@@ -44,7 +45,7 @@ export async function predictRunPreview(
   }
   try {
     const { image } = task;
-    const img = await readEntryImage(task.projectDir, image);
+    const img = await readEntryImage(task.projectDir, image, await runChannels(task.projectDir, task.runId));
     return {
       source,
       prediction: storedPrediction(await model.predict(img, { name: image.id }), model.classCount),

@@ -25,6 +25,14 @@ export async function startTraining(ctx: AppContext, request: TrainingRequest): 
       `${unlabelled.name} has no labelled pixel: annotate it or leave it out.`,
     );
   }
+  const wanted = request.channels ?? [];
+  const lacking = entries.find((e) => wanted.some((c) => c >= e.channels));
+  if (lacking !== undefined) {
+    throw new AppError(
+      'invalid_argument',
+      `${lacking.name} has ${lacking.channels} channel(s); channels ${wanted.map((c) => c + 1).join(', ')} were chosen: leave it out or choose others.`,
+    );
+  }
   const folder = runFolder(project.dir, runId);
   await mkdir(folder, { recursive: true }).catch((error: unknown) => {
     throw fsError(error, folder);
@@ -33,7 +41,7 @@ export async function startTraining(ctx: AppContext, request: TrainingRequest): 
   for (const entry of entries) {
     const paths = annotationPaths(project.dir, entry.id);
     images.push({
-      image: await imageInputFile(project, folder, entry),
+      image: await imageInputFile(project, folder, entry, request.channels),
       annotation: { kind: 'annotation', classesPath: paths.classes, instancesPath: paths.instances },
     });
   }

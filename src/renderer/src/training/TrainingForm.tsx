@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { TrainingAdvanced, TrainingRequest } from '../../../shared/apiModels';
 import type { LabController } from '../lab/LabController';
 import { useStore } from '../store/Store';
+import { ChannelChooser } from './ChannelChooser';
 
 /** Advanced fields as typed (empty = the preset's value). */
 type AdvancedText = Record<Exclude<keyof TrainingAdvanced, 'optimizer' | 'augmentation'>, string>;
@@ -41,6 +42,7 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
   const [augmentation, setAugmentation] = useState(true);
   const [advanced, setAdvanced] = useState<AdvancedText>(emptyAdvanced);
   const [fromModel, setFromModel] = useState('');
+  const [channels, setChannels] = useState<number[] | null>(null);
   useEffect(() => {
     if (initFrom !== null) setFromModel(initFrom);
   }, [initFrom]);
@@ -66,6 +68,7 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
       advanced: a,
     };
     if (fromModel !== '') r.initFromModel = fromModel;
+    if (channels !== null) r.channels = channels;
     return r;
   };
 
@@ -99,6 +102,7 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
           </li>
         ))}
       </ul>
+      <ChannelChooser lab={lab} imageIds={selected} value={channels} onChange={setChannels} />
       <label className="field">
         <span>Validation split (share of images held out)</span>
         <input

@@ -1,0 +1,61 @@
+import { channelName } from '../display/imageDisplay';
+import type { LabController } from '../lab/LabController';
+import { useStore } from '../store/Store';
+
+/**
+ * Which channels train: all (each image as it is) or some, for images of 2+ channels. The
+ * network takes one channel or three, so the choice is one or three; the run remembers it and
+ * its models predict with the same channels. Null = all.
+ */
+export function ChannelChooser(props: {
+  lab: LabController;
+  imageIds: ReadonlySet<string>;
+  value: number[] | null;
+  onChange: (channels: number[] | null) => void;
+}) {
+  const { lab, imageIds, value, onChange } = props;
+  const entries = useStore(lab.studio.store, (s) => s.project?.images ?? []);
+  const chosenImages = entries.filter((e) => imageIds.has(e.id));
+  const widest = chosenImages.reduce((a, e) => (e.channels > a.channels ? e : a), chosenImages[0] ?? null);
+  if (widest === null || widest.channels < 2) return null;
+  const all = value === null;
+  const chosen = new Set(value ?? []);
+  const toggle = (c: number) => {
+    const next = new Set(chosen);
+    if (next.has(c)) next.delete(c);
+    else next.add(c);
+    onChange([...next].sort((a, b) => a - b));
+  };
+  const bad = !all && value.length !== 1 && value.length !== 3;
+  return (
+    <fieldset className="channel-chooser" data-testid="train-channels">
+      <legend>Channels that train</legend>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={all}
+          data-testid="train-channels-all"
+          onChange={(e) => onChange(e.target.checked ? null : [0])}
+        />
+        <span>All (each image as it is)</span>
+      </label>
+      {!all &&
+        Array.from({ length: widest.channels }, (_, c) => ({ c, name: channelName(widest, c) })).map(
+          ({ c, name }) => (
+            <label className="check" key={name + String(c)}>
+              <input
+                type="checkbox"
+                checked={chosen.has(c)}
+                data-testid={`train-channel-${c}`}
+                onChange={() => toggle(c)}
+              />
+              <span>
+                {c + 1}: {name}
+              </span>
+            </label>
+          ),
+        )}
+      {bad && <p className="small error-text">Choose one channel or three (the network reads 1 or 3).</p>}
+    </fieldset>
+  );
+}
