@@ -83,6 +83,11 @@ describe('bring data in, take a model out (browser shell)', () => {
       join(dir, 'bad', 'cells_b.png'),
       gray8(() => 0, 10, 10),
     );
+    // Any name: imported with "For this image…" (the nucleus disc of fluo.tif, radius 18).
+    await writePng(
+      join(dir, 'fluo-nucleus.png'),
+      gray8((i) => (Math.hypot((i % 96) - 48, Math.floor(i / 96) - 32) < 18 ? 255 : 0), 96, 64),
+    );
     await writeTiff(join(dir, 'images', 'fluo.tif'), fluorescence(), {
       pixelSize: { x: 0.325, y: 0.325 },
       layout: 'hyperstack',
@@ -192,6 +197,27 @@ describe('bring data in, take a model out (browser shell)', () => {
         ['fluo.tif', 'gray', 3],
       ]);
     expect(saved()[2].pixelSize).toEqual({ x: 0.325, y: 0.325 });
+
+    // A mask for the shown image whatever its name ("For this image…"), then the Train tab
+    // offers to choose the channels that train.
+    await show(2);
+    await page.getByTestId('mask-import-one-input').setInputFiles(join(dir, 'fluo-nucleus.png'));
+    await page
+      .getByTestId('mask-import-report')
+      .filter({ hasText: '1 mask(s) imported, 1 objects' })
+      .waitFor();
+    await page.getByTestId('mode-train').click();
+    const chooser = page.getByTestId('train-channels');
+    await chooser.waitFor();
+    await chooser.getByTestId('train-channels-all').uncheck();
+    await chooser.getByTestId('train-channel-0').uncheck();
+    await chooser.getByTestId('train-channel-2').check();
+    expect(await chooser.locator('input:checked').count()).toBe(1);
+    expect(await chooser.getByTestId('train-channels-lacking').textContent()).toBe(
+      'Without these channels: cells_a.png, cells_b.png (leave them out).',
+    );
+    await screenshot(page, 'data-in-6-train-channel-chooser');
+    await page.getByTestId('mode-annotate').click();
   });
 
   it('exports a model package (then unzipped and checked) and opens a third-party one', async () => {
@@ -210,7 +236,7 @@ describe('bring data in, take a model out (browser shell)', () => {
     await panel.getByTestId('package-name').fill('Square cells U-Net');
     await panel.getByTestId('package-authors').fill('Jane Doe (Cell Lab); John Roe');
     await panel.getByTestId('package-license').selectOption('MIT');
-    await screenshot(page, 'data-in-6-package-form');
+    await screenshot(page, 'data-in-7-package-form');
     const [download] = await Promise.all([
       page.waitForEvent('download', { timeout: 120_000 }),
       panel.getByTestId('package-export').click(),
@@ -235,7 +261,7 @@ describe('bring data in, take a model out (browser shell)', () => {
     expect(rdf.authors).toEqual([{ name: 'Jane Doe', affiliation: 'Cell Lab' }, { name: 'John Roe' }]);
     expect(readdirSync(join(projectDir, 'exports'))).toContain('Square_cells_U-Net.zip');
     await page.getByTestId('package-status').filter({ hasText: 'Saved' }).waitFor();
-    await screenshot(page, 'data-in-7-package-exported');
+    await screenshot(page, 'data-in-8-package-exported');
 
     // A package from elsewhere (PyTorch-exported ONNX, its own rdf.yaml) becomes a model here.
     const fixture = join(__dirname, '..', 'fixtures', 'bioimageio', 'tiny-unet2d');
@@ -249,6 +275,6 @@ describe('bring data in, take a model out (browser shell)', () => {
     await page.getByTestId('package-status').filter({ hasText: 'Added' }).waitFor({ timeout: 60_000 });
     const options = await panel.getByTestId('package-model').locator('option').allTextContents();
     expect(options.some((o) => o.includes('package tiny-unet2d.zip'))).toBe(true);
-    await screenshot(page, 'data-in-8-package-opened');
+    await screenshot(page, 'data-in-9-package-opened');
   });
 });

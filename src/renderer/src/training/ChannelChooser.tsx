@@ -27,6 +27,9 @@ export function ChannelChooser(props: {
     onChange([...next].sort((a, b) => a - b));
   };
   const bad = !all && value.length !== 1 && value.length !== 3;
+  const lacking = all
+    ? []
+    : chosenImages.filter((e) => value.some((c) => c >= e.channels)).map((e) => e.name);
   return (
     <fieldset className="channel-chooser" data-testid="train-channels">
       <legend>Channels that train</legend>
@@ -56,6 +59,11 @@ export function ChannelChooser(props: {
           ),
         )}
       {bad && <p className="small error-text">Choose one channel or three (the network reads 1 or 3).</p>}
+      {lacking.length > 0 && (
+        <p className="small error-text" data-testid="train-channels-lacking">
+          Without these channels: {lacking.join(', ')} (leave them out).
+        </p>
+      )}
     </fieldset>
   );
 }
