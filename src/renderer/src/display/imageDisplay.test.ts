@@ -39,12 +39,17 @@ describe('image display settings', () => {
       { color: '#ff00ff', min: 3, max: 270, visible: true },
     ]);
     expect([0, 1, 2].map((c) => channelName(e, c))).toEqual(['DAPI', 'Channel 2', 'mCherry']);
-    // An RGB image is a composite of red, green, blue (never a LUT).
-    expect(autoDisplay(entry({ channels: 3, bitDepth: 8 })).channels.map((c) => c.color)).toEqual([
-      '#ff0000',
-      '#00ff00',
-      '#0000ff',
-    ]);
+    // An RGB image is a composite of red, green, blue (never a LUT), one window for all three
+    // (its colour balance as photographed), even when its channels' ranges differ.
+    const rgb = entry({
+      channels: 3,
+      bitDepth: 8,
+      stats: { min: 0, max: 255, low: 5, high: 250 },
+      channelStats: [0, 1, 2].map((c) => ({ min: 0, max: 255, low: 20 * c, high: 200 })),
+    });
+    expect(autoDisplay(rgb).channels).toEqual(
+      ['#ff0000', '#00ff00', '#0000ff'].map((color) => ({ color, min: 5, max: 250, visible: true })),
+    );
   });
 
   it('keeps a saved display that fits, and ignores one of another channel count', () => {

@@ -48,16 +48,21 @@ export function dataRange(
 export type DisplaySource = Pick<ImageEntry, 'channels' | 'bitDepth' | 'stats'> &
   Partial<Pick<ImageEntry, 'channelStats' | 'channelColors' | 'plane' | 'display'>>;
 
-/** Auto contrast: each channel's 0.5..99.5 percentile window (at least one unit wide). */
+/**
+ * Auto contrast: the 0.5..99.5 percentile window (at least one unit wide), per channel for a
+ * microscopy composite; a colour (RGB) image keeps one window for all three channels, so its
+ * colour balance stays as photographed.
+ */
 export function autoDisplay(entry: DisplaySource): ImageDisplay {
   const whole = dataRange(entry, -1);
+  const colour = entry.plane === undefined && (entry.channels === 3 || entry.channels === 4);
   const channels =
     entry.channels === 1
       ? []
       : Array.from({ length: entry.channels }, (_, c) => {
-          const r = dataRange(entry, c);
+          const r = colour ? whole : dataRange(entry, c);
           // A colour image's alpha is not a signal: hidden.
-          const visible = !(entry.plane === undefined && entry.channels === 4 && c === 3);
+          const visible = !(colour && c === 3);
           return { color: defaultColor(entry, c), min: r.low, max: Math.max(r.high, r.low + 1), visible };
         });
   return { lut: 'gray', min: whole.low, max: Math.max(whole.high, whole.low + 1), channels };
