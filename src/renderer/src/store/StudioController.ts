@@ -4,6 +4,7 @@ import type { ErrorInfo } from '../../../shared/errors';
 import type { ImageDisplay, ProjectSnapshot } from '../../../shared/schemas';
 import type { Tool, ToolContext, ToolName } from '../annotation/tools/Tool';
 import { applyImportedLabels } from '../dataImport/applyImportedLabels';
+import { DisplayMemory } from '../display/DisplayMemory';
 import { initialDisplay } from '../display/imageDisplay';
 import { ImageSession, type SessionHooks } from './ImageSession';
 import { Store } from './Store';
@@ -217,29 +218,20 @@ export class StudioController {
   /**
    * Shows the image with new display settings and saves them with the project (once the
    * sliders rest for 400 ms), so they come back with the image and never leak to another.
-   * Until the manifest has them, `displays` holds them (switching images at once keeps them).
+   * Until the manifest has them, DisplayMemory holds them (switching images at once keeps them).
    */
   setDisplay(display: ImageDisplay): void {
     const imageId = this.store.get().selectedImageId;
     this.store.set({ display });
-    if (imageId === null) return;
-    this.displays.set(imageId, display);
-    clearTimeout(this.displaySaves.get(imageId));
-    this.displaySaves.set(
-      imageId,
-      setTimeout(() => {
-        this.displaySaves.delete(imageId);
-        void this.api.setImageDisplay(imageId, display).then((r) => {
-          if (!r.ok) this.reportError('Save display settings', r.error);
-          else if (this.store.get().project?.dir === r.value.dir) this.store.set({ project: r.value });
-        });
-      }, 400),
-    );
+    if (imageId !== null) this.displays.set(imageId, display);
   }
 
-  /** Display settings set in this session, by image (newer than the manifest until saved). */
-  private readonly displays = new Map<string, ImageDisplay>();
-  private readonly displaySaves = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly displays = new DisplayMemory((imageId, display) => {
+    void this.api.setImageDisplay(imageId, display).then((r) => {
+      if (!r.ok) this.reportError('Save display settings', r.error);
+      else if (this.store.get().project?.dir === r.value.dir) this.store.set({ project: r.value });
+    });
+  });
 
   undo(): void {
     const s = this.current();
