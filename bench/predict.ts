@@ -24,7 +24,7 @@ import {
   readImage,
   type UNet,
 } from '../src/engine/index';
-import { benchRoot, maxAbsDiff, writeResults } from './_common';
+import { benchRoot, maxAbsDiff, torchEnv, writeResults } from './_common';
 import { webgpuPredictBench } from './_webgpuPredict';
 
 const root = benchRoot;
@@ -104,7 +104,7 @@ async function runTorch(
       ...['--out', join(dir, 'logits.f32'), '--runs', String(runs), '--threads', String(THREADS)],
     ];
     const proc = spawnSync('/usr/bin/python3', args, {
-      env: { ...process.env, OPENBLAS_CORETYPE: 'SkylakeX' },
+      env: torchEnv(),
       encoding: 'utf8',
       maxBuffer: 1 << 24,
     });

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
-import type { NamedWeights, UNet } from '../model/index';
+import { type NamedWeights, normalizationSchema, type UNet } from '../model/index';
 import type { Normalization } from '../model/types';
 import { type CheckpointTensor, loadCheckpoint, saveCheckpoint } from './checkpointStore';
 import type { ScheduleSpan } from './lrSchedule';
@@ -58,7 +58,7 @@ export const runStateSchema = z.looseObject({
     batch: z.number().int().min(1),
     optimizer: z.looseObject({ kind: z.enum(['sgd', 'adam']), learningRate: z.number() }),
   }),
-  normalization: z.object({ scale: z.number(), mean: z.array(z.number()), std: z.array(z.number()) }),
+  normalization: normalizationSchema,
   optimizerIterations: z.number().int().min(0),
   bestValidationIoU: z.number().nullable(),
   bestStep: z.number().int().nullable(),
