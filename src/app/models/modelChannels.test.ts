@@ -1,53 +1,28 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { encode } from 'fast-png';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openProjectService, type ProjectService } from '../../../test/support/projectService';
 import { saveTinyModel, tinyModelMetadata } from '../../../test/support/tinyModel';
 import { legalInputSizes } from '../../engine/index';
-import type { ApiEventMessage } from '../../shared/api';
-import type { JobUpdate } from '../../shared/jobs';
-import { createStudioService, type StudioService } from '../studioService';
+import type { StudioService } from '../studioService';
 
 const hyperstack = join(__dirname, '../../../test/fixtures/tiff/imagej-hyperstack.tif');
+let h: StudioService['handlers'];
 let root: string;
-let service: StudioService;
-const events: JobUpdate[] = [];
-
+let ctx: ProjectService;
+let jobEnd: ProjectService['jobEnd'];
 beforeEach(async () => {
   await tf.setBackend('cpu');
-  root = await mkdtemp(join(tmpdir(), 'unet-channels-'));
-  service = createStudioService({
-    shell: 'browser',
-    version: 'test',
-    workspaceRoot: root,
-    env: { UNET_STUDIO_CONFIG_DIR: join(root, '.config') },
-    work: 'in-process',
-  });
-  events.length = 0;
-  service.subscribe((m: ApiEventMessage) => {
-    if (m.event === 'jobEvent') events.push(m.payload);
-  });
-  await service.handlers.createProject(join(root, 'p'), 'p');
+  ctx = await openProjectService('unet-channels-');
+  ({ root, jobEnd } = ctx);
+  h = ctx.service.handlers;
 });
-afterEach(async () => {
-  await service.dispose();
-  await rm(root, { recursive: true, force: true });
-});
-
-async function jobEnd(jobId: string): Promise<JobUpdate | undefined> {
-  for (let i = 0; i < 800; i++) {
-    const end = events.find((e) => e.jobId === jobId && (e.kind === 'done' || e.kind === 'failed'));
-    if (end) return end;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return undefined;
-}
+afterEach(() => ctx.dispose());
 
 describe('channels chosen for training', () => {
   it('a model predicts with its run’s channels, and names an image that lacks one', async () => {
-    const h = service.handlers;
     const [plane] = (await h.uploadImage('hs.tif', new Uint8Array(await readFile(hyperstack)))).added;
     expect(plane.channels).toBe(3);
     const gray = encode({ width: 64, height: 48, data: new Uint8Array(64 * 48), depth: 8, channels: 1 });
@@ -103,7 +78,6 @@ describe('channels chosen for training', () => {
   });
 
   it('refuses to start a run on an image without a chosen channel, naming it', async () => {
-    const h = service.handlers;
     const gray = encode({ width: 8, height: 8, data: new Uint8Array(64), depth: 8, channels: 1 });
     const [single] = (await h.uploadImage('gray.png', gray)).added;
     await h.saveAnnotationPatch(single.id, {
