@@ -53,6 +53,10 @@ export function apiHandlers(ctx: AppContext): ApiHandlers {
       await project().removeImage(imageId);
       return ctx.session.changed();
     },
+    renameImage: async (imageId, name) => {
+      await project().renameImage(imageId, name);
+      return ctx.session.changed();
+    },
     getImagePixels: (imageId) => project().readPixels(imageId),
     getThumbnail: (imageId) => project().readThumbnail(imageId),
     getAnnotation: (imageId) => project().readAnnotation(imageId),

@@ -78,6 +78,8 @@ export interface ImportResult {
   project: ProjectSnapshot;
   /** New image entries (a multi-page TIFF adds one per page). */
   added: ImageEntry[];
+  /** Names of imported files whose exact bytes the project already held (added again all the same). */
+  duplicates: string[];
 }
 
 /** The API, implemented once; every method may throw AppError (shells turn it into a Result). */
@@ -108,6 +110,8 @@ export interface ApiHandlers {
   uploadImage(name: string, bytes: Uint8Array): Promise<ImportResult>;
   /** Removes an image, its annotation and caches (the copied original too when unused). */
   removeImage(imageId: string): Promise<ProjectSnapshot>;
+  /** Renames an image (its shown and exported name; no slashes). */
+  renameImage(imageId: string, name: string): Promise<ProjectSnapshot>;
   /** Raw pixels of an image (binary), with intensity stats for auto contrast. */
   getImagePixels(imageId: string): Promise<ImagePixels>;
   /** A small PNG preview (longest side 128 px), PNG bytes. */
@@ -163,6 +167,7 @@ export const API_METHODS = [
   'importImages',
   'uploadImage',
   'removeImage',
+  'renameImage',
   'getImagePixels',
   'getThumbnail',
   'getAnnotation',

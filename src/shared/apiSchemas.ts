@@ -50,6 +50,7 @@ export const API_ARGS: ArgSchemas = {
   importImages: z.tuple([z.array(path).min(1).max(10_000)]),
   uploadImage: z.tuple([fileName, z.instanceof(Uint8Array)]),
   removeImage: z.tuple([imageIdSchema]),
+  renameImage: z.tuple([imageIdSchema, z.string().min(1).max(255)]),
   getImagePixels: z.tuple([imageIdSchema]),
   getThumbnail: z.tuple([imageIdSchema]),
   getAnnotation: z.tuple([imageIdSchema]),
