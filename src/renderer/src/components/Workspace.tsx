@@ -8,6 +8,7 @@ import type { StudioController } from '../store/StudioController';
 import { ClassPanel } from './ClassPanel';
 import { DisplayPanel } from './DisplayPanel';
 import { ImageList } from './ImageList';
+import { Notice } from './Notice';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 import { useShortcuts } from './useShortcuts';
@@ -45,6 +46,7 @@ export function Workspace({ controller }: { controller: StudioController }) {
     >
       <Toolbar controller={controller} />
       <ModeTabs lab={lab} />
+      <Notice controller={controller} />
       <LabScreens lab={lab} />
       <div className="main-row" hidden={mode !== 'annotate'}>
         <ImageList controller={controller} />

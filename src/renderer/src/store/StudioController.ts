@@ -76,14 +76,17 @@ export class StudioController {
   async uploadFiles(files: readonly File[]): Promise<void> {
     await this.busy(`Importing ${files.length} file(s)`, async () => {
       let first: string | null = null;
+      const duplicates: string[] = [];
       for (const file of files) {
         const bytes = new Uint8Array(await file.arrayBuffer());
         const r = this.unwrap(await this.api.uploadImage(file.name, bytes), `Import ${file.name}`);
         if (r) {
           this.store.set({ project: r.project });
           first ??= r.added[0]?.id ?? null;
+          duplicates.push(...r.duplicates);
         }
       }
+      this.noteDuplicates(duplicates);
       if (first) await this.selectImage(first);
     });
   }
@@ -96,9 +99,24 @@ export class StudioController {
       const r = this.unwrap(await this.api.importImages(picked.paths), 'Import images');
       if (!r) return;
       this.store.set({ project: r.project });
+      this.noteDuplicates(r.duplicates);
       const first = r.added[0]?.id;
       if (first) await this.selectImage(first);
     });
+  }
+
+  /** Warns that files were already in the project (they were added again: the user may remove them). */
+  private noteDuplicates(names: string[]): void {
+    if (names.length === 0) return;
+    const list = names.join(', ');
+    this.store.set({
+      notice: `Already in the project, added again: ${list}. Remove a copy with its ✕ if it was not meant.`,
+    });
+  }
+
+  async renameImage(imageId: string, name: string): Promise<void> {
+    const p = this.unwrap(await this.api.renameImage(imageId, name), 'Rename image');
+    if (p) this.store.set({ project: p });
   }
 
   async removeImage(imageId: string): Promise<void> {
@@ -147,6 +165,8 @@ export class StudioController {
       display: { ...session.autoWindow(), lut: this.store.get().display.lut },
       labelsLoading: !session.labelsReady,
     });
+    // The Fill tolerance starts from each image's own noise and range (see fillTolerance.ts).
+    this.store.set({ fillTolerance: session.fillTolerance, imageNoise: session.noise });
     if (labels) await this.finishLabels(session, labels);
   }
 
@@ -288,6 +308,16 @@ export class StudioController {
       this.store.set(patch);
     },
     onPick: (v) => this.store.set({ classId: v.classId }),
+    onFillRefused: (fraction) => {
+      const { fillMode, fillTolerance } = this.store.get();
+      const how =
+        fillMode === 'intensity'
+          ? `lower the tolerance (now ${fillTolerance})`
+          : 'switch Fill to "image intensity", or outline the cell first';
+      this.store.set({
+        notice: `Fill stopped: it would have covered ${Math.round(fraction * 100)}% of the image. Click inside a cell, ${how}, or Shift-click to fill anyway.`,
+      });
+    },
   };
 
   private showProject(p: ProjectSnapshot): void {
