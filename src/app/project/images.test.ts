@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
@@ -60,5 +60,27 @@ describe('project images', () => {
     await h.closeProject();
     const reopened = await h.openProject(join(root, 'p'));
     expect(reopened.images.map((i) => [i.id, i.name])).toEqual([[b.id, 'b.png']]);
+  });
+
+  it('names the folder in project errors: outside the allowed folder, missing, a file, not a project', async () => {
+    const h = service.handlers;
+    await expect(h.openProject('/etc')).rejects.toMatchObject({
+      code: 'forbidden_path',
+      message: `Project folder /etc is outside the allowed folder ${root}: choose a folder inside it.`,
+    });
+    await expect(h.createProject('/tmp/../etc/x', 'x')).rejects.toMatchObject({
+      message: expect.stringContaining(`outside the allowed folder ${root}`),
+    });
+    await expect(h.openProject(join(root, 'nothing'))).rejects.toMatchObject({
+      code: 'not_found',
+      message: `Folder does not exist: ${join(root, 'nothing')}`,
+    });
+    await writeFile(join(root, 'a.txt'), 'x');
+    await expect(h.openProject(join(root, 'a.txt'))).rejects.toMatchObject({ code: 'invalid_argument' });
+    await mkdir(join(root, 'plain'));
+    await expect(h.openProject(join(root, 'plain'))).rejects.toMatchObject({
+      code: 'not_found',
+      message: expect.stringMatching(/plain is not a U-Net Studio project/),
+    });
   });
 });

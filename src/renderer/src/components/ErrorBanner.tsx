@@ -3,7 +3,10 @@ import { errorTitle } from '../store/errorText';
 import { useStore } from '../store/Store';
 import type { StudioController } from '../store/StudioController';
 
-/** The last API error, worded by its code; the raw message and detail behind a toggle. */
+/**
+ * The last API error, worded by its code, with its message (expected errors say what to do and
+ * name the file or folder); a bug's raw message and any detail behind a toggle.
+ */
 export function ErrorBanner({ controller }: { controller: StudioController }) {
   const error = useStore(controller.store, (s) => s.error);
   const [open, setOpen] = useState(false);
@@ -24,9 +27,10 @@ export function ErrorBanner({ controller }: { controller: StudioController }) {
           Dismiss
         </button>
       </div>
+      {info.code !== 'internal' && <div data-testid="error-message">{info.message}</div>}
       {open && (
         <pre className="error-detail">
-          {info.message}
+          {info.code === 'internal' ? info.message : ''}
           {info.detail ? `\n\n${info.detail}` : ''}
         </pre>
       )}
