@@ -10,6 +10,7 @@ import { predictImages } from './prediction/predictImages';
 import { importImages, uploadImage } from './project/importImages';
 import { createProject, openProject } from './project/openProject';
 import { readRecentProjects } from './project/recentProjects';
+import { openSample } from './sample/openSample';
 import { appInfo } from './system/appInfo';
 import { backendReport } from './system/backendReport';
 import { getPreview } from './training/getPreview';
@@ -41,6 +42,7 @@ export function apiHandlers(ctx: AppContext): ApiHandlers {
     // The project: images and annotations.
     createProject: (dir, name) => createProject(ctx, dir, name),
     openProject: (dir) => openProject(ctx, dir),
+    openSample: () => openSample(ctx),
     closeProject: () => ctx.session.close(true),
     getProject: async () => ctx.session.open?.snapshot() ?? null,
     updateClasses: async (classes) => {

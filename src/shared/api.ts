@@ -96,6 +96,8 @@ export interface ApiHandlers {
   pickFiles(): Promise<PickResult>;
   /** Creates a project folder (must be empty or missing) and opens it. */
   createProject(dir: string, name: string): Promise<ProjectSnapshot>;
+  /** Opens the sample project (synthetic nuclei), creating it on first use (see shared/sample.ts). */
+  openSample(): Promise<ProjectSnapshot>;
   /** Opens a project folder (takes its lock; 'locked' when another instance holds it). */
   openProject(dir: string): Promise<ProjectSnapshot>;
   /** Closes the open project and releases its lock; no-op when none is open. */
@@ -161,6 +163,7 @@ export const API_METHODS = [
   'pickFiles',
   'createProject',
   'openProject',
+  'openSample',
   'closeProject',
   'getProject',
   'updateClasses',

@@ -44,6 +44,7 @@ export const API_ARGS: ArgSchemas = {
   pickFiles: z.tuple([]),
   createProject: z.tuple([path, z.string().trim().min(1).max(200)]),
   openProject: z.tuple([path]),
+  openSample: z.tuple([]),
   closeProject: z.tuple([]),
   getProject: z.tuple([]),
   updateClasses: z.tuple([classListSchema]),
