@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { SAMPLE } from '../../../shared/sample';
 import { useStore } from '../store/Store';
 import type { StudioController } from '../store/StudioController';
 
@@ -17,6 +18,23 @@ export function ProjectScreen({ controller }: { controller: StudioController }) 
       <div className="project-card">
         <h1>U-Net Studio</h1>
         <p className="muted">Annotate microscope images, train a U-Net locally, export masks.</p>
+        <div className="sample-offer">
+          <div className="row">
+            <button
+              type="button"
+              className="primary"
+              data-testid="try-sample"
+              disabled={busy !== null}
+              onClick={() => void controller.openSample()}
+            >
+              Try the sample
+            </button>
+            <span className="small">
+              Five images of nuclei and a guided tour: paint, train for {SAMPLE.trainMinutes} minutes,
+              compare, export. About ten minutes.
+            </span>
+          </div>
+        </div>
         <label className="field">
           <span>Project name</span>
           <input data-testid="project-name" value={name} onChange={(e) => setName(e.target.value)} />

@@ -9,6 +9,7 @@ import { ClassPanel } from './ClassPanel';
 import { DisplayPanel } from './DisplayPanel';
 import { ImageList } from './ImageList';
 import { Notice } from './Notice';
+import { SampleTour } from './SampleTour';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 import { useShortcuts } from './useShortcuts';
@@ -47,6 +48,7 @@ export function Workspace({ controller }: { controller: StudioController }) {
       <Toolbar controller={controller} />
       <ModeTabs lab={lab} />
       <Notice controller={controller} />
+      <SampleTour controller={controller} lab={lab} />
       <LabScreens lab={lab} />
       <div className="main-row" hidden={mode !== 'annotate'}>
         <ImageList controller={controller} />

@@ -65,6 +65,8 @@ export interface LabState {
   previewPixels: ImagePixels | null;
   /** Retrain: the training panel starts from this model (set by the compare view). */
   initFromModel: string | null;
+  /** A time budget (minutes) the training form should start from (the sample tour sets 2). */
+  suggestedMinutes: number | null;
 }
 
 export const initialLabState: LabState = {
@@ -87,4 +89,5 @@ export const initialLabState: LabState = {
   initFromModel: null,
   compareData: null,
   previewPixels: null,
+  suggestedMinutes: null,
 };

@@ -56,6 +56,14 @@ export class StudioController {
     });
   }
 
+  /** Opens the sample project (created on first use). */
+  async openSample(): Promise<void> {
+    await this.busy('Opening the sample', async () => {
+      const p = this.unwrap(await this.api.openSample(), 'Open the sample');
+      if (p) this.showProject(p);
+    });
+  }
+
   /** Native folder dialog (Electron), then create or open. */
   async pickProject(purpose: 'open' | 'create', name: string): Promise<void> {
     const picked = this.unwrap(await this.api.pickFolder(purpose), 'Choose folder');
