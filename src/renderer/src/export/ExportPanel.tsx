@@ -122,8 +122,9 @@ export function ExportPanel({ lab }: { lab: LabController }) {
               data-status={job.status}
               data-fraction={job.fraction}
             >
-              <progress max={1} value={job.fraction} />
-              <span className="num">{Math.round(job.fraction * 100)}%</span>
+              {/* A finished job says so in words: a full bar from an earlier job reads as work in progress. */}
+              {running && <progress max={1} value={job.fraction} />}
+              {running && <span className="num">{Math.round(job.fraction * 100)}%</span>}
               <span className="muted small">
                 {job.status === 'running' ? job.message : job.status}
                 {job.backend ? ` · ${job.backend}` : ''}

@@ -33,7 +33,23 @@ export class LabController {
 
   setMode(mode: StudioMode): void {
     this.store.set({ mode });
-    if (mode !== 'annotate') void this.refresh();
+    if (mode === 'compare') void this.refresh().then(() => this.compareOnArrival());
+    else if (mode !== 'annotate') void this.refresh();
+  }
+
+  /**
+   * The Compare tab computes as it opens: the metrics, and a prediction of the annotated images
+   * model A has not predicted yet (its 'done' recomputes the metrics).
+   */
+  private async compareOnArrival(): Promise<void> {
+    const s = this.store.get();
+    if (s.mode !== 'compare' || s.compareModels.length === 0) return;
+    await this.runCompare();
+    const after = this.store.get();
+    const modelA = after.compareModels[0];
+    const missing = after.compare?.missing.filter((m) => m.modelId === modelA).map((m) => m.imageId) ?? [];
+    if (missing.length > 0 && after.job?.status !== 'running')
+      await this.predict(modelA, { imageIds: missing });
   }
 
   /** Reloads images, runs and models; watches the newest run when none is watched. */

@@ -33,6 +33,17 @@ export interface PredictJob {
   backend: string | null;
 }
 
+/** What the compare view shows, by layer kind: kept per set of compared models. */
+export interface CompareViewSettings {
+  models: string;
+  layout: 'side' | 'swipe';
+  leftKind: 'prediction' | 'difference' | 'probability' | 'truth' | 'image';
+  rightKind: 'prediction' | 'difference' | 'probability' | 'truth' | 'image';
+  rightModel: number;
+  opacity: number;
+  split: number;
+}
+
 /** Everything the training, compare and export screens render from. */
 export interface LabState {
   mode: StudioMode;
@@ -65,6 +76,8 @@ export interface LabState {
   previewPixels: ImagePixels | null;
   /** Retrain: the training panel starts from this model (set by the compare view). */
   initFromModel: string | null;
+  /** The compare view's layout and layers, kept while switching images (for the same models). */
+  compareView: CompareViewSettings | null;
   /** A time budget (minutes) the training form should start from (the sample tour sets 2). */
   suggestedMinutes: number | null;
 }
@@ -90,4 +103,5 @@ export const initialLabState: LabState = {
   compareData: null,
   previewPixels: null,
   suggestedMinutes: null,
+  compareView: null,
 };
