@@ -13,4 +13,10 @@ export const SAMPLE = {
   truthFolder: 'truth',
   /** The tour's training budget (minutes). */
   trainMinutes: 2,
+  /**
+   * The tour's network: small enough to learn these 256 px images in two minutes on a laptop
+   * CPU (measured: foreground IoU ~0.85 on a held-out image after 30 steps; see the sample-tour
+   * e2e test), where the fast preset's 348 px tiles would manage only a few steps.
+   */
+  training: { baseFilters: 8, depth: 2, tileSize: 188, learningRate: 0.003 },
 } as const;

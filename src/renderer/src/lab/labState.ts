@@ -33,6 +33,14 @@ export interface PredictJob {
   backend: string | null;
 }
 
+/** Training settings offered to the form by someone who knows the data (the sample tour). */
+export interface TrainingSuggestion {
+  minutes: number;
+  advanced: Partial<Record<'tileSize' | 'baseFilters' | 'depth' | 'learningRate', number>>;
+  /** Shown on the form: why these settings. */
+  note: string;
+}
+
 /** What the compare view shows, by layer kind: kept per set of compared models. */
 export interface CompareViewSettings {
   models: string;
@@ -78,8 +86,8 @@ export interface LabState {
   initFromModel: string | null;
   /** The compare view's layout and layers, kept while switching images (for the same models). */
   compareView: CompareViewSettings | null;
-  /** A time budget (minutes) the training form should start from (the sample tour sets 2). */
-  suggestedMinutes: number | null;
+  /** Settings the training form should start from, and why (the sample tour sets them). */
+  trainingSuggestion: TrainingSuggestion | null;
 }
 
 export const initialLabState: LabState = {
@@ -102,6 +110,6 @@ export const initialLabState: LabState = {
   initFromModel: null,
   compareData: null,
   previewPixels: null,
-  suggestedMinutes: null,
+  trainingSuggestion: null,
   compareView: null,
 };

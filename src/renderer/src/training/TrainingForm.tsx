@@ -107,14 +107,17 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
   const [augmentation, setAugmentation] = useState(true);
   const [advanced, setAdvanced] = useState<AdvancedText>(emptyAdvanced);
   const [fromModel, setFromModel] = useState('');
-  const suggestedMinutes = useStore(lab.store, (s) => s.suggestedMinutes);
-  const [minutes, setMinutes] = useState(String(suggestedMinutes ?? DEFAULT_MINUTES));
+  const suggestion = useStore(lab.store, (s) => s.trainingSuggestion);
+  const [minutes, setMinutes] = useState(String(DEFAULT_MINUTES));
   useEffect(() => {
     if (initFrom !== null) setFromModel(initFrom);
   }, [initFrom]);
   useEffect(() => {
-    if (suggestedMinutes !== null) setMinutes(String(suggestedMinutes));
-  }, [suggestedMinutes]);
+    if (suggestion === null) return;
+    setMinutes(String(suggestion.minutes));
+    const given = Object.entries(suggestion.advanced).map(([key, value]) => [key, String(value)]);
+    setAdvanced({ ...emptyAdvanced, ...Object.fromEntries(given) });
+  }, [suggestion]);
   const selected = chosen ?? new Set(images.filter((i) => i.annotated).map((i) => i.imageId));
   const toggle = (id: string) => {
     const next = new Set(selected);
@@ -173,6 +176,11 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
           </li>
         ))}
       </ul>
+      {suggestion && (
+        <p className="run-message small" data-testid="train-suggestion">
+          {suggestion.note}
+        </p>
+      )}
       <label className="field">
         <span>Stop after (minutes)</span>
         <input
