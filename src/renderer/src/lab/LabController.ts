@@ -33,6 +33,7 @@ export class LabController {
 
   setMode(mode: StudioMode): void {
     this.store.set({ mode });
+    if (this.studio.store.get().notice !== null) this.studio.store.set({ notice: null });
     if (mode === 'compare') void this.refresh().then(() => this.compareOnArrival());
     else if (mode !== 'annotate') void this.refresh();
   }

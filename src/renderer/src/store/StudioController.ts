@@ -94,8 +94,8 @@ export class StudioController {
           duplicates.push(...r.duplicates);
         }
       }
-      this.noteDuplicates(duplicates);
       if (first) await this.selectImage(first);
+      this.noteDuplicates(duplicates);
     });
   }
 
@@ -107,9 +107,9 @@ export class StudioController {
       const r = this.unwrap(await this.api.importImages(picked.paths), 'Import images');
       if (!r) return;
       this.store.set({ project: r.project });
-      this.noteDuplicates(r.duplicates);
       const first = r.added[0]?.id;
       if (first) await this.selectImage(first);
+      this.noteDuplicates(r.duplicates);
     });
   }
 
@@ -138,6 +138,8 @@ export class StudioController {
   /** Shows an image: loads pixels and labels once, then reuses the session (and its undo). */
   async selectImage(imageId: string): Promise<void> {
     const token = ++this.loadToken;
+    // A notice is about what was just done (a fill refused, an import): not about the next image.
+    if (this.store.get().notice !== null) this.store.set({ notice: null });
     await this.current()?.saver.flush();
     let session = this.sessions.get(imageId);
     if (session) {
