@@ -45,7 +45,7 @@ export function Workspace({ controller }: { controller: StudioController }) {
         if (files.length) void controller.uploadFiles(files);
       }}
     >
-      <Toolbar controller={controller} />
+      <Toolbar controller={controller} annotating={mode === 'annotate'} />
       <ModeTabs lab={lab} />
       <Notice controller={controller} />
       <SampleTour controller={controller} lab={lab} />
