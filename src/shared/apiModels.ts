@@ -61,6 +61,8 @@ export interface RunInfo {
   status: RunStatus;
   request: TrainingRequest;
   imageNames: string[];
+  /** The images held out for validation (the engine's seeded split of imageNames). */
+  heldOutNames: string[];
   /** Last step reached (from the log). */
   step: number;
   totalSteps: number | null;

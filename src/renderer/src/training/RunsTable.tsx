@@ -65,7 +65,15 @@ export function RunsTable({
                   <div className="small muted">checkpoint at step {r.checkpointStep}</div>
                 )}
               </td>
-              <td title={r.imageNames.join(', ')}>{r.imageNames.length}</td>
+              <td
+                data-testid="run-images"
+                title={`Trained on: ${r.imageNames.filter((n) => !r.heldOutNames.includes(n)).join(', ')}\nHeld out for validation: ${r.heldOutNames.join(', ') || 'none'}`}
+              >
+                {r.imageNames.length}
+                <div className="small muted">
+                  {r.heldOutNames.length > 0 ? `held out: ${r.heldOutNames.join(', ')}` : 'none held out'}
+                </div>
+              </td>
               <td className="small">{settings.join(' · ')}</td>
               <td className="numeric">
                 {r.step}
