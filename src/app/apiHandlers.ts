@@ -7,6 +7,7 @@ import { cancelJob } from './jobs/cancelJob';
 import { listModels } from './models/modelCatalog';
 import { getPrediction } from './prediction/getPrediction';
 import { predictImages } from './prediction/predictImages';
+import { browseFolders } from './project/browseFolders';
 import { importImages, uploadImage } from './project/importImages';
 import { createProject, openProject } from './project/openProject';
 import { readRecentProjects } from './project/recentProjects';
@@ -37,6 +38,7 @@ export function apiHandlers(ctx: AppContext): ApiHandlers {
     },
     getRecentProjects: () => readRecentProjects(ctx.options.env),
     pickFolder: (purpose) => ctx.options.dialogs?.pickFolder(purpose) ?? Promise.resolve(cancelled),
+    browseFolders: (dir) => browseFolders(ctx, dir),
     pickFiles: () => ctx.options.dialogs?.pickFiles() ?? Promise.resolve(cancelled),
 
     // The project: images and annotations.

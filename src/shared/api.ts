@@ -68,6 +68,19 @@ export interface BackendReport {
   detail?: string;
 }
 
+/** The sub-folders of a folder (the browser shell's folder picker). */
+export interface FolderListing {
+  /** The folder listed (absolute). */
+  dir: string;
+  /** Its parent, or null at the top (the workspace root). */
+  parent: string | null;
+  folders: { name: string; isProject: boolean }[];
+  /** More folders than listed. */
+  truncated: boolean;
+  /** The folder itself is a project. */
+  isProject: boolean;
+}
+
 /** Result of a native dialog. A cancelled dialog is `{ cancelled: true, paths: [] }`. */
 export interface PickResult {
   cancelled: boolean;
@@ -92,6 +105,8 @@ export interface ApiHandlers {
   getRecentProjects(): Promise<RecentProject[]>;
   /** Native folder dialog (Electron). Without native dialogs: cancelled. */
   pickFolder(purpose: 'open' | 'create'): Promise<PickResult>;
+  /** Sub-folders of a folder within the allowed folder (null = the top), for an in-page folder picker. */
+  browseFolders(dir: string | null): Promise<FolderListing>;
   /** Native file dialog for images to import (Electron). Without native dialogs: cancelled. */
   pickFiles(): Promise<PickResult>;
   /** Creates a project folder (must be empty or missing) and opens it. */
@@ -161,6 +176,7 @@ export const API_METHODS = [
   'getRecentProjects',
   'pickFolder',
   'pickFiles',
+  'browseFolders',
   'createProject',
   'openProject',
   'openSample',

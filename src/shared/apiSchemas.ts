@@ -42,6 +42,7 @@ export const API_ARGS: ArgSchemas = {
   getRecentProjects: z.tuple([]),
   pickFolder: z.tuple([z.enum(['open', 'create'])]),
   pickFiles: z.tuple([]),
+  browseFolders: z.tuple([z.string().min(1).max(4096).nullable()]),
   createProject: z.tuple([path, z.string().trim().min(1).max(200)]),
   openProject: z.tuple([path]),
   openSample: z.tuple([]),

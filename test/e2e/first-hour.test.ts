@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode, encode } from 'fast-png';
 import type { Browser, Page } from 'playwright-core';
@@ -73,6 +73,21 @@ describe('a first hour in the browser shell: errors, images, fill, export', () =
       .poll(() => message.textContent())
       .toBe(`Folder does not exist: ${join(server.workspace, 'missing')}`);
     await screenshot(page, 'first-hour-1-missing-folder');
+
+    // No typed absolute path needed: browse the server's folders, name a new one.
+    mkdirSync(join(server.workspace, 'lab data', 'run 1'), { recursive: true });
+    await page.getByTestId('browse-folders').click();
+    await expect.poll(() => page.getByTestId('folder-path').textContent()).toBe(server.workspace);
+    await page.getByTestId('folder-entry').filter({ hasText: 'lab data' }).click();
+    await expect
+      .poll(() => page.getByTestId('folder-path').textContent())
+      .toBe(join(server.workspace, 'lab data'));
+    await page.getByTestId('folder-new-name').fill('picked');
+    await screenshot(page, 'first-hour-1b-folder-picker');
+    await page.getByTestId('folder-choose').click();
+    expect(await page.getByTestId('project-dir').inputValue()).toBe(
+      join(server.workspace, 'lab data', 'picked'),
+    );
   });
 
   it('renames and removes images with in-app dialogs, and warns about a duplicate import', async () => {

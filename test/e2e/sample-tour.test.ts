@@ -28,6 +28,23 @@ function largestNuclei(seed: string, count: number): { x: number; y: number }[] 
     .map((s) => ({ x: s.x / s.n, y: s.y / s.n }));
 }
 
+/** A background pixel of a sample image at least 12 px from every nucleus (scanning from the centre). */
+function backgroundPoint(seed: string): { x: number; y: number } {
+  const { width, height, instances } = syntheticNuclei(seed);
+  const clear = (x: number, y: number) => {
+    for (let dy = -12; dy <= 12; dy++)
+      for (let dx = -12; dx <= 12; dx++) {
+        const [u, v] = [x + dx, y + dy];
+        if (u >= 0 && v >= 0 && u < width && v < height && instances[v * width + u] > 0) return false;
+      }
+    return true;
+  };
+  for (let r = 0; r < width / 2; r++)
+    for (let x = width / 2 - r; x <= width / 2 + r; x++)
+      for (const y of [height / 2 - r, height / 2 + r]) if (clear(x, y)) return { x: x + 0.5, y: y + 0.5 };
+  throw new Error('no clear background in the sample image');
+}
+
 describe('the sample tour, as a new user takes it', () => {
   let server: StudioServer;
   let browser: Browser;
@@ -79,6 +96,19 @@ describe('the sample tour, as a new user takes it', () => {
           box.y + (await attr('data-offset-y')) + p.y * scale,
         );
       }
+      // Then the background, as the tour says: Shift-click Fill in the dark between the nuclei.
+      await page.getByTestId('class-background').click();
+      const { x: bx, y: by } = backgroundPoint(String(SAMPLE.annotated + 1));
+      const box = await canvas.boundingBox();
+      const attr = async (n: string) => Number(await canvas.getAttribute(n));
+      const scale = await attr('data-scale');
+      if (!box) throw new Error('no canvas');
+      await page.keyboard.down('Shift');
+      await page.mouse.click(
+        box.x + (await attr('data-offset-x')) + bx * scale,
+        box.y + (await attr('data-offset-y')) + by * scale,
+      );
+      await page.keyboard.up('Shift');
       await waitSaved(page);
       await expect.poll(step).toBe('1');
       const status = await page
@@ -114,8 +144,22 @@ describe('the sample tour, as a new user takes it', () => {
 
       // 4. Predict every image, export binary masks.
       await page.getByTestId('tour-go').click();
+      // Compare's own prediction job may still be shown: wait for a new job to finish.
+      const earlier = await page
+        .getByTestId('predict-job')
+        .getAttribute('data-job-id', { timeout: 1000 })
+        .catch(() => null);
       await page.getByTestId('predict-project').click();
-      await page.locator('[data-testid="predict-job"][data-status="done"]').waitFor({ timeout: 180_000 });
+      await expect
+        .poll(
+          async () => {
+            const job = page.getByTestId('predict-job');
+            const id = await job.getAttribute('data-job-id');
+            return id !== earlier && (await job.getAttribute('data-status')) === 'done';
+          },
+          { timeout: 180_000 },
+        )
+        .toBe(true);
       await page.getByTestId('export-folder').fill(out);
       await page.getByTestId('export-run').click();
       await expect.poll(() => page.getByTestId('export-result').getAttribute('data-files')).toBe('5');

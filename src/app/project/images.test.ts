@@ -83,4 +83,24 @@ describe('project images', () => {
       message: expect.stringMatching(/plain is not a U-Net Studio project/),
     });
   });
+
+  it('browses folders inside the allowed folder only, marking projects', async () => {
+    const h = service.handlers;
+    await h.createProject(join(root, 'proj'), 'p');
+    await mkdir(join(root, 'data', 'b'), { recursive: true });
+    await mkdir(join(root, 'data', 'a'));
+    await mkdir(join(root, '.hidden'));
+    await writeFile(join(root, 'file.txt'), 'x');
+    const top = await h.browseFolders(null);
+    expect(top.dir).toBe(root);
+    expect(top.parent).toBeNull();
+    expect(top.folders).toEqual([
+      { name: 'data', isProject: false },
+      { name: 'proj', isProject: true },
+    ]);
+    const data = await h.browseFolders(join(root, 'data'));
+    expect([data.parent, data.folders.map((f) => f.name), data.isProject]).toEqual([root, ['a', 'b'], false]);
+    await expect(h.browseFolders(join(root, '..'))).rejects.toMatchObject({ code: 'forbidden_path' });
+    await expect(h.browseFolders(join(root, 'file.txt'))).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
 });

@@ -2,8 +2,12 @@ import { useState } from 'react';
 import { SAMPLE } from '../../../shared/sample';
 import { useStore } from '../store/Store';
 import type { StudioController } from '../store/StudioController';
+import { FolderPicker } from './FolderPicker';
 
-/** Create or open a project: a typed path (browser) or the native folder dialog (Electron), recent list. */
+/**
+ * Create or open a project: a typed path or the in-page folder picker (browser), the native
+ * folder dialog (Electron), the recent list, and the sample project.
+ */
 export function ProjectScreen({ controller }: { controller: StudioController }) {
   const { store } = controller;
   const recent = useStore(store, (s) => s.recent);
@@ -12,6 +16,7 @@ export function ProjectScreen({ controller }: { controller: StudioController }) 
   const [dir, setDir] = useState(info?.workspaceRoot ? `${info.workspaceRoot}/` : '');
   const [name, setName] = useState('My project');
   const native = info?.nativeDialogs === true;
+  const [browsing, setBrowsing] = useState(false);
 
   return (
     <div className="project-screen">
@@ -48,6 +53,27 @@ export function ProjectScreen({ controller }: { controller: StudioController }) 
             onChange={(e) => setDir(e.target.value)}
           />
         </label>
+        {!native && (
+          <button
+            type="button"
+            className="link"
+            data-testid="browse-folders"
+            onClick={() => setBrowsing(true)}
+          >
+            Browse folders…
+          </button>
+        )}
+        {browsing && (
+          <FolderPicker
+            controller={controller}
+            start={dir.trim() || null}
+            onCancel={() => setBrowsing(false)}
+            onChoose={(chosen) => {
+              setBrowsing(false);
+              setDir(chosen);
+            }}
+          />
+        )}
         <div className="row">
           <button
             type="button"

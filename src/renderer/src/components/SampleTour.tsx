@@ -41,7 +41,7 @@ export function SampleTour({ controller, lab }: { controller: StudioController; 
   const steps: Step[] = [
     {
       title: 'Paint',
-      text: `${toPaint?.name ?? 'The fourth image'} has no labels yet. Choose the class "nucleus" and click inside two or three nuclei with Fill (F), or paint them with the Brush (B). Paint some "background" between them too (Shift+1).`,
+      text: `${toPaint?.name ?? 'The fourth image'} has no labels yet. Choose the class "nucleus" and click inside two or three nuclei with Fill (F), or paint them with the Brush (B). Then choose "background" and Shift-click Fill between the nuclei: the whole dark background is labelled at once (without background the network learns that everything is a nucleus).`,
       action: `Show ${toPaint?.name ?? 'it'}`,
       mode: 'annotate',
       done: painted,

@@ -119,6 +119,7 @@ export function ExportPanel({ lab }: { lab: LabController }) {
             <div
               className="row job"
               data-testid="predict-job"
+              data-job-id={job.jobId}
               data-status={job.status}
               data-fraction={job.fraction}
             >
