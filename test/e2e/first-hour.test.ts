@@ -12,7 +12,7 @@ import {
 } from '../../src/engine/index';
 import { launchBrowser, newPage, screenshot } from './support/browser';
 import { type StudioServer, startStudioServer } from './support/studioServer';
-import { createProject, importImages, waitPainted } from './support/workstation';
+import { clickImage, createProject, importImages, waitPainted } from './support/workstation';
 
 const MODEL = 'run_e2e00001.last';
 
@@ -142,23 +142,12 @@ describe('a first hour in the browser shell: errors, images, fill, export', () =
     expect(tolerance).toBeGreaterThan(15);
     expect(tolerance).toBeLessThan(40);
     await page.keyboard.press('f');
-    const canvas = page.getByTestId('canvas');
-    const click = async (x: number, y: number) => {
-      const box = await canvas.boundingBox();
-      const attr = async (n: string) => Number(await canvas.getAttribute(n));
-      const scale = await attr('data-scale');
-      if (!box) throw new Error('no canvas');
-      await page.mouse.click(
-        box.x + (await attr('data-offset-x')) + x * scale,
-        box.y + (await attr('data-offset-y')) + y * scale,
-      );
-    };
-    await click(5.5, 5.5);
+    await clickImage(page, { x: 5.5, y: 5.5 });
     await expect
       .poll(() => page.getByTestId('notice').textContent())
       .toMatch(/Fill stopped: it would have covered 9\d%/);
     await screenshot(page, 'first-hour-5-fill-refused');
-    await click(40.5, 24.5);
+    await clickImage(page, { x: 40.5, y: 24.5 });
     await page.locator('[data-testid="save-state"][data-state="saved"]').waitFor({ timeout: 30_000 });
     const status = await page.locator(`[data-image-id="${id}"] [data-testid="image-status"]`).textContent();
     expect(status).toMatch(/1 objects/);
@@ -198,6 +187,8 @@ describe('a first hour in the browser shell: errors, images, fill, export', () =
     });
 
     await page.getByTestId('mode-export').click();
+    // The model list arrives after the tab opens: the form for a model replaces the one without.
+    await page.getByTestId('export-model').waitFor();
     const out = join(server.workspace, 'masks');
     await page.getByTestId('export-folder').fill(out);
     await page.getByTestId('export-kind').selectOption('instances');

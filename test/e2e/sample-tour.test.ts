@@ -7,7 +7,7 @@ import { syntheticNuclei } from '../../src/app/sample/syntheticNuclei';
 import { SAMPLE } from '../../src/shared/sample';
 import { launchBrowser, newPage, screenshot } from './support/browser';
 import { type StudioServer, startStudioServer } from './support/studioServer';
-import { waitPainted, waitSaved } from './support/workstation';
+import { clickImage, waitPainted, waitSaved } from './support/workstation';
 
 /** The three largest nuclei of a sample image, as their centroids (image pixels). */
 function largestNuclei(seed: string, count: number): { x: number; y: number }[] {
@@ -85,30 +85,10 @@ describe('the sample tour, as a new user takes it', () => {
       await page.locator(`[data-testid="canvas"][data-image-id="${toPaint}"][data-labels="ready"]`).waitFor();
       await page.getByTestId('class-nucleus').click();
       await page.keyboard.press('f');
-      const canvas = page.getByTestId('canvas');
-      for (const p of largestNuclei(String(SAMPLE.annotated + 1), 3)) {
-        const box = await canvas.boundingBox();
-        const attr = async (n: string) => Number(await canvas.getAttribute(n));
-        const scale = await attr('data-scale');
-        if (!box) throw new Error('no canvas');
-        await page.mouse.click(
-          box.x + (await attr('data-offset-x')) + p.x * scale,
-          box.y + (await attr('data-offset-y')) + p.y * scale,
-        );
-      }
+      for (const p of largestNuclei(String(SAMPLE.annotated + 1), 3)) await clickImage(page, p);
       // Then the background, as the tour says: Shift-click Fill in the dark between the nuclei.
       await page.getByTestId('class-background').click();
-      const { x: bx, y: by } = backgroundPoint(String(SAMPLE.annotated + 1));
-      const box = await canvas.boundingBox();
-      const attr = async (n: string) => Number(await canvas.getAttribute(n));
-      const scale = await attr('data-scale');
-      if (!box) throw new Error('no canvas');
-      await page.keyboard.down('Shift');
-      await page.mouse.click(
-        box.x + (await attr('data-offset-x')) + bx * scale,
-        box.y + (await attr('data-offset-y')) + by * scale,
-      );
-      await page.keyboard.up('Shift');
+      await clickImage(page, backgroundPoint(String(SAMPLE.annotated + 1)), { shift: true });
       await waitSaved(page);
       await expect.poll(step).toBe('1');
       const status = await page
@@ -139,6 +119,9 @@ describe('the sample tour, as a new user takes it', () => {
           timeout: 180_000,
         })
         .toBe(false);
+      // The run held one of the four annotated images out; Compare says which.
+      expect(await page.getByTestId('metrics-role').filter({ hasText: 'held out' }).count()).toBe(1);
+      expect(await page.getByTestId('metrics-role').filter({ hasText: 'trained' }).count()).toBe(3);
       await screenshot(page, 'sample-5-compare');
       await expect.poll(step).toBe('3');
 
