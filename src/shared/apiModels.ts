@@ -172,7 +172,7 @@ export interface ExportRequest {
   folder: string;
   format: 'png' | 'tif';
   /**
-   * classes: class values (network classes for predictions, the project's class ids for
+   * classes: the project's class ids (1 background, 2 the first object class; 0 = unlabelled in
    * annotations); binary: 0/255; instances: object ids (16-bit; 32-bit TIFF past 65535).
    */
   kind: 'classes' | 'binary' | 'instances';

@@ -20,9 +20,11 @@ export interface ExportLabels {
 }
 
 /**
- * A stored prediction as export labels: objects by the same seeded watershed the app shows
- * (engine instances/predictedObjects), objects under `minArea` px dropped to background in both
- * maps (so specks vanish from every mask and from objects.csv). Not predicted -> 'not_found'.
+ * A stored prediction as export labels: class values as the app numbers classes (network class
+ * k is project class k + 1: 1 background, 2 the first object class), objects by the same seeded
+ * watershed the app shows (engine instances/predictedObjects), objects under `minArea` px
+ * dropped to background in both maps (so specks vanish from every mask and from objects.csv).
+ * Not predicted -> 'not_found'.
  */
 export async function predictionLabels(
   projectDir: string,
@@ -46,16 +48,14 @@ export async function predictionLabels(
     method: foreground === null ? 'components' : 'watershed',
     minArea,
   });
-  // predictedObjects drops small objects from the ids only: drop them from the class map too.
-  if (minArea > 0) for (let i = 0; i < labels.length; i++) if (labels[i] === 0) classes[i] = 0;
-  return {
-    width,
-    height,
-    classes,
-    firstForeground: 1,
-    instances: new Uint32Array(labels.buffer),
-    objects: count,
-  };
+  // predictedObjects drops small objects from the ids only: they become background here too.
+  const projectClasses = new Uint8Array(classes.length);
+  for (let i = 0; i < classes.length; i++) {
+    const dropped = minArea > 0 && classes[i] > 0 && labels[i] === 0;
+    projectClasses[i] = dropped ? 1 : classes[i] + 1;
+  }
+  const instances = new Uint32Array(labels.buffer);
+  return { width, height, classes: projectClasses, firstForeground: 2, instances, objects: count };
 }
 
 /**

@@ -121,6 +121,17 @@ describe('exportMaskFiles', () => {
       const [x, y] = [i % 30, Math.floor(i / 30)];
       expect(mask.data[i]).toBe(x >= 20 && x < 26 && y >= 2 && y < 8 ? 255 : 0);
     }
+    // Class masks use the app's numbering: 1 background (dropped specks too), 2 the object class.
+    await exportMaskFiles({
+      projectDir: dir,
+      request: request(out, { minObjectArea: 4, kind: 'classes' }),
+      images,
+    });
+    const classes = decode(await readFile(join(out, 'a.png')));
+    for (let i = 0; i < 600; i++) {
+      const [x, y] = [i % 30, Math.floor(i / 30)];
+      expect(classes.data[i]).toBe(x >= 20 && x < 26 && y >= 2 && y < 8 ? 2 : 1);
+    }
   });
 
   it('skips an unpredicted image and a clashing name, or prefixes the image id to avoid clashes', async () => {

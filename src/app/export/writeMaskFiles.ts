@@ -26,7 +26,7 @@ export function exportBaseName(
 }
 
 /**
- * The mask of one kind: classes (8-bit class values), binary (0/255), instances (16-bit ids;
+ * The mask of one kind: classes (8-bit class ids as the app numbers them), binary (0/255), instances (16-bit ids;
  * past 65535 ids a 32-bit float TIFF, exact to 2^24, or 'too_large' for PNG).
  */
 export function maskImage(

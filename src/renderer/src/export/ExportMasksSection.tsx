@@ -79,7 +79,9 @@ export function ExportMasksSection({ lab, modelId }: { lab: LabController; model
           >
             <option value="binary">binary 0/255</option>
             <option value="classes">
-              {fromPrediction ? 'class indices (0 = background)' : 'class ids (as in the class list)'}
+              {fromPrediction
+                ? 'class ids (1 = background, as in the class list)'
+                : 'class ids (as in the class list; 0 = unlabelled)'}
             </option>
             <option value="instances">object ids (16-bit; TIFF: 32-bit past 65,535)</option>
           </select>

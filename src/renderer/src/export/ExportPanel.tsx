@@ -5,7 +5,7 @@ import { ExportMasksSection } from './ExportMasksSection';
 
 /**
  * Predict & export: predict the project's images (or a folder of files) with a model, with a
- * progress bar and Cancel; export masks (PNG/TIFF: class indices, 0/255 or instance ids) with
+ * progress bar and Cancel; export masks (PNG/TIFF: class ids, 0/255 or instance ids) with
  * the images' base names plus objects.csv into a folder (native dialog in Electron, a typed path
  * in the browser).
  */
