@@ -12,6 +12,7 @@ export function ErrorBanner({ controller }: { controller: StudioController }) {
   const [open, setOpen] = useState(false);
   if (!error) return null;
   const { context, info } = error;
+  const hasDetails = info.code === 'internal' || Boolean(info.detail);
   return (
     <div className="error-banner" role="alert" data-testid="error" data-code={info.code}>
       <div className="row">
@@ -20,15 +21,17 @@ export function ErrorBanner({ controller }: { controller: StudioController }) {
         </strong>
         <span className="muted">({info.code})</span>
         <span className="spacer" />
-        <button type="button" className="link" onClick={() => setOpen(!open)}>
-          {open ? 'Hide details' : 'Details'}
-        </button>
+        {hasDetails && (
+          <button type="button" className="link" onClick={() => setOpen(!open)}>
+            {open ? 'Hide details' : 'Details'}
+          </button>
+        )}
         <button type="button" className="link" onClick={() => controller.store.set({ error: null })}>
           Dismiss
         </button>
       </div>
       {info.code !== 'internal' && <div data-testid="error-message">{info.message}</div>}
-      {open && (
+      {open && hasDetails && (
         <pre className="error-detail">
           {info.code === 'internal' ? info.message : ''}
           {info.detail ? `\n\n${info.detail}` : ''}
