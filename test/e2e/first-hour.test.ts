@@ -3,13 +3,8 @@ import { join } from 'node:path';
 import { decode, encode } from 'fast-png';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createUNet,
-  modelFolder,
-  nearestLegalInputSize,
-  saveModelFolder,
-  writePrediction,
-} from '../../src/engine/index';
+import { modelFolder, nearestLegalInputSize, writePrediction } from '../../src/engine/index';
+import { saveTinyModel, tinyModelMetadata } from '../support/tinyModel';
 import { launchBrowser, newPage, screenshot } from './support/browser';
 import { type StudioServer, startStudioServer } from './support/studioServer';
 import { clickImage, createProject, importImages, waitPainted } from './support/workstation';
@@ -25,21 +20,14 @@ function grayPng(path: string, w: number, h: number, value: (x: number, y: numbe
 
 /** A tiny model folder in the project, so the export screen lists a model (its weights are never run). */
 async function writeTinyModel(projectDir: string): Promise<void> {
+  const architecture = { depth: 1, baseFilters: 2, inputChannels: 1, classes: 2, dropout: 0 };
   const tile = nearestLegalInputSize(1, 24, 'up');
-  const unet = createUNet({ depth: 1, baseFilters: 2, inputChannels: 1, classes: 2, dropout: 0 }, tile, 7);
-  await saveModelFolder(modelFolder(projectDir, MODEL), unet, {
-    format: 'unet-studio-model',
-    version: 1,
-    architecture: unet.config,
-    tileSize: tile,
-    classes: [
-      { name: 'background', color: '#000000' },
-      { name: 'cell', color: '#ffffff' },
-    ],
-    normalization: { scale: 255, mean: [0.5], std: [0.25] },
-    provenance: { createdAt: '2026-01-01T00:00:00Z', steps: 3 },
-  });
-  unet.dispose();
+  const normalization = { scale: 255, mean: [0.5], std: [0.25] };
+  await saveTinyModel(
+    modelFolder(projectDir, MODEL),
+    tinyModelMetadata(architecture, tile, normalization),
+    7,
+  );
 }
 
 describe('a first hour in the browser shell: errors, images, fill, export', () => {

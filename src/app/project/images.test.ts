@@ -3,19 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createStudioService, type StudioService } from '../studioService';
+import { createTestService } from '../../../test/support/testService';
+import type { StudioService } from '../studioService';
 
 let root: string;
 let service: StudioService;
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'unet-images-'));
-  service = createStudioService({
-    shell: 'browser',
-    version: 'test',
-    workspaceRoot: root,
-    env: { UNET_STUDIO_CONFIG_DIR: join(root, '.config') },
-    work: 'in-process',
-  });
+  service = createTestService(root);
 });
 afterEach(async () => {
   await service.dispose();
@@ -94,7 +89,8 @@ describe('project images', () => {
     const top = await h.browseFolders(null);
     expect(top.dir).toBe(root);
     expect(top.parent).toBeNull();
-    expect(top.folders).toEqual([
+    // `config` is the test service's own config folder.
+    expect(top.folders.filter((f) => f.name !== 'config')).toEqual([
       { name: 'data', isProject: false },
       { name: 'proj', isProject: true },
     ]);

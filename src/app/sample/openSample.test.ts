@@ -3,21 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestService } from '../../../test/support/testService';
 import { SAMPLE } from '../../shared/sample';
-import { createStudioService, type StudioService } from '../studioService';
+import type { StudioService } from '../studioService';
 import { syntheticNuclei } from './syntheticNuclei';
 
 let root: string;
 let service: StudioService;
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'unet-sample-'));
-  service = createStudioService({
-    shell: 'browser',
-    version: 'test',
-    workspaceRoot: root,
-    env: { UNET_STUDIO_CONFIG_DIR: join(root, '.config') },
-    work: 'in-process',
-  });
+  service = createTestService(root);
 });
 afterEach(async () => {
   await service.dispose();
