@@ -119,6 +119,8 @@ describe('the sample tour, as a new user takes it', () => {
           timeout: 180_000,
         })
         .toBe(false);
+      // The view shows the shown image's prediction once it exists (no stale "no prediction").
+      await expect.poll(() => page.getByText(/has no prediction/).count(), { timeout: 30_000 }).toBe(0);
       // The run held one of the four annotated images out; Compare says which.
       expect(await page.getByTestId('metrics-role').filter({ hasText: 'held out' }).count()).toBe(1);
       expect(await page.getByTestId('metrics-role').filter({ hasText: 'trained' }).count()).toBe(3);

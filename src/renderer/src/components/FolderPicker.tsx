@@ -72,7 +72,7 @@ export function FolderPicker({
                     data-testid="folder-entry"
                     onClick={() => void open(join(listing.dir, f.name))}
                   >
-                    📁 {f.name}
+                    ▸ {f.name}
                     {f.isProject && <span className="muted small"> · project</span>}
                   </button>
                 </li>

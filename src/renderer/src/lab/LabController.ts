@@ -15,6 +15,9 @@ const LIVE_POINTS_LIMIT = 4000;
  * keeps its small observable state. Training itself belongs to the main side: this only watches.
  */
 export class LabController {
+  /** Counts compare-image loads, so that an older one finishing late is dropped. */
+  private compareLoads = 0;
+
   readonly store = new Store<LabState>(initialLabState);
   private previewBusy = false;
   private previewAgain = false;
@@ -216,6 +219,8 @@ export class LabController {
   async loadCompareImage(): Promise<void> {
     const { compareImageId: imageId, compareModels } = this.store.get();
     if (imageId === null) return;
+    // Loads overlap (Compare's arrival and a prediction finishing both reload): the last one wins.
+    const load = ++this.compareLoads;
     await this.studio.flushAll();
     const [pixels, annotation, ...predictions] = await Promise.all([
       this.api.getImagePixels(imageId),
@@ -224,7 +229,7 @@ export class LabController {
     ]);
     const px = this.unwrap(pixels, 'Load image');
     const ann = this.unwrap(annotation, 'Load annotation');
-    if (!px || !ann || this.store.get().compareImageId !== imageId) return;
+    if (!px || !ann || this.store.get().compareImageId !== imageId || load !== this.compareLoads) return;
     this.store.set({
       compareData: {
         imageId,
