@@ -8,10 +8,12 @@ import { listModels } from './models/modelCatalog';
 import { exportModelPackage, importModelPackage } from './models/modelPackages';
 import { getPrediction } from './prediction/getPrediction';
 import { predictImages } from './prediction/predictImages';
+import { browseFolders } from './project/browseFolders';
 import { importImages, uploadImage } from './project/importImages';
 import { importLabels } from './project/importLabels';
 import { createProject, openProject } from './project/openProject';
 import { readRecentProjects } from './project/recentProjects';
+import { openSample } from './sample/openSample';
 import { appInfo } from './system/appInfo';
 import { backendReport } from './system/backendReport';
 import { getPreview } from './training/getPreview';
@@ -38,11 +40,13 @@ export function apiHandlers(ctx: AppContext): ApiHandlers {
     },
     getRecentProjects: () => readRecentProjects(ctx.options.env),
     pickFolder: (purpose) => ctx.options.dialogs?.pickFolder(purpose) ?? Promise.resolve(cancelled),
+    browseFolders: (dir) => browseFolders(ctx, dir),
     pickFiles: () => ctx.options.dialogs?.pickFiles() ?? Promise.resolve(cancelled),
 
     // The project: images and annotations.
     createProject: (dir, name) => createProject(ctx, dir, name),
     openProject: (dir) => openProject(ctx, dir),
+    openSample: () => openSample(ctx),
     closeProject: () => ctx.session.close(true),
     getProject: async () => ctx.session.open?.snapshot() ?? null,
     updateClasses: async (classes) => {
@@ -53,6 +57,10 @@ export function apiHandlers(ctx: AppContext): ApiHandlers {
     uploadImage: (name, bytes) => uploadImage(ctx, name, bytes),
     removeImage: async (imageId) => {
       await project().removeImage(imageId);
+      return ctx.session.changed();
+    },
+    renameImage: async (imageId, name) => {
+      await project().renameImage(imageId, name);
       return ctx.session.changed();
     },
     getImagePixels: (imageId) => project().readPixels(imageId),

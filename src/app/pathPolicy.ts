@@ -27,7 +27,10 @@ export async function isInside(folder: string, path: string): Promise<boolean> {
  */
 export async function confinePath(folder: string, path: string, what: string): Promise<string> {
   if (!(await isInside(folder, path))) {
-    throw new AppError('forbidden_path', `${what} ${path} lies outside ${folder}; access refused.`);
+    throw new AppError(
+      'forbidden_path',
+      `${what} ${path} is outside the allowed folder ${resolve(folder)}: choose a folder inside it.`,
+    );
   }
   return resolve(path);
 }

@@ -228,11 +228,18 @@ describe('model handlers', () => {
     await writeHandPrediction(dir, a);
     const h = service.handlers;
     const folder = join(root, 'out');
-    await expect(
-      h.exportMasks({ modelId: MODEL, imageIds: [a, b], folder, format: 'png', kind: 'binary' }),
-    ).rejects.toMatchObject({ code: 'not_found' });
-    const png = await h.exportMasks({ modelId: MODEL, imageIds: [a], folder, format: 'png', kind: 'binary' });
+    // b is not predicted: it is reported, and a is written all the same.
+    const png = await h.exportMasks({
+      modelId: MODEL,
+      imageIds: [a, b],
+      folder,
+      format: 'png',
+      kind: 'binary',
+    });
     expect(png.files).toEqual([join(folder, 'a.png')]);
+    expect(png.skipped).toEqual([
+      { imageId: b, name: 'b.png', reason: expect.stringMatching(/not predicted/) },
+    ]);
     const mask = decode(await readFile(join(folder, 'a.png')));
     expect([mask.width, mask.height, mask.depth, mask.channels]).toEqual([W, H, 8, 1]);
     expect([...mask.data]).toEqual(Array.from({ length: W * H }, (_, i) => (i % W >= 3 ? 255 : 0)));

@@ -76,6 +76,19 @@ export interface BackendReport {
   detail?: string;
 }
 
+/** The sub-folders of a folder (the browser shell's folder picker). */
+export interface FolderListing {
+  /** The folder listed (absolute). */
+  dir: string;
+  /** Its parent, or null at the top (the workspace root). */
+  parent: string | null;
+  folders: { name: string; isProject: boolean }[];
+  /** More folders than listed. */
+  truncated: boolean;
+  /** The folder itself is a project. */
+  isProject: boolean;
+}
+
 /** Result of a native dialog. A cancelled dialog is `{ cancelled: true, paths: [] }`. */
 export interface PickResult {
   cancelled: boolean;
@@ -86,6 +99,8 @@ export interface ImportResult {
   project: ProjectSnapshot;
   /** New image entries (a multi-page TIFF adds one per page). */
   added: ImageEntry[];
+  /** Names of imported files whose exact bytes the project already held (added again all the same). */
+  duplicates: string[];
 }
 
 /** The API, implemented once; every method may throw AppError (shells turn it into a Result). */
@@ -98,10 +113,14 @@ export interface ApiHandlers {
   getRecentProjects(): Promise<RecentProject[]>;
   /** Native folder dialog (Electron). Without native dialogs: cancelled. */
   pickFolder(purpose: 'open' | 'create'): Promise<PickResult>;
+  /** Sub-folders of a folder within the allowed folder (null = the top), for an in-page folder picker. */
+  browseFolders(dir: string | null): Promise<FolderListing>;
   /** Native file dialog for images to import (Electron). Without native dialogs: cancelled. */
   pickFiles(): Promise<PickResult>;
   /** Creates a project folder (must be empty or missing) and opens it. */
   createProject(dir: string, name: string): Promise<ProjectSnapshot>;
+  /** Opens the sample project (synthetic nuclei), creating it on first use (see shared/sample.ts). */
+  openSample(): Promise<ProjectSnapshot>;
   /** Opens a project folder (takes its lock; 'locked' when another instance holds it). */
   openProject(dir: string): Promise<ProjectSnapshot>;
   /** Closes the open project and releases its lock; no-op when none is open. */
@@ -116,6 +135,8 @@ export interface ApiHandlers {
   uploadImage(name: string, bytes: Uint8Array): Promise<ImportResult>;
   /** Removes an image, its annotation and caches (the copied original too when unused). */
   removeImage(imageId: string): Promise<ProjectSnapshot>;
+  /** Renames an image (its shown and exported name; no slashes). */
+  renameImage(imageId: string, name: string): Promise<ProjectSnapshot>;
   /** Raw pixels of an image (binary), with intensity stats for auto contrast. */
   getImagePixels(imageId: string): Promise<ImagePixels>;
   /** A small PNG preview (longest side 128 px), PNG bytes. */
@@ -182,14 +203,17 @@ export const API_METHODS = [
   'getRecentProjects',
   'pickFolder',
   'pickFiles',
+  'browseFolders',
   'createProject',
   'openProject',
+  'openSample',
   'closeProject',
   'getProject',
   'updateClasses',
   'importImages',
   'uploadImage',
   'removeImage',
+  'renameImage',
   'getImagePixels',
   'getThumbnail',
   'getAnnotation',

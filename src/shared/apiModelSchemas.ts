@@ -73,13 +73,20 @@ export const acceptOptionsSchema = z
 
 export const exportRequestSchema = z
   .object({
-    modelId: modelIdSchema,
+    source: z.enum(['prediction', 'annotation']).optional(),
+    modelId: modelIdSchema.optional(),
     imageIds: imageIds.min(1),
     folder: path,
     format: z.enum(['png', 'tif']),
     kind: z.enum(['classes', 'binary', 'instances']),
+    minObjectArea: z.number().int().min(0).max(1_000_000).optional(),
+    naming: z.enum(['name', 'id']).optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.source === 'annotation' || r.modelId !== undefined, {
+    message: 'choose a model to export its predictions',
+    path: ['modelId'],
+  });
 
 /** Argument tuples of the model methods (checked against ApiArgs in apiSchemas.ts). */
 export const MODEL_API_ARGS = {

@@ -66,6 +66,8 @@ export interface RunInfo {
   status: RunStatus;
   request: TrainingRequest;
   imageNames: string[];
+  /** The images held out for validation (the engine's seeded split of imageNames). */
+  heldOutNames: string[];
   /** Last step reached (from the log). */
   step: number;
   totalSteps: number | null;
@@ -167,16 +169,35 @@ export interface AcceptOptions {
 }
 
 export interface ExportRequest {
-  modelId: string;
+  /** What is exported: a model's stored predictions (default) or the hand annotations. */
+  source?: 'prediction' | 'annotation';
+  /** The model whose predictions are exported (required for source 'prediction'). */
+  modelId?: string;
   imageIds: string[];
   folder: string;
   format: 'png' | 'tif';
-  /** classes: network class indices; binary: 0/255; instances: 16-bit object ids. */
+  /**
+   * classes: the project's class ids (1 background, 2 the first object class; 0 = unlabelled in
+   * annotations); binary: 0/255; instances: object ids (16-bit; 32-bit TIFF past 65535).
+   */
   kind: 'classes' | 'binary' | 'instances';
+  /** Predicted objects smaller than this (px) are dropped from the masks and objects.csv (default 0). */
+  minObjectArea?: number;
+  /** File names: the image's base name (default), or prefixed with the image id (never clashes). */
+  naming?: 'name' | 'id';
+}
+
+/** An image an export left out, and why (in words for the user). */
+export interface ExportSkip {
+  imageId: string;
+  name: string;
+  reason: string;
 }
 
 export interface ExportResult {
   folder: string;
   files: string[];
   csv: string;
+  /** Images not written (not predicted, name clash, too many objects for the format...). */
+  skipped: ExportSkip[];
 }

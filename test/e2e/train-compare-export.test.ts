@@ -254,6 +254,8 @@ describe(`train, compare and export in the browser shell (${emDataSource()})`, (
     await page.getByTestId('export-folder').fill(exportDir);
     await page.getByTestId('export-kind').selectOption('binary');
     await page.getByTestId('export-format').selectOption('png');
+    // No minimum object size: the masks must equal the stored prediction pixel for pixel.
+    await page.getByTestId('export-min-size').fill('0');
     await page.getByTestId('export-run').click();
     await page.getByTestId('export-result').waitFor({ timeout: 60_000 });
     await screenshot(page, 'export-1-done');

@@ -1,34 +1,29 @@
-import { hasPrediction } from '../../engine/index';
 import type { ExportRequest, ExportResult } from '../../shared/apiModels';
-import { AppError } from '../../shared/errors';
 import type { AppContext } from '../AppContext';
 import { modelInfo } from '../models/modelCatalog';
 import { confineToWorkspace } from '../pathPolicy';
+import type { ExportMasksTask } from './writeMaskFiles';
 
 /**
- * Writes one mask per image (same base names as the images) and objects.csv into a folder, from
- * the model's stored predictions; every image must have been predicted first ('not_found').
- * The checks run here, the reading and writing in the work process.
+ * Writes one mask per image (named after the images) and objects.csv into a folder, from a
+ * model's stored predictions or from the hand annotations. Images that cannot be written are
+ * skipped and listed in the result, never blocking the others. The checks run here (unknown
+ * model, image or folder outside the workspace throw), reading and writing in the work process.
  */
 export async function exportMasks(ctx: AppContext, request: ExportRequest): Promise<ExportResult> {
   const project = ctx.session.current();
   const folder = await confineToWorkspace(ctx.options.workspaceRoot, request.folder, 'Export folder');
-  const info = await modelInfo(project.dir, request.modelId);
-  const missing = [];
-  const images = [];
+  if (request.source !== 'annotation') await modelInfo(project.dir, request.modelId ?? '');
+  const images: ExportMasksTask['images'] = [];
   for (const imageId of request.imageIds) {
     const entry = project.image(imageId);
-    if (!(await hasPrediction(project.dir, request.modelId, imageId))) missing.push(entry.name);
-    else images.push(entry);
-  }
-  if (missing.length > 0) {
-    throw new AppError(
-      'not_found',
-      `Predict these images with ${request.modelId} first: ${missing.join(', ')}.`,
-    );
+    if (request.source !== 'annotation') images.push({ entry });
+    else if (entry.annotation.labelledPixels > 0)
+      images.push({ entry, annotation: await project.readAnnotation(imageId) });
+    else images.push({ entry });
   }
   return ctx.work.run({
     kind: 'exportMasks',
-    task: { projectDir: project.dir, request: { ...request, folder }, classCount: info.classes, images },
+    task: { projectDir: project.dir, request: { ...request, folder }, images },
   });
 }

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readPixelSize } from '../../engine/index';
-import type { Prediction } from '../../shared/apiModels';
+import type { Annotation } from '../../shared/imageData';
 import type { ImageEntry } from '../../shared/schemas';
-import { writeMaskFiles } from './writeMaskFiles';
+import { exportMaskFiles } from './writeMaskFiles';
 
 let dir: string;
 beforeEach(async () => {
@@ -15,16 +15,14 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const prediction: Prediction = {
-  modelId: 'run_abcd.best',
+// Hand annotations export without a model; the pixel size path is the same for predictions.
+const annotation: Annotation = {
   imageId: 'img_000000000001',
   width: 2,
   height: 2,
-  classCount: 2,
-  classes: Uint8Array.from([0, 1, 1, 0]),
-  foreground: new Float32Array(4),
+  classes: Uint8Array.from([1, 2, 2, 1]),
   instances: Uint16Array.from([0, 1, 2, 0]),
-  objects: 2,
+  nextInstanceId: 3,
 };
 const entry = (pixelSize?: ImageEntry['pixelSize']): ImageEntry => ({
   id: 'img_000000000001',
@@ -45,13 +43,14 @@ const entry = (pixelSize?: ImageEntry['pixelSize']): ImageEntry => ({
 describe('exported TIFF masks', () => {
   it("keep the image's pixel size, which the TIFF reader gives back in micrometres", async () => {
     const request = {
-      modelId: 'run_abcd.best',
+      source: 'annotation' as const,
       imageIds: [],
       folder: dir,
       format: 'tif' as const,
       kind: 'instances' as const,
     };
-    const { files } = await writeMaskFiles(request, [{ entry: entry({ x: 0.325, y: 0.5 }), prediction }]);
+    const images = [{ entry: entry({ x: 0.325, y: 0.5 }), annotation }];
+    const { files } = await exportMaskFiles({ projectDir: dir, request, images });
     const size = await readPixelSize(files[0]);
     expect(size?.x).toBeCloseTo(0.325, 9);
     expect(size?.y).toBeCloseTo(0.5, 9);
@@ -59,13 +58,17 @@ describe('exported TIFF masks', () => {
 
   it('say nothing of a size the image never had', async () => {
     const request = {
-      modelId: 'run_abcd.best',
+      source: 'annotation' as const,
       imageIds: [],
       folder: dir,
       format: 'tif' as const,
       kind: 'binary' as const,
     };
-    const { files } = await writeMaskFiles(request, [{ entry: entry(), prediction }]);
+    const { files } = await exportMaskFiles({
+      projectDir: dir,
+      request,
+      images: [{ entry: entry(), annotation }],
+    });
     expect(await readPixelSize(files[0])).toBeUndefined();
   });
 });

@@ -24,6 +24,22 @@ const firstSession: RunLogLine[] = [
 ];
 
 describe('summarizeRun', () => {
+  it('names the images held out: none for one image or split 0, else the seeded share', () => {
+    expect(summarizeRun(record, [], null, []).heldOutNames).toEqual([]);
+    const five = { ...record, imageNames: ['a', 'b', 'c', 'd', 'e'] };
+    const held = summarizeRun(five, [], null, []).heldOutNames;
+    // round(5 x 0.5) = round(2.5) = 3 of the five (never all of them).
+    expect(held.length).toBe(3);
+    expect(held.every((n) => five.imageNames.includes(n))).toBe(true);
+    const noSplit = { ...five, request: { ...five.request, valFraction: 0 } };
+    expect(summarizeRun(noSplit, [], null, []).heldOutNames).toEqual([]);
+    // Another seed, another (deterministic) choice from the same images.
+    const seeded = { ...five, config: { seed: 7 } };
+    expect(summarizeRun(seeded, [], null, []).heldOutNames).toEqual(
+      summarizeRun(seeded, [], null, []).heldOutNames,
+    );
+  });
+
   it('a log that ends without done/cancelled/failed and no live process is interrupted, resumable from its checkpoint', () => {
     const info = summarizeRun(record, firstSession, null, []);
     expect(info.status).toBe('interrupted');

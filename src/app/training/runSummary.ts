@@ -1,4 +1,4 @@
-import type { RunLogLine } from '../../engine/index';
+import { type RunLogLine, splitSamples } from '../../engine/index';
 import type { RunInfo, RunLogPoint, RunStatus } from '../../shared/apiModels';
 import type { RunRecord } from './runRecord';
 
@@ -85,6 +85,7 @@ export function summarizeRun(
     status,
     request: record.request,
     imageNames: record.imageNames,
+    heldOutNames: heldOut(record),
     step,
     totalSteps: totalSteps ?? requested ?? null,
     checkpointStep,
@@ -137,4 +138,14 @@ export function runLogPoints(
   }
   const validations = after.filter((p) => p.validationIoU !== undefined);
   return [...merged, ...validations].sort((a, b) => a.step - b.step);
+}
+
+/**
+ * The images a run holds out for validation: the engine splits the training images in the order
+ * the run record lists them, with the run's seed (default 1), so the same split is computed here.
+ */
+function heldOut(record: RunRecord): string[] {
+  const seed =
+    typeof record.config.seed === 'number' ? record.config.seed : (record.request.advanced.seed ?? 1);
+  return splitSamples(record.imageNames, record.request.valFraction, seed).validation;
 }

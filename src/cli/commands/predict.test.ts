@@ -122,6 +122,47 @@ describe('unet-studio predict', () => {
     expect([mask.width, mask.height]).toEqual([37, 53]);
   });
 
+  it('--min-size leaves the objects under that many pixels out of the instance labels', async () => {
+    const run = (out: string, size: string) =>
+      runCli([
+        'predict',
+        ...['--model', join(dir, 'model'), '--images', join(dir, 'images', 'a.png'), '--out', join(dir, out)],
+        ...['--instances', '--min-size', size, '--threads', '1'],
+      ]);
+    const areas = async (out: string) => {
+      const img = await readImage(join(dir, out, 'a_instances.png'));
+      const byId = new Map<number, number[]>();
+      for (const [p, id] of img.data.entries()) if (id > 0) byId.set(id, [...(byId.get(id) ?? []), p]);
+      return [...byId.values()];
+    };
+    expect((await run('all', '0')).code).toBe(0);
+    const all = await areas('all');
+    // The threshold: the largest object's area, so that it stays and every smaller one goes.
+    const sizes = all.map((o) => o.length);
+    const largest = Math.max(...sizes);
+    expect(sizes.filter((size) => size < largest).length).toBeGreaterThan(0);
+    expect((await run('big', String(largest))).code).toBe(0);
+    const big = await areas('big');
+    // The same objects (pixel for pixel), less those under the threshold.
+    const key = (pixels: number[]) => pixels.join(',');
+    const kept = all.filter((o) => o.length >= largest).map(key);
+    expect(big.map(key).sort()).toEqual(kept.sort());
+    expect(big.length).toBeLessThan(all.length);
+    const bad = await runCli([
+      'predict',
+      '--model',
+      join(dir, 'model'),
+      '--images',
+      dir,
+      '--out',
+      dir,
+      '--min-size',
+      '-1',
+    ]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--min-size must be a whole number >= 0/);
+  });
+
   it('takes a training run folder: uses its best model, says which, and runs --tta', async () => {
     const runDir = join(dir, 'run');
     await saveTinyModel(join(runDir, 'best'), { ...METADATA, metrics: { validationForegroundIoU: 0.9 } }, 5);

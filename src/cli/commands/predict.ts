@@ -9,6 +9,7 @@ interface PredictOptions {
   out: string;
   probabilities?: boolean | 'tif' | 'npy';
   instances?: boolean | 'watershed' | 'components';
+  minSize: number;
   tta?: boolean;
   format: 'png' | 'tif';
   backend: 'auto' | 'onnx' | 'webgpu' | 'tfjs';
@@ -19,6 +20,12 @@ interface PredictOptions {
 function positiveInt(value: string, name: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
+  return n;
+}
+
+function nonNegativeInt(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number >= 0`);
   return n;
 }
 
@@ -47,6 +54,12 @@ export function registerPredict(program: Command): void {
           '--instances [method]',
           'also write 16-bit instance labels: watershed (default) splits touching objects, components does not',
         ).choices(['watershed', 'components']),
+      )
+      .option(
+        '--min-size <px>',
+        'with --instances: leave out objects smaller than this many pixels (noise specks); 0 keeps every object',
+        (v) => nonNegativeInt(v, '--min-size'),
+        0,
       )
       .option('--tta', 'test-time augmentation: average the 8 flips and rotations (8x slower)')
       .addOption(new Option('--format <format>', 'mask format').choices(['png', 'tif']).default('png'))
@@ -83,6 +96,7 @@ async function runPredict(options: PredictOptions): Promise<void> {
     outDir: options.out,
     probabilities: options.probabilities === true ? 'tif' : options.probabilities,
     instances: options.instances === true ? 'watershed' : (options.instances ?? false),
+    minObjectArea: options.minSize,
     tta: options.tta === true,
     onModel: (model) => process.stdout.write(`model: ${model.description}\n`),
     format: options.format,

@@ -32,6 +32,8 @@ export interface PredictFilesArgs {
    * (instances/predictedObjects), 'components' gives 4-connected patches per class.
    */
   instances?: boolean | InstanceMethod;
+  /** Objects smaller than this (px) are left out of the instance labels (default 0: keep all). */
+  minObjectArea?: number;
   /** Test-time augmentation: average the 8 flips and rotations (8x the time). */
   tta?: boolean;
   /** Mask format (default 'png'). */
@@ -196,7 +198,15 @@ async function writeOutputs(
     const foreground = foregroundProbability(result.probabilities, classes);
     await writePng(
       written.instances,
-      instanceImage(result.classes, foreground, width, height, method, written.instances),
+      instanceImage(
+        result.classes,
+        foreground,
+        width,
+        height,
+        method,
+        written.instances,
+        args.minObjectArea ?? 0,
+      ),
     );
   }
   return written;
@@ -210,8 +220,12 @@ function instanceImage(
   height: number,
   method: InstanceMethod,
   name: string,
+  minArea: number,
 ): RasterImage {
-  const { labels: components, count } = predictedObjects(labels, foreground, width, height, { method });
+  const { labels: components, count } = predictedObjects(labels, foreground, width, height, {
+    method,
+    minArea,
+  });
   if (count > 65535) {
     throw new AppError('too_large', `${name}: ${count} objects do not fit a 16-bit label image`);
   }

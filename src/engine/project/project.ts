@@ -189,6 +189,20 @@ export class Project {
     });
   }
 
+  /** Renames an image (its display and export name; the copied original keeps its file). */
+  async renameImage(imageId: string, name: string): Promise<void> {
+    const trimmed = name.trim();
+    if (trimmed === '' || /[\\/]/.test(trimmed))
+      throw new AppError('invalid_argument', `"${name}" is not an image name (no slashes, not empty).`);
+    await this.exclusive(async () => {
+      this.image(imageId);
+      const images = this.manifest.images.map((image) =>
+        image.id === imageId ? { ...image, name: trimmed } : image,
+      );
+      await this.commit({ ...this.manifest, images });
+    });
+  }
+
   /** Removes an image: manifest first (a crash leaves orphan files, never dangling entries). */
   async removeImage(imageId: string): Promise<void> {
     await this.exclusive(async () => {

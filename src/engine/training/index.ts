@@ -9,6 +9,7 @@ export {
 export type { Clock } from './progressMeter';
 export { type CheckpointModel, readCheckpointModel } from './readCheckpointModel';
 export { type LossPoint, lossCurve, parseRunLog, type RunLogLine, readRunLog } from './runLog';
+export { splitSamples } from './splitSamples';
 export {
   defaultTrainingProcessFactory,
   type ProcessFactory,

@@ -71,3 +71,15 @@ export async function dragImage(page: Page, points: { x: number; y: number }[], 
 export async function waitSaved(page: Page): Promise<void> {
   await page.locator('[data-testid="save-state"][data-state="saved"]').waitFor({ timeout: 30_000 });
 }
+
+/** Clicks the image point `p` (image pixels) on the canvas, optionally with Shift held. */
+export async function clickImage(
+  page: Page,
+  p: { x: number; y: number },
+  opts: { shift?: boolean } = {},
+): Promise<void> {
+  const t = await canvasTransform(page);
+  if (opts.shift) await page.keyboard.down('Shift');
+  await page.mouse.click(t.left + t.x + p.x * t.scale, t.top + t.y + p.y * t.scale);
+  if (opts.shift) await page.keyboard.up('Shift');
+}

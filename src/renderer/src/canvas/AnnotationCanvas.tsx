@@ -141,7 +141,7 @@ export function AnnotationCanvas({
     if (e.button !== 0 || !session.labelsReady) return;
     e.currentTarget.setPointerCapture(e.pointerId);
     controller.syncToolContext(session.ctx);
-    tool.down(toImagePoint(e), { alt: e.altKey });
+    tool.down(toImagePoint(e), { alt: e.altKey, shift: e.shiftKey });
     if (toolName === 'fill' || toolName === 'pick') controller.gestureEnded();
     drawOverlay(toImagePoint(e));
   };

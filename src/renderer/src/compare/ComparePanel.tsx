@@ -15,6 +15,11 @@ export function ComparePanel({ lab }: { lab: LabController }) {
   const imageId = useStore(store, (s) => s.compareImageId);
   const data = useStore(store, (s) => s.compareData);
   const job = useStore(store, (s) => s.job);
+  const runs = useStore(store, (s) => s.runs);
+  // Model ids are `<runId>.best|last`: the run says which images it trained on and held out.
+  const runA = runs.find((r) => chosen[0]?.startsWith(`${r.runId}.`));
+  const roleOf = (name: string) =>
+    runA?.heldOutNames.includes(name) ? 'held out' : runA?.imageNames.includes(name) ? 'trained' : null;
   const label = (id: string) => models.find((m) => m.modelId === id)?.label ?? id;
   const missingFor = (id: string) =>
     result?.missing.filter((m) => m.modelId === id).map((m) => m.imageId) ?? [];
@@ -96,6 +101,7 @@ export function ComparePanel({ lab }: { lab: LabController }) {
                 labels={result.modelIds.map(label)}
                 selected={imageId}
                 onSelect={(id) => lab.selectCompareImage(id)}
+                roleOf={roleOf}
               />
             ) : (
               <p className="muted">No annotated image to score yet.</p>

@@ -1,7 +1,7 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { classPalette } from '../canvas/labelOverlay';
 import type { LabController } from '../lab/LabController';
-import type { LabState } from '../lab/labState';
+import type { CompareViewSettings, LabState } from '../lab/labState';
 import {
   DIFF_COLORS,
   type DiffCounts,
@@ -14,7 +14,7 @@ import { type Layer, PixelView } from './PixelView';
 import { imageCanvas, rgbaCanvas } from './pixelCanvas';
 import { useSharedViewport } from './useSharedViewport';
 
-type LayerKind = 'prediction' | 'difference' | 'probability' | 'truth' | 'image';
+type LayerKind = CompareViewSettings['leftKind'];
 type Data = NonNullable<LabState['compareData']>;
 
 /**
@@ -37,13 +37,22 @@ export function CompareViewer({
   const classes = lab.studio.store.get().project?.classes ?? [];
   const palette = useMemo(() => classPalette(classes), [classes]);
   const { width, height } = data.pixels;
-  const [layout, setLayout] = useState<'side' | 'swipe'>('side');
-  const [leftKind, setLeftKind] = useState<LayerKind>('prediction');
+  // The view as it was for the previous image of these models (switching images keeps it).
+  const models = modelIds.join(',');
+  const kept = lab.store.get().compareView;
+  const saved = kept?.models === models ? kept : null;
+  const [layout, setLayout] = useState<'side' | 'swipe'>(saved?.layout ?? 'side');
+  const [leftKind, setLeftKind] = useState<LayerKind>(saved?.leftKind ?? 'prediction');
   // Two models: B's prediction on the right; one model: the ground truth.
-  const [rightKind, setRightKind] = useState<LayerKind>(modelIds.length > 1 ? 'prediction' : 'truth');
-  const [rightModel, setRightModel] = useState(modelIds.length > 1 ? 1 : 0);
-  const [opacity, setOpacity] = useState(0.55);
-  const [split, setSplit] = useState(0.5);
+  const [rightKind, setRightKind] = useState<LayerKind>(
+    saved?.rightKind ?? (modelIds.length > 1 ? 'prediction' : 'truth'),
+  );
+  const [rightModel, setRightModel] = useState(saved?.rightModel ?? (modelIds.length > 1 ? 1 : 0));
+  const [opacity, setOpacity] = useState(saved?.opacity ?? 0.55);
+  const [split, setSplit] = useState(saved?.split ?? 0.5);
+  useEffect(() => {
+    lab.store.set({ compareView: { models, layout, leftKind, rightKind, rightModel, opacity, split } });
+  }, [lab, models, layout, leftKind, rightKind, rightModel, opacity, split]);
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const prediction = data.predictions[0];
   const { vp, fitTo, bind, touched } = useSharedViewport(width, height, (p) => {

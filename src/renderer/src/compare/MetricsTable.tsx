@@ -40,11 +40,14 @@ export function MetricsTable({
   labels,
   selected,
   onSelect,
+  roleOf = () => null,
 }: {
   result: CompareResult;
   labels: string[];
   selected: string | null;
   onSelect: (imageId: string) => void;
+  /** What model A's run did with an image (by name): 'trained' | 'held out' | null (not used). */
+  roleOf?: (name: string) => 'trained' | 'held out' | null;
 }) {
   const [sort, setSort] = useState<{ key: Key; model: number; flip: boolean }>({
     key: 'iou',
@@ -105,7 +108,19 @@ export function MetricsTable({
             data-image-id={row.imageId}
             onClick={() => onSelect(row.imageId)}
           >
-            <td className="image-name">{row.name}</td>
+            <td className="image-name">
+              {row.name}
+              {roleOf(row.name) && (
+                <span
+                  className={`muted small role role-${roleOf(row.name) === 'held out' ? 'val' : 'train'}`}
+                  data-testid="metrics-role"
+                  title="What model A's training run did with this image: scores on held-out images tell how the model does on images it has not seen"
+                >
+                  {' '}
+                  · {roleOf(row.name)}
+                </span>
+              )}
+            </td>
             {row.scores.flatMap((s, m) =>
               COLUMNS.map((c) => (
                 <td key={`${result.modelIds[m]}-${c.key}`} className="numeric">

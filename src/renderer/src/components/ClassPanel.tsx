@@ -1,6 +1,8 @@
+import { useState } from 'react';
 import type { ClassDef } from '../../../shared/schemas';
 import { useStore } from '../store/Store';
 import type { StudioController } from '../store/StudioController';
+import { TextDialog } from './Dialog';
 
 const PALETTE = ['#10b981', '#ef4444', '#a855f7', '#ec4899', '#84cc16', '#06b6d4', '#eab308'];
 
@@ -14,6 +16,8 @@ export function ClassPanel({ controller }: { controller: StudioController }) {
   const opacity = useStore(store, (s) => s.opacity);
   const fillMode = useStore(store, (s) => s.fillMode);
   const fillTolerance = useStore(store, (s) => s.fillTolerance);
+  const noise = useStore(store, (s) => s.imageNoise);
+  const [renaming, setRenaming] = useState<ClassDef | null>(null);
 
   const save = async (next: ClassDef[]) => {
     const r = await controller.api.updateClasses(next);
@@ -44,10 +48,7 @@ export function ClassPanel({ controller }: { controller: StudioController }) {
               className="class-name"
               data-testid={`class-${c.name}`}
               onClick={() => store.set({ classId: c.id })}
-              onDoubleClick={() => {
-                const name = window.prompt('Class name', c.name)?.trim();
-                if (name) edit(c.id, { name });
-              }}
+              onDoubleClick={() => setRenaming(c)}
               title={`Select (Shift+${i + 1}); double-click to rename`}
             >
               {c.name}
@@ -100,16 +101,44 @@ export function ClassPanel({ controller }: { controller: StudioController }) {
         </select>
       </label>
       {fillMode === 'intensity' && (
-        <label className="field">
-          <span>Tolerance (raw units)</span>
+        <label
+          className="field"
+          title="Fill takes the connected pixels whose value differs from the clicked one by at most this much. Start: 3x the image's noise or 15% of its range, whichever is larger."
+        >
+          <span>Tolerance (image values, ± around the clicked pixel)</span>
           <input
             type="number"
             min={0}
             value={fillTolerance}
+            data-testid="fill-tolerance"
             onChange={(e) => store.set({ fillTolerance: Math.max(0, Number(e.target.value)) })}
           />
         </label>
       )}
+      <p className="muted small" data-testid="fill-hint">
+        Fill: click inside a cell.{' '}
+        {fillMode === 'intensity' &&
+          noise !== null &&
+          `Noise here ≈ ${formatValue(noise)}; raise the tolerance if a fill stops short. `}
+        More than a quarter of the image needs Shift-click.
+      </p>
+      {renaming && (
+        <TextDialog
+          title="Rename class"
+          label="Class name"
+          initial={renaming.name}
+          onCancel={() => setRenaming(null)}
+          onSubmit={(name) => {
+            setRenaming(null);
+            edit(renaming.id, { name });
+          }}
+        />
+      )}
     </section>
   );
+}
+
+/** A value in the image's units with 3 significant digits (no exponent for everyday values). */
+function formatValue(v: number): string {
+  return v >= 100 ? String(Math.round(v)) : String(Number(v.toPrecision(3)));
 }

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ImageEntry } from '../../../shared/schemas';
 import { useStore } from '../store/Store';
 import type { StudioController } from '../store/StudioController';
+import { ConfirmDialog, TextDialog } from './Dialog';
 
 function Thumbnail({ controller, image }: { controller: StudioController; image: ImageEntry }) {
   const version = useStore(controller.store, (s) => s.thumbVersion[image.id] ?? 0);
@@ -36,13 +37,18 @@ function statusText(image: ImageEntry): string {
   return `${pct < 0.1 ? '<0.1' : pct.toFixed(1)}% labelled · ${objects} objects`;
 }
 
-/** Images of the project with thumbnails and annotation status; import by file dialog. */
+/**
+ * Images of the project with thumbnails and annotation status; import by file dialog; rename
+ * and remove (in-app dialogs) per image; a notice when an import duplicated an image.
+ */
 export function ImageList({ controller }: { controller: StudioController }) {
   const { store } = controller;
   const images = useStore(store, (s) => s.project?.images ?? []);
   const selected = useStore(store, (s) => s.selectedImageId);
   const native = useStore(store, (s) => s.appInfo?.nativeDialogs === true);
   const input = useRef<HTMLInputElement>(null);
+  const [renaming, setRenaming] = useState<ImageEntry | null>(null);
+  const [removing, setRemoving] = useState<ImageEntry | null>(null);
 
   return (
     <aside className="image-list" data-testid="image-list">
@@ -74,7 +80,7 @@ export function ImageList({ controller }: { controller: StudioController }) {
       )}
       <ul>
         {images.map((im) => (
-          <li key={im.id}>
+          <li key={im.id} className="image-row">
             <button
               type="button"
               className={`image-item ${im.id === selected ? 'selected' : ''}`}
@@ -98,9 +104,52 @@ export function ImageList({ controller }: { controller: StudioController }) {
                 </span>
               </span>
             </button>
+            <span className="image-actions">
+              <button type="button" title="Rename" data-testid="image-rename" onClick={() => setRenaming(im)}>
+                ✎
+              </button>
+              <button
+                type="button"
+                title="Remove from the project"
+                data-testid="image-remove"
+                onClick={() => setRemoving(im)}
+              >
+                ✕
+              </button>
+            </span>
           </li>
         ))}
       </ul>
+      {renaming && (
+        <TextDialog
+          title="Rename image"
+          label="Name (used for exported masks too)"
+          initial={renaming.name}
+          onCancel={() => setRenaming(null)}
+          onSubmit={(name) => {
+            setRenaming(null);
+            void controller.renameImage(renaming.id, name);
+          }}
+        />
+      )}
+      {removing && (
+        <ConfirmDialog
+          title="Remove image"
+          message={
+            <>
+              Remove <strong>{removing.name}</strong> from the project? Its annotation
+              {removing.annotation.labelledPixels > 0 ? ` (${statusText(removing)})` : ''} is deleted with it.
+              The original file outside the project is not touched.
+            </>
+          }
+          okLabel="Remove"
+          onCancel={() => setRemoving(null)}
+          onConfirm={() => {
+            setRemoving(null);
+            void controller.removeImage(removing.id);
+          }}
+        />
+      )}
     </aside>
   );
 }

@@ -1,8 +1,13 @@
 import { useState } from 'react';
+import { SAMPLE } from '../../../shared/sample';
 import { useStore } from '../store/Store';
 import type { StudioController } from '../store/StudioController';
+import { FolderPicker } from './FolderPicker';
 
-/** Create or open a project: a typed path (browser) or the native folder dialog (Electron), recent list. */
+/**
+ * Create or open a project: a typed path or the in-page folder picker (browser), the native
+ * folder dialog (Electron), the recent list, and the sample project.
+ */
 export function ProjectScreen({ controller }: { controller: StudioController }) {
   const { store } = controller;
   const recent = useStore(store, (s) => s.recent);
@@ -11,12 +16,30 @@ export function ProjectScreen({ controller }: { controller: StudioController }) 
   const [dir, setDir] = useState(info?.workspaceRoot ? `${info.workspaceRoot}/` : '');
   const [name, setName] = useState('My project');
   const native = info?.nativeDialogs === true;
+  const [browsing, setBrowsing] = useState(false);
 
   return (
     <div className="project-screen">
       <div className="project-card">
         <h1>U-Net Studio</h1>
         <p className="muted">Annotate microscope images, train a U-Net locally, export masks.</p>
+        <div className="sample-offer">
+          <div className="row">
+            <button
+              type="button"
+              className="primary"
+              data-testid="try-sample"
+              disabled={busy !== null}
+              onClick={() => void controller.openSample()}
+            >
+              Try the sample
+            </button>
+            <span className="small">
+              Five images of nuclei and a guided tour: paint, train for {SAMPLE.trainMinutes} minutes,
+              compare, export. About ten minutes.
+            </span>
+          </div>
+        </div>
         <label className="field">
           <span>Project name</span>
           <input data-testid="project-name" value={name} onChange={(e) => setName(e.target.value)} />
@@ -30,6 +53,27 @@ export function ProjectScreen({ controller }: { controller: StudioController }) 
             onChange={(e) => setDir(e.target.value)}
           />
         </label>
+        {!native && (
+          <button
+            type="button"
+            className="link"
+            data-testid="browse-folders"
+            onClick={() => setBrowsing(true)}
+          >
+            Browse folders…
+          </button>
+        )}
+        {browsing && (
+          <FolderPicker
+            controller={controller}
+            start={dir.trim() || null}
+            onCancel={() => setBrowsing(false)}
+            onChoose={(chosen) => {
+              setBrowsing(false);
+              setDir(chosen);
+            }}
+          />
+        )}
         <div className="row">
           <button
             type="button"

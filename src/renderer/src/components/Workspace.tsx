@@ -9,6 +9,8 @@ import type { StudioController } from '../store/StudioController';
 import { ClassPanel } from './ClassPanel';
 import { DisplayPanel } from './DisplayPanel';
 import { ImageList } from './ImageList';
+import { Notice } from './Notice';
+import { SampleTour } from './SampleTour';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 import { useShortcuts } from './useShortcuts';
@@ -44,8 +46,10 @@ export function Workspace({ controller }: { controller: StudioController }) {
         if (files.length) void controller.uploadFiles(files);
       }}
     >
-      <Toolbar controller={controller} />
+      <Toolbar controller={controller} annotating={mode === 'annotate'} />
       <ModeTabs lab={lab} />
+      <Notice controller={controller} />
+      <SampleTour controller={controller} lab={lab} />
       <LabScreens lab={lab} />
       <div className="main-row" hidden={mode !== 'annotate'}>
         <ImageList controller={controller} />

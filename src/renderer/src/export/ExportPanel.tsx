@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import type { ExportRequest } from '../../../shared/apiModels';
 import type { LabController } from '../lab/LabController';
 import { useStore } from '../store/Store';
+import { ExportMasksSection } from './ExportMasksSection';
 
 /**
  * Predict & export: predict the project's images (or a folder of files) with a model, with a
- * progress bar and Cancel; export masks (PNG/TIFF: class indices, 0/255 or instance ids) with
+ * progress bar and Cancel; export masks (PNG/TIFF: class ids, 0/255 or instance ids) with
  * the images' base names plus objects.csv into a folder (native dialog in Electron, a typed path
  * in the browser).
  */
@@ -14,15 +14,10 @@ export function ExportPanel({ lab }: { lab: LabController }) {
   const models = useStore(store, (s) => s.models);
   const images = useStore(store, (s) => s.images);
   const job = useStore(store, (s) => s.job);
-  const exported = useStore(store, (s) => s.exported);
   const nativeDialogs = useStore(lab.studio.store, (s) => s.appInfo?.nativeDialogs ?? false);
-  const projectDir = useStore(lab.studio.store, (s) => s.project?.dir ?? '');
   const [modelId, setModelId] = useState('');
   const [folder, setFolder] = useState('');
   const [outDir, setOutDir] = useState('');
-  const [exportDir, setExportDir] = useState(() => (projectDir ? `${projectDir}/exports/masks` : ''));
-  const [format, setFormat] = useState<ExportRequest['format']>('png');
-  const [kind, setKind] = useState<ExportRequest['kind']>('binary');
   const [tta, setTta] = useState(false);
   const model = modelId || models[0]?.modelId || '';
   const running = job?.status === 'running';
@@ -34,7 +29,16 @@ export function ExportPanel({ lab }: { lab: LabController }) {
   };
 
   if (models.length === 0)
-    return <div className="lab-empty muted">No trained model yet: train one first (Train tab).</div>;
+    return (
+      <div className="lab export-panel" data-testid="export-panel">
+        <div className="lab-main narrow">
+          <p className="muted">
+            No trained model yet: train one (Train tab) to predict. Your annotations can be exported now.
+          </p>
+          <ExportMasksSection lab={lab} modelId="" />
+        </div>
+      </div>
+    );
   return (
     <div className="lab export-panel" data-testid="export-panel">
       <div className="lab-main narrow">
@@ -115,11 +119,13 @@ export function ExportPanel({ lab }: { lab: LabController }) {
             <div
               className="row job"
               data-testid="predict-job"
+              data-job-id={job.jobId}
               data-status={job.status}
               data-fraction={job.fraction}
             >
-              <progress max={1} value={job.fraction} />
-              <span className="num">{Math.round(job.fraction * 100)}%</span>
+              {/* A finished job says so in words: a full bar from an earlier job reads as work in progress. */}
+              {running && <progress max={1} value={job.fraction} />}
+              {running && <span className="num">{Math.round(job.fraction * 100)}%</span>}
               <span className="muted small">
                 {job.status === 'running' ? job.message : job.status}
                 {job.backend ? ` · ${job.backend}` : ''}
@@ -136,79 +142,7 @@ export function ExportPanel({ lab }: { lab: LabController }) {
             </div>
           )}
         </div>
-        <div className="panel">
-          <h3>Export masks</h3>
-          <div className="row">
-            <label className="field grow">
-              <span>Folder</span>
-              <input
-                type="text"
-                value={exportDir}
-                data-testid="export-folder"
-                onChange={(e) => setExportDir(e.target.value)}
-              />
-            </label>
-            {nativeDialogs && (
-              <button type="button" onClick={() => void pick('create', setExportDir)}>
-                Choose…
-              </button>
-            )}
-            <label className="field">
-              <span>Format</span>
-              <select
-                value={format}
-                data-testid="export-format"
-                onChange={(e) => setFormat(e.target.value as ExportRequest['format'])}
-              >
-                <option value="png">PNG</option>
-                <option value="tif">TIFF</option>
-              </select>
-            </label>
-            <label className="field">
-              <span>Values</span>
-              <select
-                value={kind}
-                data-testid="export-kind"
-                onChange={(e) => setKind(e.target.value as ExportRequest['kind'])}
-              >
-                <option value="binary">binary 0/255</option>
-                <option value="classes">class indices</option>
-                <option value="instances">instance ids (16-bit)</option>
-              </select>
-            </label>
-            <button
-              type="button"
-              className="primary"
-              data-testid="export-run"
-              disabled={exportDir.trim() === ''}
-              onClick={() =>
-                void lab.exportMasks({
-                  modelId: model,
-                  imageIds: allImages,
-                  folder: exportDir.trim(),
-                  format,
-                  kind,
-                })
-              }
-            >
-              Export
-            </button>
-          </div>
-          {exported && (
-            <div className="export-result" data-testid="export-result" data-files={exported.files.length}>
-              <p>
-                Wrote {exported.files.length} mask(s) and <code>{exported.csv}</code>
-              </p>
-              <ul className="small">
-                {exported.files.map((f) => (
-                  <li key={f}>
-                    <code>{f}</code>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          )}
-        </div>
+        <ExportMasksSection lab={lab} modelId={model} />
       </div>
     </div>
   );

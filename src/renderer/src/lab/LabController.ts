@@ -15,6 +15,9 @@ const LIVE_POINTS_LIMIT = 4000;
  * keeps its small observable state. Training itself belongs to the main side: this only watches.
  */
 export class LabController {
+  /** Counts compare-image loads, so that an older one finishing late is dropped. */
+  private compareLoads = 0;
+
   readonly store = new Store<LabState>(initialLabState);
   private previewBusy = false;
   private previewAgain = false;
@@ -33,7 +36,24 @@ export class LabController {
 
   setMode(mode: StudioMode): void {
     this.store.set({ mode });
-    if (mode !== 'annotate') void this.refresh();
+    if (this.studio.store.get().notice !== null) this.studio.store.set({ notice: null });
+    if (mode === 'compare') void this.refresh().then(() => this.compareOnArrival());
+    else if (mode !== 'annotate') void this.refresh();
+  }
+
+  /**
+   * The Compare tab computes as it opens: the metrics, and a prediction of the annotated images
+   * model A has not predicted yet (its 'done' recomputes the metrics).
+   */
+  private async compareOnArrival(): Promise<void> {
+    const s = this.store.get();
+    if (s.mode !== 'compare' || s.compareModels.length === 0) return;
+    await this.runCompare();
+    const after = this.store.get();
+    const modelA = after.compareModels[0];
+    const missing = after.compare?.missing.filter((m) => m.modelId === modelA).map((m) => m.imageId) ?? [];
+    if (missing.length > 0 && after.job?.status !== 'running')
+      await this.predict(modelA, { imageIds: missing });
   }
 
   /** Reloads images, runs and models; watches the newest run when none is watched. */
@@ -199,6 +219,8 @@ export class LabController {
   async loadCompareImage(): Promise<void> {
     const { compareImageId: imageId, compareModels } = this.store.get();
     if (imageId === null) return;
+    // Loads overlap (Compare's arrival and a prediction finishing both reload): the last one wins.
+    const load = ++this.compareLoads;
     await this.studio.flushAll();
     const [pixels, annotation, ...predictions] = await Promise.all([
       this.api.getImagePixels(imageId),
@@ -207,7 +229,7 @@ export class LabController {
     ]);
     const px = this.unwrap(pixels, 'Load image');
     const ann = this.unwrap(annotation, 'Load annotation');
-    if (!px || !ann || this.store.get().compareImageId !== imageId) return;
+    if (!px || !ann || this.store.get().compareImageId !== imageId || load !== this.compareLoads) return;
     this.store.set({
       compareData: {
         imageId,

@@ -33,6 +33,25 @@ export interface PredictJob {
   backend: string | null;
 }
 
+/** Training settings offered to the form by someone who knows the data (the sample tour). */
+export interface TrainingSuggestion {
+  minutes: number;
+  advanced: Partial<Record<'tileSize' | 'baseFilters' | 'depth' | 'learningRate', number>>;
+  /** Shown on the form: why these settings. */
+  note: string;
+}
+
+/** What the compare view shows, by layer kind: kept per set of compared models. */
+export interface CompareViewSettings {
+  models: string;
+  layout: 'side' | 'swipe';
+  leftKind: 'prediction' | 'difference' | 'probability' | 'truth' | 'image';
+  rightKind: 'prediction' | 'difference' | 'probability' | 'truth' | 'image';
+  rightModel: number;
+  opacity: number;
+  split: number;
+}
+
 /** Everything the training, compare and export screens render from. */
 export interface LabState {
   mode: StudioMode;
@@ -65,6 +84,10 @@ export interface LabState {
   previewPixels: ImagePixels | null;
   /** Retrain: the training panel starts from this model (set by the compare view). */
   initFromModel: string | null;
+  /** The compare view's layout and layers, kept while switching images (for the same models). */
+  compareView: CompareViewSettings | null;
+  /** Settings the training form should start from, and why (the sample tour sets them). */
+  trainingSuggestion: TrainingSuggestion | null;
 }
 
 export const initialLabState: LabState = {
@@ -87,4 +110,6 @@ export const initialLabState: LabState = {
   initFromModel: null,
   compareData: null,
   previewPixels: null,
+  trainingSuggestion: null,
+  compareView: null,
 };

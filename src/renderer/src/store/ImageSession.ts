@@ -3,6 +3,7 @@ import type { ErrorInfo } from '../../../shared/errors';
 import type { AnnotationStatus } from '../../../shared/schemas';
 import { AnnotationDoc, type LabelValue } from '../annotation/AnnotationDoc';
 import { Autosaver, type SaveState } from '../annotation/Autosaver';
+import { noiseSigma, suggestFillTolerance } from '../annotation/tools/fillTolerance';
 import type { ToolContext } from '../annotation/tools/Tool';
 import type { RawImage } from '../canvas/imageRender';
 
@@ -15,6 +16,7 @@ export interface SessionHooks {
     detail: { error?: ErrorInfo; status?: AnnotationStatus },
   ) => void;
   onPick: (value: LabelValue) => void;
+  onFillRefused?: (fraction: number) => void;
 }
 
 /**
@@ -31,6 +33,9 @@ export class ImageSession {
   /** What the tools of this image read and write (settings are copied in before each gesture). */
   readonly ctx: ToolContext;
   labelsReady = false;
+  /** Pixel noise (standard deviation, the image's own units) and the Fill tolerance it suggests. */
+  readonly noise: number;
+  readonly fillTolerance: number;
 
   constructor(
     readonly imageId: string,
@@ -54,11 +59,15 @@ export class ImageSession {
       continueObject: false,
       currentObjectId: 0,
       brushSize: 12,
-      fillMode: 'label',
+      fillMode: 'intensity',
       fillTolerance: 10,
-      intensity: { data: this.raw.data, channels: this.raw.channels },
+      // The image's own values (float ones too), so the tolerance is in the units the user sees.
+      intensity: { data: pixels.data, channels: pixels.channels },
       onPick: hooks.onPick,
+      onFillRefused: hooks.onFillRefused,
     };
+    this.noise = noiseSigma(pixels.data, pixels.channels, pixels.width, pixels.height);
+    this.fillTolerance = suggestFillTolerance(this.noise, pixels.stats, pixels.bitDepth === 32);
   }
 
   /** Puts the saved labels into the document; false when their size does not match the image. */

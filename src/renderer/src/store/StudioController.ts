@@ -60,6 +60,14 @@ export class StudioController {
     });
   }
 
+  /** Opens the sample project (created on first use). */
+  async openSample(): Promise<void> {
+    await this.busy('Opening the sample', async () => {
+      const p = this.unwrap(await this.api.openSample(), 'Open the sample');
+      if (p) this.showProject(p);
+    });
+  }
+
   /** Native folder dialog (Electron), then create or open. */
   async pickProject(purpose: 'open' | 'create', name: string): Promise<void> {
     const picked = this.unwrap(await this.api.pickFolder(purpose), 'Choose folder');
@@ -80,15 +88,18 @@ export class StudioController {
   async uploadFiles(files: readonly File[]): Promise<void> {
     await this.busy(`Importing ${files.length} file(s)`, async () => {
       let first: string | null = null;
+      const duplicates: string[] = [];
       for (const file of files) {
         const bytes = new Uint8Array(await file.arrayBuffer());
         const r = this.unwrap(await this.api.uploadImage(file.name, bytes), `Import ${file.name}`);
         if (r) {
           this.store.set({ project: r.project });
           first ??= r.added[0]?.id ?? null;
+          duplicates.push(...r.duplicates);
         }
       }
       if (first) await this.selectImage(first);
+      this.noteDuplicates(duplicates);
     });
   }
 
@@ -102,6 +113,7 @@ export class StudioController {
       this.store.set({ project: r.project });
       const first = r.added[0]?.id;
       if (first) await this.selectImage(first);
+      this.noteDuplicates(r.duplicates);
     });
   }
 
@@ -149,6 +161,20 @@ export class StudioController {
     return report;
   }
 
+  /** Warns that files were already in the project (they were added again: the user may remove them). */
+  private noteDuplicates(names: string[]): void {
+    if (names.length === 0) return;
+    const list = names.join(', ');
+    this.store.set({
+      notice: `Already in the project, added again: ${list}. Remove a copy with its ✕ if it was not meant.`,
+    });
+  }
+
+  async renameImage(imageId: string, name: string): Promise<void> {
+    const p = this.unwrap(await this.api.renameImage(imageId, name), 'Rename image');
+    if (p) this.store.set({ project: p });
+  }
+
   async removeImage(imageId: string): Promise<void> {
     const p = this.unwrap(await this.api.removeImage(imageId), 'Remove image');
     if (!p) return;
@@ -160,6 +186,8 @@ export class StudioController {
   /** Shows an image: loads pixels and labels once, then reuses the session (and its undo). */
   async selectImage(imageId: string): Promise<void> {
     const token = ++this.loadToken;
+    // A notice is about what was just done (a fill refused, an import): not about the next image.
+    if (this.store.get().notice !== null) this.store.set({ notice: null });
     await this.current()?.saver.flush();
     let session = this.sessions.get(imageId);
     if (session) {
@@ -198,6 +226,8 @@ export class StudioController {
         initialDisplay(this.store.get().project?.images.find((i) => i.id === imageId) ?? session.pixels),
       labelsLoading: !session.labelsReady,
     });
+    // The Fill tolerance starts from each image's own noise and range (see fillTolerance.ts).
+    this.store.set({ fillTolerance: session.fillTolerance, imageNoise: session.noise });
     if (labels) await this.finishLabels(session, labels);
   }
 
@@ -357,6 +387,16 @@ export class StudioController {
       this.store.set(patch);
     },
     onPick: (v) => this.store.set({ classId: v.classId }),
+    onFillRefused: (fraction) => {
+      const { fillMode, fillTolerance } = this.store.get();
+      const how =
+        fillMode === 'intensity'
+          ? `lower the tolerance (now ${fillTolerance})`
+          : 'switch Fill to "image intensity", or outline the cell first';
+      this.store.set({
+        notice: `Fill stopped: it would have covered ${Math.round(fraction * 100)}% of the image. Click inside a cell, ${how}, or Shift-click to fill anyway.`,
+      });
+    },
   };
 
   private showProject(p: ProjectSnapshot): void {

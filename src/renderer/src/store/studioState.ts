@@ -38,12 +38,16 @@ export interface StudioState {
   opacity: number;
   fillMode: FillMode;
   fillTolerance: number;
+  /** Pixel noise of the shown image (standard deviation, its own units), for the Fill hint. */
+  imageNoise: number | null;
   display: DisplaySettings;
   saveState: SaveState;
   /** Bumped when undo/redo availability may have changed. */
   historyVersion: number;
   cursor: CursorInfo | null;
   error: { context: string; info: ErrorInfo } | null;
+  /** A warning that is not an error (e.g. a file imported twice), shown until dismissed. */
+  notice: string | null;
   helpOpen: boolean;
   busy: string | null;
   /** A request to the canvas to fit the image or show it at 100% (seq makes repeats distinct). */
@@ -66,13 +70,15 @@ export const initialState: StudioState = {
   instanceMode: true,
   continueObject: false,
   opacity: 0.55,
-  fillMode: 'label',
+  fillMode: 'intensity',
   fillTolerance: 10,
+  imageNoise: null,
   display: { min: 0, max: 255, lut: 'gray', channels: [] },
   saveState: 'saved',
   historyVersion: 0,
   cursor: null,
   error: null,
+  notice: null,
   helpOpen: false,
   busy: null,
   viewRequest: null,

@@ -1,6 +1,7 @@
 import type { RunInfo } from '../../../shared/apiModels';
 import { formatSeconds } from '../../../shared/format';
 import type { LabController } from '../lab/LabController';
+import { useStore } from '../store/Store';
 
 const canResume = (r: RunInfo) =>
   (r.status === 'stopped' || r.status === 'interrupted' || r.status === 'failed') &&
@@ -16,6 +17,8 @@ export function RunsTable({
   runs: RunInfo[];
   watched: string | null;
 }) {
+  // The watched run's figures as the run panel shows them (the list is read less often).
+  const live = useStore(lab.store, (s) => s.live);
   if (runs.length === 0) return <p className="muted">No training run yet.</p>;
   return (
     <table className="runs-table" data-testid="runs-table">
@@ -62,7 +65,15 @@ export function RunsTable({
                   <div className="small muted">checkpoint at step {r.checkpointStep}</div>
                 )}
               </td>
-              <td title={r.imageNames.join(', ')}>{r.imageNames.length}</td>
+              <td
+                data-testid="run-images"
+                title={`Trained on: ${r.imageNames.filter((n) => !r.heldOutNames.includes(n)).join(', ')}\nHeld out for validation: ${r.heldOutNames.join(', ') || 'none'}`}
+              >
+                {r.imageNames.length}
+                <div className="small muted">
+                  {r.heldOutNames.length > 0 ? `held out: ${r.heldOutNames.join(', ')}` : 'none held out'}
+                </div>
+              </td>
               <td className="small">{settings.join(' · ')}</td>
               <td className="numeric">
                 {r.step}
@@ -72,8 +83,10 @@ export function RunsTable({
                 {r.bestValidationIoU === null ? '–' : `${r.bestValidationIoU.toFixed(3)} @ ${r.bestStep}`}
               </td>
               <td className="small">{r.backend ?? '–'}</td>
-              <td className="numeric">{formatSeconds(r.elapsedSeconds)}</td>
-              <td className="small">{r.startedAt ? new Date(r.startedAt).toLocaleString() : '–'}</td>
+              <td className="numeric">
+                {formatSeconds((r.runId === watched ? live?.elapsedSeconds : null) ?? r.elapsedSeconds)}
+              </td>
+              <td className="small">{new Date(r.startedAt ?? r.createdAt).toLocaleString()}</td>
               <td>
                 <div className="tool-group">
                   <button

@@ -7,27 +7,93 @@ import { ChannelChooser } from './ChannelChooser';
 /** Advanced fields as typed (empty = the preset's value). */
 type AdvancedText = Record<Exclude<keyof TrainingAdvanced, 'optimizer' | 'augmentation'>, string>;
 
-const FIELDS: { key: keyof AdvancedText; label: string; hint: string; integer: boolean }[] = [
+/**
+ * Advanced fields: a plain label, the preset's value as placeholder, and what the setting means
+ * in the U-Net paper (Ronneberger et al. 2015) as the hover text.
+ */
+const FIELDS: { key: keyof AdvancedText; label: string; hint: string; paper: string; integer: boolean }[] = [
   {
     key: 'tileSize',
-    label: 'Tile (px)',
-    hint: 'fast 348, paper 572; must be a legal U-Net size',
+    label: 'Tile size (px)',
+    hint: 'fast 348, paper 572',
+    paper:
+      'Edge of the square image piece the network sees at once. Bigger tiles see more context and run slower. Only some sizes fit the network exactly (the paper uses 572 px); a size that does not fit is refused with the nearest ones that do.',
     integer: true,
   },
-  { key: 'baseFilters', label: 'Base filters', hint: 'fast 16, paper 64', integer: true },
-  { key: 'depth', label: 'Depth', hint: 'pooling steps (4)', integer: true },
-  { key: 'learningRate', label: 'Learning rate', hint: 'Adam 1e-3, SGD 0.01', integer: false },
-  { key: 'w0', label: 'w0', hint: 'border weight (10)', integer: false },
-  { key: 'sigma', label: 'sigma (px)', hint: 'border width (5)', integer: false },
-  { key: 'steps', label: 'Steps', hint: 'budget in steps (or minutes)', integer: true },
-  { key: 'minutes', label: 'Minutes', hint: 'time budget (30 when neither is set)', integer: false },
-  { key: 'checkpointMinutes', label: 'Checkpoint every (min)', hint: '5', integer: false },
-  { key: 'checkpointEverySteps', label: 'Checkpoint every (steps)', hint: 'off', integer: true },
-  { key: 'validateEverySteps', label: 'Validate every (steps)', hint: '100', integer: true },
-  { key: 'seed', label: 'Seed', hint: '1', integer: true },
+  {
+    key: 'baseFilters',
+    label: 'Network width (filters)',
+    hint: 'fast 16, paper 64',
+    paper:
+      'Feature maps of the first layer (doubling at each level). 64 in the paper; 16 trains ~16x faster on a CPU.',
+    integer: true,
+  },
+  {
+    key: 'depth',
+    label: 'Network depth (levels)',
+    hint: '4',
+    paper: 'How many times the image is halved (4 in the paper): deeper sees larger structures.',
+    integer: true,
+  },
+  {
+    key: 'learningRate',
+    label: 'Learning rate',
+    hint: 'Adam 1e-3, SGD 0.01',
+    paper: 'Step size of the optimiser; too high and training diverges.',
+    integer: false,
+  },
+  {
+    key: 'w0',
+    label: 'Border emphasis (w0)',
+    hint: '10',
+    paper:
+      'How much more the thin background gaps between touching cells count in the loss (w0 = 10 in the paper, eq. 2). Raise it when touching cells merge; 0 turns it off.',
+    integer: false,
+  },
+  {
+    key: 'sigma',
+    label: 'Border reach (sigma, px)',
+    hint: '5',
+    paper: 'How far from the gap between two cells that emphasis reaches (sigma = 5 px in the paper, eq. 2).',
+    integer: false,
+  },
+  {
+    key: 'steps',
+    label: 'Stop after steps',
+    hint: 'instead of minutes',
+    paper: 'A budget in training steps; when set it wins over the time budget.',
+    integer: true,
+  },
+  {
+    key: 'checkpointMinutes',
+    label: 'Save a checkpoint every (min)',
+    hint: '5',
+    paper: 'A stopped or crashed run resumes from its last checkpoint.',
+    integer: false,
+  },
+  {
+    key: 'checkpointEverySteps',
+    label: 'Save a checkpoint every (steps)',
+    hint: 'off',
+    paper: 'A stopped or crashed run resumes from its last checkpoint.',
+    integer: true,
+  },
+  {
+    key: 'validateEverySteps',
+    label: 'Score held-out images every (steps)',
+    hint: '100',
+    paper: 'How often the held-out images are predicted and scored (the best model is the best score).',
+    integer: true,
+  },
+  { key: 'seed', label: 'Random seed', hint: '1', paper: 'Same seed and settings, same run.', integer: true },
 ];
 
-const emptyAdvanced = Object.fromEntries(FIELDS.map((f) => [f.key, ''])) as AdvancedText;
+/** Time budget of a run when the form is left as it is (minutes). */
+const DEFAULT_MINUTES = 30;
+
+const emptyAdvanced = Object.fromEntries(
+  [...FIELDS.map((f) => f.key), 'minutes'].map((key) => [key, '']),
+) as AdvancedText;
 
 /** The training request form: images (annotated preselected), validation split, preset, advanced settings folded. */
 export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean }) {
@@ -43,9 +109,17 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
   const [advanced, setAdvanced] = useState<AdvancedText>(emptyAdvanced);
   const [fromModel, setFromModel] = useState('');
   const [channels, setChannels] = useState<number[] | null>(null);
+  const suggestion = useStore(lab.store, (s) => s.trainingSuggestion);
+  const [minutes, setMinutes] = useState(String(DEFAULT_MINUTES));
   useEffect(() => {
     if (initFrom !== null) setFromModel(initFrom);
   }, [initFrom]);
+  useEffect(() => {
+    if (suggestion === null) return;
+    setMinutes(String(suggestion.minutes));
+    const given = Object.entries(suggestion.advanced).map(([key, value]) => [key, String(value)]);
+    setAdvanced({ ...emptyAdvanced, ...Object.fromEntries(given) });
+  }, [suggestion]);
   const selected = chosen ?? new Set(images.filter((i) => i.annotated).map((i) => i.imageId));
   const toggle = (id: string) => {
     const next = new Set(selected);
@@ -54,6 +128,8 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
     setChosen(next);
   };
 
+  const noValidation = selected.size > 0 && (selected.size < 2 || Number(valFraction) <= 0);
+
   const request = (): TrainingRequest => {
     const a: TrainingAdvanced = { augmentation };
     if (optimizer !== '') a.optimizer = optimizer;
@@ -61,6 +137,7 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
       const text = advanced[f.key].trim();
       if (text !== '') a[f.key] = f.integer ? Math.round(Number(text)) : Number(text);
     }
+    if (a.steps === undefined && Number(minutes) > 0) a.minutes = Number(minutes);
     const r: TrainingRequest = {
       imageIds: [...selected],
       valFraction: Number(valFraction),
@@ -103,6 +180,23 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
         ))}
       </ul>
       <ChannelChooser lab={lab} imageIds={selected} value={channels} onChange={setChannels} />
+      {suggestion && (
+        <p className="run-message small" data-testid="train-suggestion">
+          {suggestion.note}
+        </p>
+      )}
+      <label className="field">
+        <span>Stop after (minutes)</span>
+        <input
+          type="number"
+          min={0.5}
+          step="any"
+          value={minutes}
+          data-testid="train-minutes"
+          title="The run saves its best model as it goes; you can stop it earlier, or resume it later."
+          onChange={(e) => setMinutes(e.target.value)}
+        />
+      </label>
       <label className="field">
         <span>Validation split (share of images held out)</span>
         <input
@@ -115,6 +209,13 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
           onChange={(e) => setValFraction(e.target.value)}
         />
       </label>
+      {noValidation && (
+        <p className="run-message warn small" data-testid="train-val-warning">
+          {selected.size < 2
+            ? `With ${selected.size} training image, none can be held out: there will be no validation scores and the last model is kept. Annotate a second image to get them.`
+            : 'Validation split 0: no image is held out, so there will be no validation scores.'}
+        </p>
+      )}
       <label className="field">
         <span>Preset</span>
         <select
@@ -161,7 +262,7 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
           Augmentation (elastic, flips, gray values)
         </label>
         {FIELDS.map((f) => (
-          <label key={f.key} className="field">
+          <label key={f.key} className="field" title={f.paper}>
             <span>{f.label}</span>
             <input
               type="number"

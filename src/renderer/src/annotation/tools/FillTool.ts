@@ -2,11 +2,16 @@ import { floodSpans, type Point } from '../raster';
 import type { Modifiers, Tool, ToolContext, ToolPreview } from './Tool';
 import { labelForGesture } from './Tool';
 
+/** The largest share of the image one fill covers without Shift. */
+export const MAX_FILL_FRACTION = 0.25;
+
 /**
  * Flood fill from the clicked pixel over its 4-connected region, painted with the active class.
  * ctx.fillMode 'label': the region of pixels with the same class and instance as the seed (fills
  * holes, relabels an object). 'intensity': the region whose image intensity (first channel) is
  * within ctx.fillTolerance of the seed's (a magic wand). One click = one undo step.
+ * A region larger than MAX_FILL_FRACTION of the image is not filled unless Shift is held
+ * (ctx.onFillRefused says why): one click must never label the whole image by surprise.
  */
 export class FillTool implements Tool {
   readonly name = 'fill';
@@ -31,7 +36,16 @@ export class FillTool implements Tool {
       doc.abortStroke();
       return;
     }
-    doc.paintSpans(floodSpans(p, doc.width, doc.height, inside), value);
+    const spans = floodSpans(p, doc.width, doc.height, inside);
+    let area = 0;
+    for (const span of spans) area += span.x1 - span.x0 + 1;
+    const fraction = area / (doc.width * doc.height);
+    if (fraction > MAX_FILL_FRACTION && !mods?.shift) {
+      doc.abortStroke();
+      this.ctx.onFillRefused?.(fraction);
+      return;
+    }
+    doc.paintSpans(spans, value);
     doc.commitStroke();
   }
 

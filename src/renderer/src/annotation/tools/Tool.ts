@@ -36,11 +36,15 @@ export interface ToolContext {
   intensity: IntensitySource | null;
   /** Called by the pick tool with the label under the cursor. */
   onPick: (value: LabelValue) => void;
+  /** Called when a fill was refused for covering more than MAX_FILL_FRACTION of the image. */
+  onFillRefused?: (fraction: number) => void;
 }
 
 /** Modifier keys held when a gesture starts. */
 export interface Modifiers {
   alt?: boolean;
+  /** Fill: fill even a region larger than MAX_FILL_FRACTION of the image. */
+  shift?: boolean;
 }
 
 /** Overlay a tool wants drawn while it works (polygon vertices in progress). */

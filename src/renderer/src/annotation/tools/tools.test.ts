@@ -230,11 +230,33 @@ describe('polygon, fill, pick', () => {
       fillTolerance: 3,
       intensity: { data, channels: 1 },
     });
-    createTool('fill', ctx).down({ x: 0.5, y: 0.5 });
+    // 5 of 15 pixels is more than the quarter a plain click may fill: Shift-click.
+    createTool('fill', ctx).down({ x: 0.5, y: 0.5 }, { shift: true });
     // Connected to (0,0) within 10 +- 3: (1,0) (0,1) (0,2) (1,2); (2,1)=9 is cut off by 50/40/60.
     expect([...pixelsWith(doc, { classId: 1, instanceId: 0 })].sort((a, b) => a - b)).toEqual([
       0, 1, 5, 10, 11,
     ]);
+  });
+
+  it('refuses a fill over more than a quarter of the image unless Shift is held', () => {
+    const doc = new AnnotationDoc(8, 8);
+    const refused: number[] = [];
+    const ctx = context(doc, { onFillRefused: (f) => refused.push(f) });
+    // An unlabelled image is one label region: the first click would cover 100%.
+    createTool('fill', ctx).down({ x: 2.5, y: 2.5 });
+    expect(refused).toEqual([1]);
+    expect(pixelsWith(doc, { classId: 0, instanceId: 0 }).size).toBe(64);
+    expect(doc.undo()).toBeNull();
+    // A 4x4 region (25% exactly) is filled; Shift fills the rest anyway.
+    const box = context(doc, { classId: 1, brushSize: 1 });
+    for (let y = 0; y < 8; y++) stroke(box, 'brush', [{ x: 4.5, y: y + 0.5 }]);
+    for (let x = 0; x < 4; x++) stroke(box, 'brush', [{ x: x + 0.5, y: 4.5 }]);
+    createTool('fill', ctx).down({ x: 1.5, y: 1.5 });
+    expect(pixelsWith(doc, { classId: 2, instanceId: 1 }).size).toBe(16);
+    createTool('fill', ctx).down({ x: 6.5, y: 6.5 });
+    expect(refused).toEqual([1, 24 / 64]);
+    createTool('fill', ctx).down({ x: 6.5, y: 6.5 }, { shift: true });
+    expect(pixelsWith(doc, { classId: 2, instanceId: 2 }).size).toBe(24);
   });
 
   it('pick reports the label and makes its object current', () => {
