@@ -7,3 +7,4 @@ export * from './project';
 export * from './projectLock';
 export * from './projectManifest';
 export * from './thumbnail';
+export * from './labelTiles';
