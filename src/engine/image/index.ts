@@ -20,3 +20,4 @@ export { type TiledTiffOptions, TiledTiffWriter } from './tiff/TiledTiffWriter';
 export { toGrayscale } from './toGrayscale';
 export { encodePng, writePng } from './writePng';
 export { encodeTiff, encodeTiffSync, type TiffWriteOptions, writeTiff } from './writeTiff';
+export * from './pyramid/index';

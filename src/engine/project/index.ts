@@ -8,3 +8,4 @@ export * from './projectLock';
 export * from './projectManifest';
 export * from './thumbnail';
 export * from './labelTiles';
+export * from './largeImage';

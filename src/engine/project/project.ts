@@ -1,10 +1,12 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type {
   Annotation,
   AnnotationPatch,
   ImagePixels,
+  ImageTile,
+  ImageTileInfo,
   LabelTile,
   LabelTileIndex,
 } from '../../shared/imageData';
@@ -18,11 +20,13 @@ import {
   type ProjectSnapshot,
 } from '../../shared/schemas';
 import { fsError } from '../fsutil/index';
-import { readImage } from '../image/index';
+import { MemoryPyramid, type PyramidCacheOptions, readImage } from '../image/index';
 import { annotationPaths } from './annotationFiles';
 import { ImageLabels } from './ImageLabels';
+import { ImagePyramids } from './ImagePyramids';
 import { labelTileFolder, rollForwardLabelTiles } from './labelTiles';
-import { importImage, thumbnailPath } from './importImage';
+import { importImage, newImageId, thumbnailPath } from './importImage';
+import { importLargeTiff, isLargeImage, isLargeTiff, pyramidCachePath } from './largeImage';
 import { acquireProjectLock, type ProjectLock } from './projectLock';
 import { MANIFEST_FILE, PROJECT_FOLDERS, readManifest, writeManifest } from './projectManifest';
 
@@ -68,12 +72,18 @@ export class Project {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly labels = new Map<string, ImageLabels>();
   private readonly pixels = new Map<string, ImagePixels>();
+  private readonly pyramids: ImagePyramids;
 
   private constructor(
     readonly dir: string,
     private manifest: ProjectManifest,
     private readonly lock: ProjectLock,
-  ) {}
+  ) {
+    this.pyramids = new ImagePyramids(
+      dir,
+      async (imageId) => new MemoryPyramid(await this.readPixels(imageId)),
+    );
+  }
 
   /** Creates a project in `dir` (missing or empty; else 'conflict') and opens it. */
   static async create(dir: string, name: string): Promise<Project> {
@@ -135,6 +145,7 @@ export class Project {
     await this.exclusive(async () => {
       this.labels.clear();
       this.pixels.clear();
+      await this.pyramids.forget();
       await this.lock.release();
     });
   }
@@ -156,10 +167,18 @@ export class Project {
     await this.exclusive(() => this.commit({ ...this.manifest, classes: classes.map((c) => ({ ...c })) }));
   }
 
-  /** Imports image files by path (copied byte for byte); one entry per page. */
-  async importFiles(paths: string[]): Promise<ImageEntry[]> {
+  /**
+   * Imports image files by path (copied byte for byte); one entry per page. A TIFF too large
+   * to decode whole is copied without reading it into memory and gets a multiscale cache
+   * when it has no pyramid (`options`: progress and cancel of that build).
+   */
+  async importFiles(paths: string[], options: PyramidCacheOptions = {}): Promise<ImageEntry[]> {
     const added: ImageEntry[] = [];
     for (const path of paths) {
+      if (await isLargeTiff(path)) {
+        added.push(await this.importLarge(path, basename(path), { ...options, move: false }));
+        continue;
+      }
       let bytes: Uint8Array;
       try {
         bytes = await readFile(path);
@@ -172,7 +191,26 @@ export class Project {
   }
 
   /** Imports one image given as bytes (`name`: its file name). */
-  async importBytes(name: string, bytes: Uint8Array): Promise<ImageEntry[]> {
+  async importBytes(
+    name: string,
+    bytes: Uint8Array,
+    options: PyramidCacheOptions = {},
+  ): Promise<ImageEntry[]> {
+    if (await isLargeTiff(bytes)) {
+      // Staged as a file first, so the large-image import reads it lazily like any other.
+      const staged = join(this.dir, 'images', 'cache', `.upload-${newImageId()}.tmp`);
+      try {
+        await writeFile(staged, bytes);
+      } catch (error) {
+        await rm(staged, { force: true });
+        throw fsError(error, staged);
+      }
+      try {
+        return [await this.importLarge(staged, name, { ...options, move: true })];
+      } finally {
+        await rm(staged, { force: true });
+      }
+    }
     return this.exclusive(async () => {
       // The image just imported is usually opened next: keep its decoded pixels.
       const entries = await importImage(this.dir, bytes, name, (imageId, image, stats) => {
@@ -184,6 +222,28 @@ export class Project {
     });
   }
 
+  private async importLarge(
+    path: string,
+    name: string,
+    options: PyramidCacheOptions & { move: boolean },
+  ): Promise<ImageEntry> {
+    return this.exclusive(async () => {
+      const entry = await importLargeTiff(this.dir, path, name, options);
+      await this.commit({ ...this.manifest, images: [...this.manifest.images, entry] });
+      return entry;
+    });
+  }
+
+  /** Pyramid levels, size and sample type of an image (every image is served as tiles). */
+  async imageTileInfo(imageId: string): Promise<ImageTileInfo> {
+    return this.pyramids.info(this.image(imageId));
+  }
+
+  /** Raw samples of one tile of one pyramid level of an image. */
+  async readImageTile(imageId: string, level: number, tx: number, ty: number): Promise<ImageTile> {
+    return this.pyramids.tile(this.image(imageId), level, tx, ty);
+  }
+
   /** Removes an image: manifest first (a crash leaves orphan files, never dangling entries). */
   async removeImage(imageId: string): Promise<void> {
     await this.exclusive(async () => {
@@ -192,9 +252,10 @@ export class Project {
       await this.commit({ ...this.manifest, images });
       this.labels.delete(imageId);
       this.pixels.delete(imageId);
+      await this.pyramids.forget(imageId);
       const paths = annotationPaths(this.dir, imageId);
       const stale = [paths.classes, paths.instances, thumbnailPath(this.dir, imageId)];
-      stale.push(labelTileFolder(this.dir, imageId));
+      stale.push(labelTileFolder(this.dir, imageId), pyramidCachePath(this.dir, imageId));
       if (!images.some((image) => image.file === entry.file))
         stale.push(join(this.dir, 'images', entry.file));
       await Promise.all(stale.map((file) => rm(file, { force: true, recursive: true })));
@@ -207,6 +268,12 @@ export class Project {
    */
   async readPixels(imageId: string): Promise<ImagePixels> {
     const entry = this.image(imageId);
+    if (isLargeImage(entry)) {
+      throw new AppError(
+        'too_large',
+        `${entry.name} (${entry.width}x${entry.height}) is read tile by tile; it is never decoded whole.`,
+      );
+    }
     const cached = this.pixels.get(imageId);
     if (cached !== undefined) {
       this.pixels.delete(imageId);
