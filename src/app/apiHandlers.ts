@@ -56,6 +56,10 @@ export function apiHandlers(ctx: AppContext): ApiHandlers {
     getImagePixels: (imageId) => project().readPixels(imageId),
     getThumbnail: (imageId) => project().readThumbnail(imageId),
     getAnnotation: (imageId) => project().readAnnotation(imageId),
+    getImageTileInfo: (imageId) => project().imageTileInfo(imageId),
+    getImageTile: (imageId, level, tx, ty) => project().readImageTile(imageId, level, tx, ty),
+    getLabelTileIndex: (imageId) => project().labelTileIndex(imageId),
+    getLabelTile: (imageId, tx, ty) => project().readLabelTile(imageId, tx, ty),
     saveAnnotationPatch: async (imageId, patch) => {
       const status = await project().saveAnnotationPatch(imageId, patch);
       ctx.session.changed();

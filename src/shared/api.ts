@@ -12,11 +12,30 @@ import type {
   TrainingRequest,
 } from './apiModels';
 import type { ErrorInfo } from './errors';
-import type { Annotation, AnnotationPatch, ImagePixels, Prediction } from './imageData';
+import type {
+  Annotation,
+  AnnotationPatch,
+  ImagePixels,
+  ImageTile,
+  ImageTileInfo,
+  LabelTile,
+  LabelTileIndex,
+  Prediction,
+} from './imageData';
 import type { JobUpdate } from './jobs';
 import type { AnnotationStatus, ClassDef, ImageEntry, ProjectSnapshot, RecentProject } from './schemas';
 
-export type { Annotation, AnnotationPatch, ImagePixels, PixelArray, Prediction } from './imageData';
+export type {
+  Annotation,
+  AnnotationPatch,
+  ImagePixels,
+  ImageTile,
+  ImageTileInfo,
+  LabelTile,
+  LabelTileIndex,
+  PixelArray,
+  Prediction,
+} from './imageData';
 
 /**
  * The one typed contract between the UI and the main side: one table of methods and events.
@@ -114,6 +133,14 @@ export interface ApiHandlers {
   getThumbnail(imageId: string): Promise<Uint8Array>;
   /** The saved label images of an image (all zero when never annotated). */
   getAnnotation(imageId: string): Promise<Annotation>;
+  /** Size, sample type and pyramid levels of an image: every image is viewed as tiles. */
+  getImageTileInfo(imageId: string): Promise<ImageTileInfo>;
+  /** Raw samples (binary, raw channels and bit depth) of one tile of one pyramid level. */
+  getImageTile(imageId: string, level: number, tx: number, ty: number): Promise<ImageTile>;
+  /** Which label tiles of an image are stored (never-annotated ones are not) and the next object id. */
+  getLabelTileIndex(imageId: string): Promise<LabelTileIndex>;
+  /** Both label images of one tile (binary; zeros when never annotated). */
+  getLabelTile(imageId: string, tx: number, ty: number): Promise<LabelTile>;
   /** Writes a rectangle of both label images atomically (autosave); returns the new status. */
   saveAnnotationPatch(imageId: string, patch: AnnotationPatch): Promise<AnnotationStatus>;
 
@@ -166,6 +193,10 @@ export const API_METHODS = [
   'getImagePixels',
   'getThumbnail',
   'getAnnotation',
+  'getImageTileInfo',
+  'getImageTile',
+  'getLabelTileIndex',
+  'getLabelTile',
   'saveAnnotationPatch',
   'listTrainableImages',
   'startTraining',
