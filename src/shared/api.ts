@@ -35,7 +35,9 @@ export type {
   LabelTileIndex,
   PixelArray,
   Prediction,
+  PyramidLevel,
 } from './imageData';
+export { TILE_SIZE } from './imageData';
 
 /**
  * The one typed contract between the UI and the main side: one table of methods and events.

@@ -6,8 +6,8 @@ import {
   type Project,
   parseModelId,
   runFolder,
-  writePng,
   writeLabelPngs,
+  writePng,
   writeTiff,
 } from '../../engine/index';
 import type { RunInfo, TrainingRequest } from '../../shared/apiModels';

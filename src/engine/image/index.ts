@@ -2,6 +2,7 @@ export { decodeImage, decodeImageInfo, type ImageFormat, sniffFormat } from './d
 export { decodeImageAsync, decodeImageInfoAsync, isBigTiff } from './decodeImageAsync';
 export { IMAGE_EXTENSIONS, indexByBaseName, listImages } from './listImages';
 export { decodeNpy, encodeNpy, type NpyArray, readNpy, writeNpy } from './npy';
+export * from './pyramid/index';
 export {
   checkImageSize,
   type ImageInfo,
@@ -20,4 +21,3 @@ export { type TiledTiffOptions, TiledTiffWriter } from './tiff/TiledTiffWriter';
 export { toGrayscale } from './toGrayscale';
 export { encodePng, writePng } from './writePng';
 export { encodeTiff, encodeTiffSync, type TiffWriteOptions, writeTiff } from './writeTiff';
-export * from './pyramid/index';

@@ -1,6 +1,6 @@
 import { type ImageTile, type ImageTileInfo, TILE_SIZE } from '../../shared/imageData';
 import type { ImageEntry } from '../../shared/schemas';
-import { type ImagePyramid, MemoryPyramid } from '../image/index';
+import type { ImagePyramid, MemoryPyramid } from '../image/index';
 import { isLargeImage, openTiffPyramid } from './largeImage';
 
 /** Pyramids kept open (file handles, decoded tiles, reduced levels), most recent last. */

@@ -24,8 +24,8 @@ import { MemoryPyramid, type PyramidCacheOptions, readImage } from '../image/ind
 import { annotationPaths } from './annotationFiles';
 import { ImageLabels } from './ImageLabels';
 import { ImagePyramids } from './ImagePyramids';
-import { labelTileFolder, rollForwardLabelTiles } from './labelTiles';
 import { importImage, newImageId, thumbnailPath } from './importImage';
+import { labelTileFolder, rollForwardLabelTiles } from './labelTiles';
 import { importLargeTiff, isLargeImage, isLargeTiff, pyramidCachePath } from './largeImage';
 import { acquireProjectLock, type ProjectLock } from './projectLock';
 import { MANIFEST_FILE, PROJECT_FOLDERS, readManifest, writeManifest } from './projectManifest';

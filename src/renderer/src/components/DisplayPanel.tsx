@@ -80,8 +80,8 @@ export function DisplayPanel({ controller }: { controller: StudioController }) {
         </select>
       </div>
       <p className="muted small">
-        {session.pixels.width}×{session.pixels.height}, {session.pixels.bitDepth}-bit, range{' '}
-        {session.pixels.stats.min}–{session.pixels.stats.max}
+        {session.info.width}×{session.info.height}, {session.info.bitDepth}-bit, range{' '}
+        {session.info.stats.min}–{session.info.stats.max}
       </p>
     </section>
   );

@@ -1,4 +1,4 @@
-import type { Annotation, Result, StudioApi } from '../../../shared/api';
+import type { LabelTile, LabelTileIndex, Result, StudioApi } from '../../../shared/api';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { ProjectSnapshot } from '../../../shared/schemas';
 import type { Tool, ToolContext, ToolName } from '../annotation/tools/Tool';
@@ -118,23 +118,23 @@ export class StudioController {
       this.sessions.delete(imageId);
       this.sessions.set(imageId, session);
     }
-    let labels: Promise<Result<Annotation>> | null = null;
+    let labels: Promise<Result<LabelTileIndex>> | null = null;
     if (!session) {
       this.store.set({ loadingImage: true, selectedImageId: imageId });
       performance.mark('unet:image-requested');
-      // Pixels are asked for first (the server answers in order when busy), labels right after;
-      // the image paints as soon as its pixels are here.
-      const pixelsPending = this.api.getImagePixels(imageId);
-      labels = this.api.getAnnotation(imageId);
-      const pixels = await pixelsPending;
+      // The image's description first (the server answers in order when busy), the label tile
+      // index right after; the view fetches the tiles it shows as soon as the session exists.
+      const infoPending = this.api.getImageTileInfo(imageId);
+      labels = this.api.getLabelTileIndex(imageId);
+      const info = await infoPending;
       if (token !== this.loadToken) return;
       performance.mark('unet:image-received');
-      const px = this.unwrap(pixels, 'Load image');
-      if (!px) {
+      const described = this.unwrap(info, 'Load image');
+      if (!described) {
         this.store.set({ loadingImage: false, selectedImageId: null });
         return;
       }
-      session = new ImageSession(imageId, px, this.hooks);
+      session = new ImageSession(imageId, described, this.hooks);
       this.sessions.set(imageId, session);
       this.evictOldSessions();
       performance.mark('unet:session-ready');
@@ -150,15 +150,30 @@ export class StudioController {
     if (labels) await this.finishLabels(session, labels);
   }
 
-  private async finishLabels(session: ImageSession, pending: Promise<Result<Annotation>>): Promise<void> {
-    const ann = this.unwrap(await pending, 'Load annotation');
-    if (ann && !session.loadLabels(ann)) {
+  /** Fetches the stored label tiles the index lists (never-annotated tiles are not sent). */
+  private async finishLabels(session: ImageSession, pending: Promise<Result<LabelTileIndex>>): Promise<void> {
+    const index = this.unwrap(await pending, 'Load annotation');
+    let tiles: LabelTile[] | null = index ? [] : null;
+    if (index && tiles) {
+      const results = await Promise.all(
+        index.tiles.map(([tx, ty]) => this.api.getLabelTile(session.imageId, tx, ty)),
+      );
+      for (const r of results) {
+        const tile = this.unwrap(r, 'Load annotation');
+        if (!tile) {
+          tiles = null;
+          break;
+        }
+        tiles.push(tile);
+      }
+    }
+    if (index && tiles && !session.loadLabelTiles(index, tiles)) {
       this.reportError('Load annotation', {
         code: 'size_mismatch',
-        message: `The saved labels are ${ann.width}x${ann.height}, the image is ${session.pixels.width}x${session.pixels.height}.`,
+        message: `The saved labels are ${index.width}x${index.height}, the image is ${session.info.width}x${session.info.height}.`,
       });
     }
-    if (!ann || !session.labelsReady) this.sessions.delete(session.imageId);
+    if (!tiles || !session.labelsReady) this.sessions.delete(session.imageId);
     if (this.store.get().selectedImageId === session.imageId) {
       this.store.set({ labelsLoading: false, historyVersion: this.store.get().historyVersion + 1 });
     }
@@ -270,6 +285,7 @@ export class StudioController {
   }
 
   private readonly hooks: SessionHooks = {
+    fetchTile: (id, level, tx, ty) => this.api.getImageTile(id, level, tx, ty),
     save: (id, patch) => this.api.saveAnnotationPatch(id, patch),
     onSaveState: (imageId, state, detail) => {
       const patch: Partial<StudioState> = {};
