@@ -79,6 +79,8 @@ export function AnnotationCanvas({
     timed('image-tiles', () => {
       const { vp: v, size: s, display: d } = view.current;
       const complete = imageTiles.draw(context._context, v, s.w, s.h, d);
+      // For tests and the bench: whether the last frame showed every wanted tile.
+      containerRef.current?.setAttribute('data-tiles', complete ? 'complete' : 'loading');
       if (complete && !firstPaint) {
         // Canvas 2D rasterises lazily: the frame after next starts once the drawn frame is out.
         requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('unet:image-painted')));
