@@ -49,6 +49,9 @@ export function apiHandlers(ctx: AppContext): ApiHandlers {
     },
     importImages: (paths) => importImages(ctx, paths),
     uploadImage: (name, bytes) => uploadImage(ctx, name, bytes),
+    cancelImport: async () => {
+      for (const controller of ctx.imports) controller.abort();
+    },
     removeImage: async (imageId) => {
       await project().removeImage(imageId);
       return ctx.session.changed();

@@ -127,6 +127,8 @@ export interface ApiHandlers {
   importImages(paths: string[]): Promise<ImportResult>;
   /** Imports an image sent as bytes (browser drag-and-drop / file input); `name` is a file name. */
   uploadImage(name: string, bytes: Uint8Array): Promise<ImportResult>;
+  /** Stops an import that is building a large image's multiscale cache (nothing of it is kept). */
+  cancelImport(): Promise<void>;
   /** Removes an image, its annotation and caches (the copied original too when unused). */
   removeImage(imageId: string): Promise<ProjectSnapshot>;
   /** Raw pixels of an image (binary), with intensity stats for auto contrast. */
@@ -191,6 +193,7 @@ export const API_METHODS = [
   'updateClasses',
   'importImages',
   'uploadImage',
+  'cancelImport',
   'removeImage',
   'getImagePixels',
   'getThumbnail',
@@ -230,12 +233,15 @@ export interface ApiEventPayloads {
   jobEvent: JobUpdate;
   /** The open project changed (or was closed: null). */
   projectChanged: ProjectSnapshot | null;
+  /** An import builds a large image's multiscale cache: file name and fraction done (0..1); null when over. */
+  importProgress: { name: string; fraction: number } | null;
 }
 
 /** Names of every event, in one list. A client exposes `onX` for each. */
 export const API_EVENTS = [
   'jobEvent',
   'projectChanged',
+  'importProgress',
 ] as const satisfies readonly (keyof ApiEventPayloads)[];
 export type ApiEvent = (typeof API_EVENTS)[number];
 

@@ -53,6 +53,7 @@ export const API_ARGS: ArgSchemas = {
   updateClasses: z.tuple([classListSchema]),
   importImages: z.tuple([z.array(path).min(1).max(10_000)]),
   uploadImage: z.tuple([fileName, z.instanceof(Uint8Array)]),
+  cancelImport: z.tuple([]),
   removeImage: z.tuple([imageIdSchema]),
   getImagePixels: z.tuple([imageIdSchema]),
   getThumbnail: z.tuple([imageIdSchema]),

@@ -1,4 +1,8 @@
+import { basename } from 'node:path';
+import type { PyramidCacheOptions } from '../../engine/index';
 import type { ImportResult } from '../../shared/api';
+import { AppError } from '../../shared/errors';
+import type { ImageEntry } from '../../shared/schemas';
 import type { AppContext } from '../AppContext';
 import { confinePath } from '../pathPolicy';
 
@@ -12,12 +16,47 @@ export async function importImages(ctx: AppContext, paths: string[]): Promise<Im
     ctx.options.workspaceRoot === null
       ? paths
       : await Promise.all(paths.map((path) => confinePath(open.dir, path, 'Image file')));
-  const added = await open.importFiles(allowed);
+  const added = await withProgress(ctx, basename(allowed[0] ?? ''), (options) =>
+    open.importFiles(allowed, options),
+  );
   return { project: ctx.session.changed(), added };
 }
 
 /** Imports one image sent as bytes (browser drag-and-drop or file input). */
 export async function uploadImage(ctx: AppContext, name: string, bytes: Uint8Array): Promise<ImportResult> {
-  const added = await ctx.session.current().importBytes(name, bytes);
+  const open = ctx.session.current();
+  const added = await withProgress(ctx, name, (options) => open.importBytes(name, bytes, options));
   return { project: ctx.session.changed(), added };
+}
+
+/** Progress events at most this often, ms. */
+const PROGRESS_INTERVAL_MS = 150;
+
+/**
+ * Runs an import with a cancel signal (cancelImport) and progress events (importProgress) for
+ * the multiscale cache a large image may need. Cancelling is not an error: nothing is added.
+ */
+async function withProgress(
+  ctx: AppContext,
+  name: string,
+  run: (options: PyramidCacheOptions) => Promise<ImageEntry[]>,
+): Promise<ImageEntry[]> {
+  const controller = new AbortController();
+  ctx.imports.add(controller);
+  let last = 0;
+  const onProgress = (fraction: number) => {
+    const now = Date.now();
+    if (now - last < PROGRESS_INTERVAL_MS && fraction < 1) return;
+    last = now;
+    ctx.events.emit('importProgress', { name, fraction });
+  };
+  try {
+    return await run({ signal: controller.signal, onProgress });
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'cancelled') return [];
+    throw error;
+  } finally {
+    ctx.imports.delete(controller);
+    if (last > 0) ctx.events.emit('importProgress', null);
+  }
 }

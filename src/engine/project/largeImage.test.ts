@@ -10,8 +10,11 @@ import { LARGE_IMAGE_PIXELS, pyramidCachePath } from './largeImage';
 import { Project } from './project';
 
 let root: string;
+let source: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'unet-large-'));
+  source = join(root, 'slide.tif');
+  await largeTiff(source);
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -43,8 +46,6 @@ async function largeTiff(path: string): Promise<void> {
 describe('large images in a project', () => {
   it('imports a TIFF too large to decode whole: a cache pyramid, tiles equal to the original, no whole read', async () => {
     expect(WIDTH * HEIGHT).toBeGreaterThan(LARGE_IMAGE_PIXELS);
-    const source = join(root, 'slide.tif');
-    await largeTiff(source);
     const project = await Project.create(join(root, 'p'), 'Large');
     const fractions: number[] = [];
     const [entry] = await project.importFiles([source], { onProgress: (f) => fractions.push(f) });
@@ -96,6 +97,20 @@ describe('large images in a project', () => {
     // Never decoded whole: the whole-image read says so instead of allocating it.
     await expect(project.readPixels(entry.id)).rejects.toMatchObject({ code: 'too_large' });
     await project.removeImage(entry.id);
+    expect(await readdir(join(project.dir, 'images', 'cache'))).toEqual([]);
+    await project.close();
+  });
+
+  it('a cancelled import (bytes, as the browser uploads them) leaves no file and no entry', async () => {
+    const project = await Project.create(join(root, 'cancelled'), 'Cancelled');
+    const controller = new AbortController();
+    const upload = project.importBytes('slide.tif', await readFile(source), {
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+    await expect(upload).rejects.toMatchObject({ code: 'cancelled' });
+    expect(project.snapshot().images).toEqual([]);
+    expect(await readdir(join(project.dir, 'images'))).toEqual(['cache']);
     expect(await readdir(join(project.dir, 'images', 'cache'))).toEqual([]);
     await project.close();
   });

@@ -16,6 +16,7 @@ export function StatusBar({ controller }: { controller: StudioController }) {
   const busy = useStore(store, (s) => s.busy);
   const loading = useStore(store, (s) => s.loadingImage);
   const labelsLoading = useStore(store, (s) => s.labelsLoading);
+  const importProgress = useStore(store, (s) => s.importProgress);
   return (
     <footer className="status-bar">
       <span data-testid="status-cursor">{cursor ? `x ${cursor.x}  y ${cursor.y}` : 'x –  y –'}</span>
@@ -25,6 +26,16 @@ export function StatusBar({ controller }: { controller: StudioController }) {
       {(busy || loading || labelsLoading) && (
         <span className="muted" data-testid="status-busy">
           {busy ?? (loading ? 'Loading image…' : 'Loading labels…')}
+        </span>
+      )}
+      {importProgress && (
+        <span className="import-progress" data-testid="import-progress">
+          Building the multiscale view of {importProgress.name}
+          <progress max={1} value={importProgress.fraction} />
+          {Math.round(importProgress.fraction * 100)} %
+          <button type="button" data-testid="cancel-import" onClick={() => void controller.cancelImport()}>
+            Cancel
+          </button>
         </span>
       )}
       <span className={`save save-${saveState}`} data-testid="save-state" data-state={saveState}>

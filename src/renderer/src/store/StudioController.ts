@@ -25,6 +25,7 @@ export class StudioController {
 
   /** First load: shell info, recent projects, and the project the server already has open. */
   async init(): Promise<void> {
+    this.api.onImportProgress((progress) => this.store.set({ importProgress: progress }));
     const [info, recent, project] = await Promise.all([
       this.api.appInfo(),
       this.api.getRecentProjects(),
@@ -86,6 +87,11 @@ export class StudioController {
       }
       if (first) await this.selectImage(first);
     });
+  }
+
+  /** Stops the import that builds a large image's cache (nothing of it is kept). */
+  async cancelImport(): Promise<void> {
+    this.unwrap(await this.api.cancelImport(), 'Cancel import');
   }
 
   /** Electron import: native file dialog, then importImages by path; the first new image is shown. */

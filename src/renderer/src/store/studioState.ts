@@ -47,6 +47,8 @@ export interface StudioState {
   error: { context: string; info: ErrorInfo } | null;
   helpOpen: boolean;
   busy: string | null;
+  /** A large image's multiscale cache being built on import: file name and fraction done. */
+  importProgress: { name: string; fraction: number } | null;
   /** A request to the canvas to fit the image or show it at 100% (seq makes repeats distinct). */
   viewRequest: { kind: 'fit' | 'actual'; seq: number } | null;
   /** Changes when thumbnails must be refetched (imageId -> counter). */
@@ -76,6 +78,7 @@ export const initialState: StudioState = {
   error: null,
   helpOpen: false,
   busy: null,
+  importProgress: null,
   viewRequest: null,
   thumbVersion: {},
 };
