@@ -81,6 +81,8 @@ export function AnnotationCanvas({
       const complete = imageTiles.draw(context._context, v, s.w, s.h, d);
       // For tests and the bench: whether the last frame showed every wanted tile.
       containerRef.current?.setAttribute('data-tiles', complete ? 'complete' : 'loading');
+      // Tiles left for the next frame by the render budget: draw again then.
+      if (imageTiles.deferred) requestAnimationFrame(() => imageLayer.current?.batchDraw());
       if (complete && !firstPaint) {
         // Canvas 2D rasterises lazily: the frame after next starts once the drawn frame is out.
         requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('unet:image-painted')));

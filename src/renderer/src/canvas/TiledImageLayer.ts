@@ -7,6 +7,11 @@ import type { Viewport } from './viewport';
 const MAX_CANVASES = 160;
 /** Coarser levels drawn under the wanted one while its tiles load (so panning never shows holes). */
 const FALLBACK_LEVELS = 4;
+/**
+ * Time one frame may spend turning raw tiles into display pixels, ms (a 512^2 tile takes
+ * ~1-2 ms): tiles past it wait for the next frame, shown meanwhile by their coarser level.
+ */
+const RENDER_BUDGET_MS = 2;
 
 /**
  * Draws an image as tiles: for the current zoom the pyramid level that fits, only the tiles
@@ -19,6 +24,9 @@ export class TiledImageLayer {
   private displayKey = '';
   /** True once every tile of the wanted level in view was drawn (the first paint is done). */
   complete = false;
+  /** True when the last frame left tiles whose pixels are here for the next one (draw again). */
+  deferred = false;
+  private renderUntil = 0;
 
   constructor(private readonly tiles: ImageTileCache) {}
 
@@ -33,6 +41,8 @@ export class TiledImageLayer {
     const wanted = levelForScale(levels, vp.scale);
     const top = Math.min(levels.length - 1, wanted + FALLBACK_LEVELS);
     let complete = true;
+    this.deferred = false;
+    this.renderUntil = performance.now() + RENDER_BUDGET_MS;
     for (let level = top; level >= wanted; level--) {
       const { tx0, ty0, tx1, ty1 } = visibleTiles(levels, level, tileSize, vp, w, h);
       const fx = levels[0].width / levels[level].width;
@@ -75,6 +85,10 @@ export class TiledImageLayer {
     }
     const raw = this.tiles.get(level, tx, ty, peek);
     if (!raw) return null;
+    if (performance.now() > this.renderUntil) {
+      this.deferred = true;
+      return null;
+    }
     const canvas = document.createElement('canvas');
     canvas.width = raw.width;
     canvas.height = raw.height;
