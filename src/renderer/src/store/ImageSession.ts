@@ -1,12 +1,13 @@
-import type {
-  Annotation,
-  AnnotationPatch,
-  ImagePixels,
-  ImageTile,
-  ImageTileInfo,
-  LabelTile,
-  LabelTileIndex,
-  Result,
+import {
+  type Annotation,
+  type AnnotationPatch,
+  type ImagePixels,
+  type ImageTile,
+  type ImageTileInfo,
+  type LabelTile,
+  type LabelTileIndex,
+  type Result,
+  TILE_SIZE,
 } from '../../../shared/api';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { AnnotationStatus } from '../../../shared/schemas';
@@ -87,7 +88,16 @@ export class ImageSession {
   /** The description a session of pixels delivered whole has (tests, small images). */
   static infoOf(pixels: ImagePixels): ImageTileInfo {
     const { imageId, width, height, channels, bitDepth, stats } = pixels;
-    return { imageId, width, height, channels, bitDepth, stats, tileSize: 512, levels: [{ width, height }] };
+    return {
+      imageId,
+      width,
+      height,
+      channels,
+      bitDepth,
+      stats,
+      tileSize: TILE_SIZE,
+      levels: [{ width, height }],
+    };
   }
 
   /** Puts the saved labels into the document; false when their size does not match the image. */
