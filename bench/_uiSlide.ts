@@ -12,7 +12,7 @@ import { percentile } from './_common';
 async function frameWork(
   page: Page,
   act: () => Promise<void>,
-): Promise<{ intervals: number[]; work: number[] }> {
+): Promise<{ intervals: number[]; work: number[]; byName: Record<string, number[]> }> {
   await page.evaluate(`(() => {
     const w = window;
     w.unetPerfProbe.samples = [];
@@ -29,12 +29,18 @@ async function frameWork(
   const { frames, samples } = (await page.evaluate(`(() => {
     window.unetPerfProbe.enabled = false;
     return { frames: window.__frames, samples: window.unetPerfProbe.samples };
-  })()`)) as { frames: number[]; samples: { start: number; ms: number }[] };
+  })()`)) as { frames: number[]; samples: { name: string; start: number; ms: number }[] };
   const intervals = frames.slice(1).map((t, i) => t - frames[i]);
-  const work = frames
-    .slice(1)
-    .map((t, i) => samples.filter((s) => s.start >= frames[i] && s.start < t).reduce((a, s) => a + s.ms, 0));
-  return { intervals, work };
+  const inFrame = (i: number, t: number) => samples.filter((s) => s.start >= frames[i] && s.start < t);
+  const work = frames.slice(1).map((t, i) => inFrame(i, t).reduce((a, s) => a + s.ms, 0));
+  // The same per frame, by kind of work (which part costs what).
+  const byName: Record<string, number[]> = {};
+  for (const name of new Set(samples.map((s) => s.name))) {
+    byName[name] = frames
+      .slice(1)
+      .map((t, i) => inFrame(i, t).reduce((a, s) => a + (s.name === name ? s.ms : 0), 0));
+  }
+  return { intervals, work, byName };
 }
 
 /** Imports the slide, then measures; returns the bench rows. */
@@ -70,6 +76,7 @@ export async function benchSlide(page: Page, dir: string, side: number, runs: nu
   const cy = box.y + box.height / 2;
   const work: number[] = [];
   const intervals: number[] = [];
+  const byName: Record<string, number[]> = {};
   for (let r = 0; r < runs; r++) {
     const zoom = await frameWork(page, async () => {
       await page.mouse.move(cx, cy);
@@ -88,6 +95,7 @@ export async function benchSlide(page: Page, dir: string, side: number, runs: nu
     for (const f of [zoom, pan]) {
       work.push(...f.work);
       intervals.push(...f.intervals);
+      for (const [name, values] of Object.entries(f.byName)) (byName[name] ??= []).push(...values);
     }
     await page.keyboard.press('0'); // fit again
   }
@@ -95,6 +103,9 @@ export async function benchSlide(page: Page, dir: string, side: number, runs: nu
     `(performance.memory ? performance.memory.usedJSHeapSize : NaN)`,
   )) as number;
   console.log(`  renderer JS heap after pan/zoom: ${(heap / 2 ** 20).toFixed(0)} MiB`);
+  for (const [name, values] of Object.entries(byName)) {
+    console.log(`  pan/zoom work per frame, ${name}: p95 ${percentile(values, 95).toFixed(2)} ms`);
+  }
   return {
     rows: [
       {
@@ -119,6 +130,6 @@ export async function benchSlide(page: Page, dir: string, side: number, runs: nu
         goal: 'report',
       },
     ],
-    slide: { side, firstPaint, work, intervals, heapBytes: heap },
+    slide: { side, firstPaint, work, byName, intervals, heapBytes: heap },
   };
 }
