@@ -8,6 +8,8 @@ import { initialState, type StudioState } from './studioState';
 
 /** Images kept open at once (pixels, labels, undo history). */
 const MAX_SESSIONS = 6;
+/** Label tile requests in flight at once while an image opens. */
+const LABEL_TILE_REQUESTS = 8;
 
 /**
  * The UI's actions: talks to the API, keeps one ImageSession per opened image, and writes the
@@ -161,9 +163,14 @@ export class StudioController {
     const index = this.unwrap(await pending, 'Load annotation');
     let tiles: LabelTile[] | null = index ? [] : null;
     if (index && tiles) {
-      const results = await Promise.all(
-        index.tiles.map(([tx, ty]) => this.api.getLabelTile(session.imageId, tx, ty)),
-      );
+      // A few requests at a time: a heavily annotated slide lists hundreds of tiles.
+      const results: Result<LabelTile>[] = [];
+      for (let i = 0; i < index.tiles.length; i += LABEL_TILE_REQUESTS) {
+        const batch = index.tiles.slice(i, i + LABEL_TILE_REQUESTS);
+        results.push(
+          ...(await Promise.all(batch.map(([tx, ty]) => this.api.getLabelTile(session.imageId, tx, ty)))),
+        );
+      }
       for (const r of results) {
         const tile = this.unwrap(r, 'Load annotation');
         if (!tile) {
