@@ -95,7 +95,8 @@ export async function benchSlide(page: Page, dir: string, side: number, runs: nu
     for (const f of [zoom, pan]) {
       work.push(...f.work);
       intervals.push(...f.intervals);
-      for (const [name, values] of Object.entries(f.byName)) (byName[name] ??= []).push(...values);
+      for (const [name, values] of Object.entries(f.byName))
+        byName[name] = [...(byName[name] ?? []), ...values];
     }
     await page.keyboard.press('0'); // fit again
   }
