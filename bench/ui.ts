@@ -3,7 +3,9 @@
 // 16-bit image: rAF timestamps during a scripted stroke (interval per frame) and the app's own
 // work per frame (pointer handling + label repaint, from the renderer's perf probe). (2) Time
 // from clicking a not-yet-loaded 4096x4096 16-bit TIFF in the image list to its first painted
-// frame (pixels + labels over HTTP, display LUT, Konva draw). Writes bench/results/ui.json.
+// frame (pixels + labels over HTTP, display LUT, Konva draw). (3) A 40000x40000 16-bit slide
+// (`--slide N` for another side, 0 to skip): first paint, pan/zoom work per frame, renderer
+// heap (bench/_uiSlide.ts). Writes bench/results/ui.json.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,9 +15,13 @@ import { launchBrowser, newPage } from '../test/e2e/support/browser';
 import { startStudioServer } from '../test/e2e/support/studioServer';
 import { createProject, waitPainted } from '../test/e2e/support/workstation';
 import { percentile, printTable, writeResults } from './_common';
+import { benchSlide } from './_uiSlide';
 
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+// `--slide N`: side of the 16-bit slide case (default 40000; 0 skips it).
+const slideArg = process.argv.indexOf('--slide');
+const slideSide = slideArg > 0 ? Number(process.argv[slideArg + 1]) : 40_000;
 
 /** A textured 16-bit test image: membrane-like ridges over a gradient plus seeded noise. */
 function syntheticImage(side: number): Uint16Array {
@@ -204,9 +210,15 @@ try {
       goal: '< 1500 ms',
     },
   ];
+  let slide: Awaited<ReturnType<typeof benchSlide>>['slide'] | null = null;
+  if (slideSide > 0) {
+    const result = await benchSlide(page, dir, slideSide, runs);
+    rows.push(...result.rows);
+    slide = result.slide;
+  }
   printTable(rows);
   console.log('(p95 of first paint = worst run; headless Chromium, --disable-gpu, noisy shared machine)');
-  const path = writeResults('ui', { runs, rows, intervals, hover, idle, work, firstPaint });
+  const path = writeResults('ui', { runs, rows, intervals, hover, idle, work, firstPaint, slide });
   console.log(`wrote ${path}`);
 } finally {
   await browser.close();

@@ -51,6 +51,8 @@ export interface AppContext {
   emitJob: JobEmitter;
   /** Where heavy work runs: prediction, scoring, export (off the main side's event loop). */
   work: WorkRunner;
+  /** Imports running now (cancelImport aborts them). */
+  imports: Set<AbortController>;
   /** The backend report, computed once per process (later calls report the same choice). */
   backend: { report: Promise<BackendReport> | null };
 }

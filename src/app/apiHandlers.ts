@@ -55,6 +55,9 @@ export function apiHandlers(ctx: AppContext): ApiHandlers {
     },
     importImages: (paths) => importImages(ctx, paths),
     uploadImage: (name, bytes) => uploadImage(ctx, name, bytes),
+    cancelImport: async () => {
+      for (const controller of ctx.imports) controller.abort();
+    },
     removeImage: async (imageId) => {
       await project().removeImage(imageId);
       return ctx.session.changed();
@@ -66,6 +69,10 @@ export function apiHandlers(ctx: AppContext): ApiHandlers {
     getImagePixels: (imageId) => project().readPixels(imageId),
     getThumbnail: (imageId) => project().readThumbnail(imageId),
     getAnnotation: (imageId) => project().readAnnotation(imageId),
+    getImageTileInfo: (imageId) => project().imageTileInfo(imageId),
+    getImageTile: (imageId, level, tx, ty) => project().readImageTile(imageId, level, tx, ty),
+    getLabelTileIndex: (imageId) => project().labelTileIndex(imageId),
+    getLabelTile: (imageId, tx, ty) => project().readLabelTile(imageId, tx, ty),
     saveAnnotationPatch: async (imageId, patch) => {
       const status = await project().saveAnnotationPatch(imageId, patch);
       ctx.session.changed();

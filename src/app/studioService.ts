@@ -42,6 +42,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     jobs: new PredictionJobs(emitJob),
     emitJob,
     work: options.work === 'in-process' ? new InProcessWork() : new WorkProcess(options.workProcessFactory),
+    imports: new Set(),
     backend: { report: null },
   };
   return {

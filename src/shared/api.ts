@@ -13,7 +13,16 @@ import type {
 } from './apiModels';
 import type { LabelFile, LabelImportReport, MaskReading, ModelPackageRequest } from './dataImport';
 import type { ErrorInfo } from './errors';
-import type { Annotation, AnnotationPatch, ImagePixels, Prediction } from './imageData';
+import type {
+  Annotation,
+  AnnotationPatch,
+  ImagePixels,
+  ImageTile,
+  ImageTileInfo,
+  LabelTile,
+  LabelTileIndex,
+  Prediction,
+} from './imageData';
 import type { JobUpdate } from './jobs';
 import type {
   AnnotationStatus,
@@ -24,7 +33,19 @@ import type {
   RecentProject,
 } from './schemas';
 
-export type { Annotation, AnnotationPatch, ImagePixels, PixelArray, Prediction } from './imageData';
+export type {
+  Annotation,
+  AnnotationPatch,
+  ImagePixels,
+  ImageTile,
+  ImageTileInfo,
+  LabelTile,
+  LabelTileIndex,
+  PixelArray,
+  Prediction,
+  PyramidLevel,
+} from './imageData';
+export { TILE_SIZE } from './imageData';
 
 /**
  * The one typed contract between the UI and the main side: one table of methods and events.
@@ -133,6 +154,8 @@ export interface ApiHandlers {
   importImages(paths: string[]): Promise<ImportResult>;
   /** Imports an image sent as bytes (browser drag-and-drop / file input); `name` is a file name. */
   uploadImage(name: string, bytes: Uint8Array): Promise<ImportResult>;
+  /** Stops an import that is building a large image's multiscale cache (nothing of it is kept). */
+  cancelImport(): Promise<void>;
   /** Removes an image, its annotation and caches (the copied original too when unused). */
   removeImage(imageId: string): Promise<ProjectSnapshot>;
   /** Renames an image (its shown and exported name; no slashes). */
@@ -143,6 +166,14 @@ export interface ApiHandlers {
   getThumbnail(imageId: string): Promise<Uint8Array>;
   /** The saved label images of an image (all zero when never annotated). */
   getAnnotation(imageId: string): Promise<Annotation>;
+  /** Size, sample type and pyramid levels of an image: every image is viewed as tiles. */
+  getImageTileInfo(imageId: string): Promise<ImageTileInfo>;
+  /** Raw samples (binary, raw channels and bit depth) of one tile of one pyramid level. */
+  getImageTile(imageId: string, level: number, tx: number, ty: number): Promise<ImageTile>;
+  /** Which label tiles of an image are stored (never-annotated ones are not) and the next object id. */
+  getLabelTileIndex(imageId: string): Promise<LabelTileIndex>;
+  /** Both label images of one tile (binary; zeros when never annotated). */
+  getLabelTile(imageId: string, tx: number, ty: number): Promise<LabelTile>;
   /** Writes a rectangle of both label images atomically (autosave); returns the new status. */
   saveAnnotationPatch(imageId: string, patch: AnnotationPatch): Promise<AnnotationStatus>;
 
@@ -212,11 +243,16 @@ export const API_METHODS = [
   'updateClasses',
   'importImages',
   'uploadImage',
+  'cancelImport',
   'removeImage',
   'renameImage',
   'getImagePixels',
   'getThumbnail',
   'getAnnotation',
+  'getImageTileInfo',
+  'getImageTile',
+  'getLabelTileIndex',
+  'getLabelTile',
   'saveAnnotationPatch',
   'listTrainableImages',
   'startTraining',
@@ -252,12 +288,15 @@ export interface ApiEventPayloads {
   jobEvent: JobUpdate;
   /** The open project changed (or was closed: null). */
   projectChanged: ProjectSnapshot | null;
+  /** An import builds a large image's multiscale cache: file name and fraction done (0..1); null when over. */
+  importProgress: { name: string; fraction: number } | null;
 }
 
 /** Names of every event, in one list. A client exposes `onX` for each. */
 export const API_EVENTS = [
   'jobEvent',
   'projectChanged',
+  'importProgress',
 ] as const satisfies readonly (keyof ApiEventPayloads)[];
 export type ApiEvent = (typeof API_EVENTS)[number];
 

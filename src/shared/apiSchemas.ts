@@ -3,7 +3,7 @@ import type { ApiArgs, ApiMethod } from './api';
 import { DATA_IMPORT_API_ARGS } from './apiDataImportSchemas';
 import { MODEL_API_ARGS } from './apiModelSchemas';
 import { AppError } from './errors';
-import { MAX_IMAGE_SIDE } from './imageData';
+import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, MAX_TILED_IMAGE_SIDE } from './imageData';
 import { classListSchema, imageIdSchema } from './schemas';
 
 /**
@@ -19,9 +19,12 @@ const fileName = z
   .max(255)
   .refine((name) => !/[/\\]/.test(name) && name !== '.' && name !== '..', 'a file name, not a path');
 
-// An annotation patch covers at most a whole image of the largest size.
-const coordinate = z.number().int().min(0).max(MAX_IMAGE_SIDE);
+// A patch lies anywhere on an image opened as tiles, and covers at most what an image decoded
+// whole may hold (a brush stroke, a polygon, an accepted prediction).
+const coordinate = z.number().int().min(0).max(MAX_TILED_IMAGE_SIDE);
 const side = z.number().int().min(1).max(MAX_IMAGE_SIDE);
+// A tile index or pyramid level (the engine checks it against the image).
+const index = z.number().int().min(0).max(MAX_TILED_IMAGE_SIDE);
 
 export const annotationPatchSchema = z
   .object({
@@ -33,7 +36,8 @@ export const annotationPatchSchema = z
     instances: z.instanceof(Uint16Array),
   })
   .refine((p) => p.classes.length === p.w * p.h, 'classes must hold w * h values')
-  .refine((p) => p.instances.length === p.w * p.h, 'instances must hold w * h values');
+  .refine((p) => p.instances.length === p.w * p.h, 'instances must hold w * h values')
+  .refine((p) => p.w * p.h <= MAX_IMAGE_PIXELS, `a patch holds at most ${MAX_IMAGE_PIXELS} pixels`);
 
 type ArgSchemas = { [K in ApiMethod]: z.ZodType<ApiArgs<K>> };
 
@@ -52,11 +56,16 @@ export const API_ARGS: ArgSchemas = {
   updateClasses: z.tuple([classListSchema]),
   importImages: z.tuple([z.array(path).min(1).max(10_000)]),
   uploadImage: z.tuple([fileName, z.instanceof(Uint8Array)]),
+  cancelImport: z.tuple([]),
   removeImage: z.tuple([imageIdSchema]),
   renameImage: z.tuple([imageIdSchema, z.string().min(1).max(255)]),
   getImagePixels: z.tuple([imageIdSchema]),
   getThumbnail: z.tuple([imageIdSchema]),
   getAnnotation: z.tuple([imageIdSchema]),
+  getImageTileInfo: z.tuple([imageIdSchema]),
+  getImageTile: z.tuple([imageIdSchema, index, index, index]),
+  getLabelTileIndex: z.tuple([imageIdSchema]),
+  getLabelTile: z.tuple([imageIdSchema, index, index]),
   saveAnnotationPatch: z.tuple([imageIdSchema, annotationPatchSchema]),
   ...MODEL_API_ARGS,
   ...DATA_IMPORT_API_ARGS,

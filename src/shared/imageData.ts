@@ -68,3 +68,68 @@ export interface Prediction {
   instances: Uint16Array;
   objects: number;
 }
+
+/**
+ * Edge of the tiles that images and labels travel in, pixels. Every image is served as tiles
+ * of a multiscale pyramid (a small image is one level of a few tiles), and labels are stored
+ * and fetched as sparse tiles of this size on the full-resolution grid.
+ */
+export const TILE_SIZE = 512;
+/** Largest side of an image opened as tiles (never decoded whole), pixels. */
+export const MAX_TILED_IMAGE_SIDE = 1 << 20;
+
+/** One level of an image pyramid: level 0 is full resolution, each next about half. */
+export interface PyramidLevel {
+  width: number;
+  height: number;
+}
+
+/** What the viewer needs to fetch tiles of an image: size, sample type and pyramid levels. */
+export interface ImageTileInfo {
+  imageId: string;
+  width: number;
+  height: number;
+  channels: number;
+  bitDepth: 8 | 16 | 32;
+  /** Tile edge of every level (TILE_SIZE). */
+  tileSize: number;
+  /** Level 0 first; level l tile (tx, ty) covers level pixels [tx*tileSize, ...). */
+  levels: PyramidLevel[];
+  stats: IntensityStats;
+}
+
+/**
+ * Raw pixels of one tile of one level, HWC as ImagePixels (`width`, `height` clipped at the
+ * right and bottom edges of the level). Raw channels and bit depth are kept: the UI composites.
+ */
+export interface ImageTile {
+  imageId: string;
+  level: number;
+  tx: number;
+  ty: number;
+  width: number;
+  height: number;
+  channels: number;
+  bitDepth: 8 | 16 | 32;
+  data: PixelArray;
+}
+
+/** Which label tiles of an image exist (never-annotated tiles are absent) and the next free id. */
+export interface LabelTileIndex {
+  imageId: string;
+  width: number;
+  height: number;
+  tileSize: number;
+  /** [tx, ty] of every stored tile. */
+  tiles: [number, number][];
+  nextInstanceId: number;
+}
+
+/** Both label images of one tile, TILE_SIZE x TILE_SIZE each (zero past the image's edge). */
+export interface LabelTile {
+  imageId: string;
+  tx: number;
+  ty: number;
+  classes: Uint8Array;
+  instances: Uint16Array;
+}

@@ -119,12 +119,11 @@ describe(`annotate an EM slice (${emDataSource()}) in the browser shell`, () => 
         instances[i] = id;
       }
     }
-    const annDir = join(projectDir, 'annotations');
-    const files = readdirSync(annDir);
-    expect(files).toContain(`${imageId}.classes.png`);
-    expect(files).toContain(`${imageId}.instances.png`);
-    const savedClasses = decode(readFileSync(join(annDir, `${imageId}.classes.png`)));
-    const savedInstances = decode(readFileSync(join(annDir, `${imageId}.instances.png`)));
+    // Labels are stored as 512x512 tiles: the 512x512 slice is exactly tile (0, 0).
+    const annDir = join(projectDir, 'annotations', imageId ?? '');
+    expect(readdirSync(annDir).sort()).toEqual(['0_0.classes.png', '0_0.instances.png']);
+    const savedClasses = decode(readFileSync(join(annDir, '0_0.classes.png')));
+    const savedInstances = decode(readFileSync(join(annDir, '0_0.instances.png')));
     expect([savedClasses.width, savedClasses.height, savedClasses.depth, savedClasses.channels]).toEqual([
       w,
       h,

@@ -135,11 +135,11 @@ describe('kill -9 during annotation saves', () => {
       stopped = true;
       await burst;
       expect(await server.exited).toBe('SIGKILL');
-      // Every label file on disk is a whole PNG (staged files are never half-read).
-      const names = await readdir(join(dir, 'annotations'));
-      for (const name of names.filter((n) => n.endsWith('.png'))) {
-        decode(await readFile(join(dir, 'annotations', name)), { checkCrc: true });
-      }
+      // Every label tile on disk is a whole PNG (staged files are never half-read).
+      const names = await readdir(join(dir, 'annotations'), { recursive: true });
+      const tiles = names.filter((n) => n.endsWith('.png'));
+      expect(tiles.length).toBeGreaterThan(0);
+      for (const name of tiles) decode(await readFile(join(dir, 'annotations', name)), { checkCrc: true });
     }
     expect(acked).toBeGreaterThan(3);
   });

@@ -152,7 +152,9 @@ describe('storage faults: a clear message and nothing lost', () => {
     expect(saved.classes[20 * SIZE + 10]).toBe(1);
     const after = await projectState(dir);
     expect(after).toEqual(before);
-    expect((await readdir(join(dir, 'annotations'))).filter((n) => /\.(tmp|pending)$/.test(n))).toEqual([]);
+    expect(
+      (await readdir(join(dir, 'annotations', entry.id))).filter((n) => /\.(tmp|pending)$/.test(n)),
+    ).toEqual([]);
 
     if (disk.mode === 'tmpfs') await unlink(filler);
     else inject(null, 'ENOSPC');
@@ -195,7 +197,7 @@ describe('storage faults: a clear message and nothing lost', () => {
     await project.saveAnnotationPatch(hit.id, patch(2));
     await project.saveAnnotationPatch(fine.id, patch(1));
     await project.close();
-    const file = join(dir, 'annotations', `${hit.id}.classes.png`);
+    const file = join(dir, 'annotations', hit.id, '0_0.classes.png');
     const bytes = await readFile(file);
     await writeFile(file, bytes.subarray(0, bytes.length >> 1));
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { decode, encode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Project } from '../../src/engine/index';
+import { TILE_SIZE } from '../../src/shared/imageData';
 import { startServeRunning } from '../support/serveProcess';
 
 const SIZE = 256;
@@ -56,12 +57,16 @@ describe('kill -9 of the server during annotation saves', () => {
 
     const reopened = await Project.open(dir);
     const annotation = await reopened.readAnnotation(image.id);
-    const classesOnDisk = decode(await readFile(join(dir, 'annotations', `${image.id}.classes.png`)));
-    const instancesOnDisk = decode(await readFile(join(dir, 'annotations', `${image.id}.instances.png`)));
+    // The image is one label tile: both of its files, read straight from disk.
+    const tileFile = (part: string) => join(dir, 'annotations', image.id, `0_0.${part}.png`);
+    const crop = (data: ArrayLike<number>) =>
+      Array.from({ length: SIZE * SIZE }, (_, i) => data[Math.floor(i / SIZE) * TILE_SIZE + (i % SIZE)]);
+    const classesOnDisk = { data: crop(decode(await readFile(tileFile('classes'))).data) };
+    const instancesOnDisk = { data: crop(decode(await readFile(tileFile('instances'))).data) };
     await reopened.close();
     // Both files hold a prefix of the strokes: rows 0..k-1 (instances) and 0..kc-1 (classes).
-    // The class file is written first, so it may be ahead of the instance file by the batch
-    // that was being written, never behind; k covers every stroke confirmed before the kill.
+    // A tile write renames both files after one journal, so both hold the same prefix;
+    // k covers every stroke confirmed before the kill.
     const prefix = (data: ArrayLike<number>, want: (row: number) => number) => {
       let rows = 0;
       while (rows < SIZE && data[rows * SIZE] === want(rows)) rows++;
@@ -74,8 +79,10 @@ describe('kill -9 of the server during annotation saves', () => {
     const k = prefix(instancesOnDisk.data, (row) => row + 1);
     const kc = prefix(classesOnDisk.data, (row) => 1 + (row % 2));
     expect(k).toBeGreaterThanOrEqual(confirmed);
-    expect(kc).toBeGreaterThanOrEqual(k);
+    expect(kc).toBe(k);
+    expect([...annotation.classes.subarray(0, SIZE)]).toEqual(classesOnDisk.data.slice(0, SIZE));
     expect(annotation.nextInstanceId).toBe(k + 1);
-    expect((await readdir(join(dir, 'annotations'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    const leftovers = await readdir(join(dir, 'annotations', image.id));
+    expect(leftovers.filter((n) => n.endsWith('.tmp') || n.endsWith('.pending'))).toEqual([]);
   });
 });

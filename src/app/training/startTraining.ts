@@ -1,6 +1,6 @@
 import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { annotationPaths, fsError, newRunId, parseModelId, runFolder } from '../../engine/index';
+import { fsError, newRunId, parseModelId, runFolder, writeLabelPngs } from '../../engine/index';
 import type { RunInfo, TrainingRequest } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
 import type { AppContext } from '../AppContext';
@@ -39,10 +39,11 @@ export async function startTraining(ctx: AppContext, request: TrainingRequest): 
   });
   const images: TrainImageFiles[] = [];
   for (const entry of entries) {
-    const paths = annotationPaths(project.dir, entry.id);
+    // Labels are stored as sparse tiles; the run reads them as one PNG pair per image.
+    const paths = await writeLabelPngs(join(folder, 'labels'), await project.readAnnotation(entry.id));
     images.push({
       image: await imageInputFile(project, folder, entry, request.channels),
-      annotation: { kind: 'annotation', classesPath: paths.classes, instancesPath: paths.instances },
+      annotation: { kind: 'annotation', ...paths },
     });
   }
   const classCount = Math.max(2, ...project.snapshot().classes.map((c) => c.id));

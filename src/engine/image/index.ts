@@ -2,6 +2,7 @@ export { decodeImage, decodeImageInfo, type ImageFormat, sniffFormat } from './d
 export { decodeImageAsync, decodeImageInfoAsync, isBigTiff } from './decodeImageAsync';
 export { IMAGE_EXTENSIONS, indexByBaseName, listImages } from './listImages';
 export { decodeNpy, encodeNpy, type NpyArray, readNpy, writeNpy } from './npy';
+export * from './pyramid/index';
 export {
   checkImageSize,
   type ImageInfo,

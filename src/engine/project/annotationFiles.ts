@@ -169,3 +169,25 @@ export function annotationStatus(annotation: Pick<Annotation, 'classes' | 'insta
   }
   return { labelledPixels, objects };
 }
+
+/**
+ * Writes both label images whole as `<folder>/<imageId>.classes.png` and `.instances.png`
+ * (each atomically): the files a training run reads. Returns their paths.
+ */
+export async function writeLabelPngs(
+  folder: string,
+  annotation: Annotation,
+): Promise<{ classesPath: string; instancesPath: string }> {
+  const { imageId, width, height } = annotation;
+  const classesPath = join(folder, `${imageId}.classes.png`);
+  const instancesPath = join(folder, `${imageId}.instances.png`);
+  await writeFileAtomic(
+    classesPath,
+    encode({ width, height, data: annotation.classes, depth: 8, channels: 1 }),
+  );
+  await writeFileAtomic(
+    instancesPath,
+    encode({ width, height, data: annotation.instances, depth: 16, channels: 1 }),
+  );
+  return { classesPath, instancesPath };
+}

@@ -26,7 +26,7 @@ export function thumbnailPath(dir: string, imageId: string): string {
 }
 
 /** A safe file name for the copy: base name only, odd characters replaced, unique in `images/`. */
-async function uniqueFileName(dir: string, originalName: string): Promise<string> {
+export async function uniqueFileName(dir: string, originalName: string): Promise<string> {
   const base =
     basename(originalName.replaceAll('\\', '/'))
       .replace(/[^\w.\- ]+/g, '_')

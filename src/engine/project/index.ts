@@ -3,6 +3,8 @@ export * from './importImage';
 export * from './importLabels';
 export * from './intensityStats';
 export * from './labelsFromMask';
+export * from './labelTiles';
+export * from './largeImage';
 export * from './microscopyPlanes';
 export * from './modelPaths';
 export * from './predictionStore';

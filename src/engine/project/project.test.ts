@@ -6,9 +6,17 @@ import { decode, encode } from 'fast-png';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tinyTiff } from '../../../test/fixtures/images/tinyTiff';
 import { AppError } from '../../shared/errors';
+import { TILE_SIZE } from '../../shared/imageData';
 import { readAnnotation } from './annotationFiles';
 import { Project } from './project';
 import { LOCK_FILE } from './projectLock';
+
+/** The top-left w x h values of a stored label tile (TILE_SIZE wide). */
+function cropTile(data: ArrayLike<number>, w: number, h: number): number[] {
+  const out: number[] = [];
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out.push(data[y * TILE_SIZE + x]);
+  return out;
+}
 
 let root: string;
 beforeEach(async () => {
@@ -200,11 +208,12 @@ describe('Project store', () => {
     await paint(1, 1, 2, 2, 2, 1);
     const status = await paint(4, 2, 2, 2, 2, 300);
     expect(status).toEqual({ labelledPixels: 6 + 4 + 4, objects: 2 });
-    const classesPng = decode(await readFile(join(dir, 'annotations', `${entry.id}.classes.png`)));
-    const instancesPng = decode(await readFile(join(dir, 'annotations', `${entry.id}.instances.png`)));
+    // Stored as the image's one label tile (TILE_SIZE square, zero past the image's edge).
+    const classesPng = decode(await readFile(join(dir, 'annotations', entry.id, '0_0.classes.png')));
+    const instancesPng = decode(await readFile(join(dir, 'annotations', entry.id, '0_0.instances.png')));
     expect([classesPng.depth, classesPng.channels, instancesPng.depth]).toEqual([8, 1, 16]);
-    expect([...classesPng.data]).toEqual([...expectedClasses]);
-    expect([...instancesPng.data]).toEqual([...expectedInstances]);
+    expect(cropTile(classesPng.data, 6, 4)).toEqual([...expectedClasses]);
+    expect(cropTile(instancesPng.data, 6, 4)).toEqual([...expectedInstances]);
     expect(await codeOf(() => paint(5, 0, 2, 1, 1, 0))).toMatch(
       /^invalid_argument: .*outside grad\.png \(6x4\)/,
     );
@@ -226,7 +235,7 @@ describe('Project store', () => {
 });
 
 describe('Project autosave under load', () => {
-  it('saves patches sent all at once (coalesced while a write runs) and each call sees its patch on disk', async () => {
+  it('saves patches sent all at once (one atomic tile write each) and each call sees its patch on disk', async () => {
     const dir = join(root, 'p');
     const project = await Project.create(dir, 'x');
     const [entry] = await project.importBytes('grad.png', gradientPng16(8, 8));
@@ -242,9 +251,9 @@ describe('Project autosave under load', () => {
     );
     const statuses = await Promise.all(saves);
     expect(statuses.at(-1)).toEqual({ labelledPixels: 64, objects: 8 });
-    const onDisk = decode(await readFile(join(dir, 'annotations', `${entry.id}.instances.png`)));
+    const onDisk = decode(await readFile(join(dir, 'annotations', entry.id, '0_0.instances.png')));
     const expected = Array.from({ length: 64 }, (_, i) => Math.floor(i / 8) + 1);
-    expect([...onDisk.data]).toEqual(expected);
+    expect(cropTile(onDisk.data, 8, 8)).toEqual(expected);
     await project.close();
   });
 });

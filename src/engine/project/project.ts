@@ -1,7 +1,15 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
-import type { Annotation, AnnotationPatch, ImagePixels } from '../../shared/imageData';
+import type {
+  Annotation,
+  AnnotationPatch,
+  ImagePixels,
+  ImageTile,
+  ImageTileInfo,
+  LabelTile,
+  LabelTileIndex,
+} from '../../shared/imageData';
 import {
   type AnnotationStatus,
   type ClassDef,
@@ -13,14 +21,18 @@ import {
   type ProjectSnapshot,
 } from '../../shared/schemas';
 import { fsError } from '../fsutil/index';
-import { readImage, readMicroscopyImage } from '../image/index';
-import { annotationPaths, annotationStatus, readAnnotation, writeAnnotation } from './annotationFiles';
-import { importImage, thumbnailPath } from './importImage';
+import { MemoryPyramid, type PyramidCacheOptions, readImage, readMicroscopyImage } from '../image/index';
+import { annotationPaths } from './annotationFiles';
+import { ImageLabels } from './ImageLabels';
+import { ImagePyramids } from './ImagePyramids';
+import { importImage, newImageId, thumbnailPath } from './importImage';
+import { labelTileFolder, rollForwardLabelTiles } from './labelTiles';
+import { importLargeTiff, isLargeImage, isLargeTiff, pyramidCachePath } from './largeImage';
 import { acquireProjectLock, type ProjectLock } from './projectLock';
 import { MANIFEST_FILE, PROJECT_FOLDERS, readManifest, writeManifest } from './projectManifest';
 
-/** Annotations kept decoded in memory (the images being painted), most recent last. */
-const ANNOTATION_CACHE_SIZE = 4;
+/** Images whose label tiles (cache and summaries) stay loaded, most recent last. */
+const LABEL_IMAGES_KEPT = 8;
 /** Decoded pixels kept in memory, bytes (two 4096 x 4096 16-bit images and then some). */
 const PIXEL_CACHE_BYTES = 256 * 1024 * 1024;
 
@@ -46,6 +58,12 @@ async function removeStaleTempFiles(root: string): Promise<void> {
   }
 }
 
+/** Completes label tile writes a crash interrupted (every image's tile folder). */
+async function rollForwardAllLabelTiles(root: string): Promise<void> {
+  const entries = await readdir(join(root, 'annotations'), { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) if (entry.isDirectory()) await rollForwardLabelTiles(root, entry.name);
+}
+
 /**
  * An open project folder (see README "Project folder"): the manifest in memory, the
  * one-instance lock held, every write atomic and serialised (one at a time, in call order).
@@ -53,16 +71,20 @@ async function removeStaleTempFiles(root: string): Promise<void> {
  */
 export class Project {
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly annotations = new Map<string, Annotation>();
-  /** Images whose in-memory annotation holds patches not yet on disk (never evicted). */
-  private readonly unsaved = new Set<string>();
+  private readonly labels = new Map<string, ImageLabels>();
   private readonly pixels = new Map<string, ImagePixels>();
+  private readonly pyramids: ImagePyramids;
 
   private constructor(
     readonly dir: string,
     private manifest: ProjectManifest,
     private readonly lock: ProjectLock,
-  ) {}
+  ) {
+    this.pyramids = new ImagePyramids(
+      dir,
+      async (imageId) => new MemoryPyramid(await this.readPixels(imageId)),
+    );
+  }
 
   /** Creates a project in `dir` (missing or empty; else 'conflict') and opens it. */
   static async create(dir: string, name: string): Promise<Project> {
@@ -111,6 +133,7 @@ export class Project {
       const manifest = await readManifest(root);
       for (const folder of PROJECT_FOLDERS) await mkdir(join(root, folder), { recursive: true });
       await removeStaleTempFiles(root);
+      await rollForwardAllLabelTiles(root);
       return new Project(root, manifest, lock);
     } catch (error) {
       await lock.release();
@@ -121,8 +144,9 @@ export class Project {
   /** Waits for pending writes, then releases the lock. */
   async close(): Promise<void> {
     await this.exclusive(async () => {
-      this.annotations.clear();
+      this.labels.clear();
       this.pixels.clear();
+      await this.pyramids.forget();
       await this.lock.release();
     });
   }
@@ -161,10 +185,18 @@ export class Project {
     });
   }
 
-  /** Imports image files by path (copied byte for byte); one entry per page. */
-  async importFiles(paths: string[]): Promise<ImageEntry[]> {
+  /**
+   * Imports image files by path (copied byte for byte); one entry per page. A TIFF too large
+   * to decode whole is copied without reading it into memory and gets a multiscale cache
+   * when it has no pyramid (`options`: progress and cancel of that build).
+   */
+  async importFiles(paths: string[], options: PyramidCacheOptions = {}): Promise<ImageEntry[]> {
     const added: ImageEntry[] = [];
     for (const path of paths) {
+      if (await isLargeTiff(path)) {
+        added.push(await this.importLarge(path, basename(path), { ...options, move: false }));
+        continue;
+      }
       let bytes: Uint8Array;
       try {
         bytes = await readFile(path);
@@ -177,7 +209,26 @@ export class Project {
   }
 
   /** Imports one image given as bytes (`name`: its file name). */
-  async importBytes(name: string, bytes: Uint8Array): Promise<ImageEntry[]> {
+  async importBytes(
+    name: string,
+    bytes: Uint8Array,
+    options: PyramidCacheOptions = {},
+  ): Promise<ImageEntry[]> {
+    if (await isLargeTiff(bytes)) {
+      // Staged as a file first, so the large-image import reads it lazily like any other.
+      const staged = join(this.dir, 'images', 'cache', `.upload-${newImageId()}.tmp`);
+      try {
+        await writeFile(staged, bytes);
+      } catch (error) {
+        await rm(staged, { force: true });
+        throw fsError(error, staged);
+      }
+      try {
+        return [await this.importLarge(staged, name, { ...options, move: true })];
+      } finally {
+        await rm(staged, { force: true });
+      }
+    }
     return this.exclusive(async () => {
       // The image just imported is usually opened next: keep its decoded pixels.
       const entries = await importImage(this.dir, bytes, name, (imageId, image, stats) => {
@@ -203,20 +254,43 @@ export class Project {
     });
   }
 
+  private async importLarge(
+    path: string,
+    name: string,
+    options: PyramidCacheOptions & { move: boolean },
+  ): Promise<ImageEntry> {
+    return this.exclusive(async () => {
+      const entry = await importLargeTiff(this.dir, path, name, options);
+      await this.commit({ ...this.manifest, images: [...this.manifest.images, entry] });
+      return entry;
+    });
+  }
+
+  /** Pyramid levels, size and sample type of an image (every image is served as tiles). */
+  async imageTileInfo(imageId: string): Promise<ImageTileInfo> {
+    return this.pyramids.info(this.image(imageId));
+  }
+
+  /** Raw samples of one tile of one pyramid level of an image. */
+  async readImageTile(imageId: string, level: number, tx: number, ty: number): Promise<ImageTile> {
+    return this.pyramids.tile(this.image(imageId), level, tx, ty);
+  }
+
   /** Removes an image: manifest first (a crash leaves orphan files, never dangling entries). */
   async removeImage(imageId: string): Promise<void> {
     await this.exclusive(async () => {
       const entry = this.image(imageId);
       const images = this.manifest.images.filter((image) => image.id !== imageId);
       await this.commit({ ...this.manifest, images });
-      this.annotations.delete(imageId);
-      this.unsaved.delete(imageId);
+      this.labels.delete(imageId);
       this.pixels.delete(imageId);
+      await this.pyramids.forget(imageId);
       const paths = annotationPaths(this.dir, imageId);
       const stale = [paths.classes, paths.instances, thumbnailPath(this.dir, imageId)];
+      stale.push(labelTileFolder(this.dir, imageId), pyramidCachePath(this.dir, imageId));
       if (!images.some((image) => image.file === entry.file))
         stale.push(join(this.dir, 'images', entry.file));
-      await Promise.all(stale.map((file) => rm(file, { force: true })));
+      await Promise.all(stale.map((file) => rm(file, { force: true, recursive: true })));
     });
   }
 
@@ -226,6 +300,12 @@ export class Project {
    */
   async readPixels(imageId: string): Promise<ImagePixels> {
     const entry = this.image(imageId);
+    if (isLargeImage(entry)) {
+      throw new AppError(
+        'too_large',
+        `${entry.name} (${entry.width}x${entry.height}) is read tile by tile; it is never decoded whole.`,
+      );
+    }
     const cached = this.pixels.get(imageId);
     if (cached !== undefined) {
       this.pixels.delete(imageId);
@@ -254,23 +334,31 @@ export class Project {
     }
   }
 
-  /** The saved label images (a copy; zeros when never annotated). */
+  /** The saved label images whole (zeros when never annotated); over 2^28 pixels 'too_large'. */
   async readAnnotation(imageId: string): Promise<Annotation> {
+    return this.exclusive(async () => (await this.imageLabels(imageId)).whole());
+  }
+
+  /** Which label tiles of an image are stored, and its next free object id. */
+  async labelTileIndex(imageId: string): Promise<LabelTileIndex> {
+    return this.exclusive(async () => (await this.imageLabels(imageId)).index());
+  }
+
+  /** Label tile (tx, ty) of an image (zeros when never annotated; a copy). */
+  async readLabelTile(imageId: string, tx: number, ty: number): Promise<LabelTile> {
     return this.exclusive(async () => {
-      const annotation = await this.cachedAnnotation(imageId);
-      return { ...annotation, classes: annotation.classes.slice(), instances: annotation.instances.slice() };
+      const tile = await (await this.imageLabels(imageId)).tile(tx, ty);
+      return { imageId, tx, ty, classes: tile.classes.slice(), instances: tile.instances.slice() };
     });
   }
 
   /**
-   * Writes a rectangle of both label images (atomically, then the manifest's status). Out of
-   * bounds or an unknown class value -> 'invalid_argument'. Patches that arrive while a write
-   * is running are applied in memory and saved together by the next write (a 4096 x 4096
-   * label PNG pair takes ~1 s to encode); each call resolves once its patch is on disk. When a
-   * write fails the saved files are unchanged and the next patch retries.
+   * Writes a rectangle of both label images: the tiles it touches, atomically, then the
+   * manifest's status. Out of bounds or an unknown class value -> 'invalid_argument'. When a
+   * write fails the saved tiles are unchanged.
    */
   async saveAnnotationPatch(imageId: string, patch: AnnotationPatch): Promise<AnnotationStatus> {
-    await this.exclusive(async () => {
+    return this.exclusive(async () => {
       const entry = this.image(imageId);
       if (patch.x + patch.w > entry.width || patch.y + patch.h > entry.height) {
         throw new AppError(
@@ -289,29 +377,13 @@ export class Project {
           );
         }
       }
-      const annotation = await this.cachedAnnotation(imageId);
-      for (let row = 0; row < patch.h; row++) {
-        const target = (patch.y + row) * entry.width + patch.x;
-        annotation.classes.set(patch.classes.subarray(row * patch.w, (row + 1) * patch.w), target);
-        annotation.instances.set(patch.instances.subarray(row * patch.w, (row + 1) * patch.w), target);
-      }
-      for (let i = 0; i < patch.instances.length; i++) {
-        if (patch.instances[i] >= annotation.nextInstanceId)
-          annotation.nextInstanceId = patch.instances[i] + 1;
-      }
-      this.unsaved.add(imageId);
-    });
-    return this.exclusive(async () => {
-      const annotation = await this.cachedAnnotation(imageId);
-      if (this.unsaved.has(imageId)) {
-        await writeAnnotation(this.dir, annotation);
-        this.unsaved.delete(imageId);
-        const status = annotationStatus(annotation);
-        const images = this.manifest.images.map((image) =>
-          image.id === imageId ? { ...image, annotation: status } : image,
-        );
-        await this.commit({ ...this.manifest, images });
-      }
+      const labels = await this.imageLabels(imageId);
+      await labels.applyPatch(patch);
+      const status = labels.status();
+      const images = this.manifest.images.map((image) =>
+        image.id === imageId ? { ...image, annotation: status } : image,
+      );
+      await this.commit({ ...this.manifest, images });
       return this.image(imageId).annotation;
     });
   }
@@ -327,22 +399,20 @@ export class Project {
     }
   }
 
-  private async cachedAnnotation(imageId: string): Promise<Annotation> {
-    const cached = this.annotations.get(imageId);
-    if (cached !== undefined) return cached;
-    const entry = this.image(imageId);
-    const annotation = await readAnnotation(this.dir, imageId, entry.width, entry.height);
-    this.remember(annotation);
-    return annotation;
-  }
-
-  private remember(annotation: Annotation): void {
-    this.annotations.delete(annotation.imageId);
-    this.annotations.set(annotation.imageId, annotation);
-    for (const id of this.annotations.keys()) {
-      if (this.annotations.size <= ANNOTATION_CACHE_SIZE) break;
-      if (!this.unsaved.has(id)) this.annotations.delete(id);
+  /** The label tiles of an image, loaded (and migrated) on first use; call inside `exclusive`. */
+  private async imageLabels(imageId: string): Promise<ImageLabels> {
+    let labels = this.labels.get(imageId);
+    if (labels === undefined) {
+      const entry = this.image(imageId);
+      labels = await ImageLabels.load(this.dir, imageId, entry.width, entry.height);
     }
+    this.labels.delete(imageId);
+    this.labels.set(imageId, labels);
+    for (const id of this.labels.keys()) {
+      if (this.labels.size <= LABEL_IMAGES_KEPT) break;
+      this.labels.delete(id);
+    }
+    return labels;
   }
 
   /** Writes the manifest, then adopts it (memory follows disk only after a good write). */

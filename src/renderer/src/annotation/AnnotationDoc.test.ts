@@ -142,3 +142,52 @@ describe('AnnotationDoc undo / redo / abort', () => {
     expect(() => doc.replaceAll(new Uint8Array(5), new Uint16Array(6), 1)).toThrow(/3x2/);
   });
 });
+
+describe('AnnotationDoc on a slide (sparse tiles)', () => {
+  it('a 100000x100000 document holds only the tiles painted; undo removes them again', () => {
+    const doc = new AnnotationDoc(100_000, 100_000);
+    doc.beginStroke();
+    doc.paintSpans([rowSpan(99_000, 60_000, 60_600)], { classId: 2, instanceId: doc.allocateInstanceId() });
+    doc.commitStroke();
+    // 60000..60600 crosses tile columns 117 and 118 of tile row 193.
+    expect(doc.labels.keys().sort()).toEqual([
+      [117, 193],
+      [118, 193],
+    ]);
+    expect(doc.labelAt(60_300, 99_000)).toEqual({ classId: 2, instanceId: 1 });
+    expect(doc.labelAt(60_300, 99_001)).toEqual({ classId: 0, instanceId: 0 });
+    expect(doc.takeUnsaved()).toEqual({ x: 60_000, y: 99_000, w: 601, h: 1 });
+    doc.undo();
+    expect(doc.labelAt(60_300, 99_000)).toEqual({ classId: 0, instanceId: 0 });
+    expect(() => doc.classes).toThrow(/by rect/);
+  });
+
+  it('strokes far apart are saved as separate patches, nearby ones as one', () => {
+    const doc = new AnnotationDoc(50_000, 50_000);
+    for (const [x, y] of [
+      [100, 100],
+      [120, 130],
+      [40_000, 40_000],
+    ]) {
+      doc.beginStroke();
+      doc.paintSpans([rowSpan(y, x, x + 9)], { classId: 1, instanceId: 0 });
+      doc.commitStroke();
+    }
+    expect(doc.takeUnsaved()).toEqual({ x: 100, y: 100, w: 30, h: 31 });
+    expect(doc.takeUnsaved()).toEqual({ x: 40_000, y: 40_000, w: 10, h: 1 });
+    expect(doc.takeUnsaved()).toBeNull();
+  });
+
+  it('loadTiles puts saved tiles in place and continues object ids', () => {
+    const doc = new AnnotationDoc(1200, 700);
+    const classes = new Uint8Array(512 * 512);
+    const instances = new Uint16Array(512 * 512);
+    classes[3 * 512 + 4] = 2;
+    instances[3 * 512 + 4] = 9;
+    doc.loadTiles([{ tx: 2, ty: 1, classes, instances }], 1);
+    expect(doc.labelAt(1024 + 4, 512 + 3)).toEqual({ classId: 2, instanceId: 9 });
+    expect(doc.nextInstanceId).toBe(10);
+    expect(doc.isBlank).toBe(false);
+    expect(() => doc.loadTiles([{ tx: 3, ty: 0, classes, instances }], 1)).toThrow(/outside/);
+  });
+});

@@ -1,4 +1,6 @@
+import { TILE_SIZE } from '../../../shared/imageData';
 import type { Span } from './raster';
+import { type LabelTileArrays, SparseLabels } from './SparseLabels';
 import { type Rect, type RegionPatch, UndoHistory } from './UndoHistory';
 
 /** Classes: 0 = unlabelled, 1 = background, 2 = cell, ... Instances: 0 = none. */
@@ -10,7 +12,10 @@ export interface LabelValue {
 /** Called with the rectangle of pixels that changed (during a stroke, on undo/redo, on load). */
 export type ChangeListener = (rect: Rect) => void;
 
-const TILE = 64;
+/** Largest area one autosave patch gathers from separate edits, pixels (far-apart strokes go apart). */
+const MAX_SAVE_AREA = 1 << 22;
+/** Largest image whose labels may be copied whole (`classes`, `instances`: tests, small images). */
+const MAX_WHOLE_COPY = 1 << 24;
 
 function union(a: Rect | null, b: Rect): Rect {
   if (!a) return { ...b };
@@ -20,27 +25,27 @@ function union(a: Rect | null, b: Rect): Rect {
 }
 
 /**
- * The label image of one image, outside React: a class map and an instance map (row-major,
- * width x height) plus the next free instance id. Edits happen inside a gesture
- * (beginStroke -> paintSpans... -> commitStroke | abortStroke); each committed gesture is one undo
- * step holding only the changed rectangle. Before-values are saved lazily per 64x64 tile, so a
- * stroke costs memory in proportion to the area it touches. `takeUnsaved()` hands the union of
- * changed rectangles since the last call to the autosaver.
+ * The label image of one image, outside React: a class map and an instance map held as
+ * sparse TILE_SIZE tiles (SparseLabels: never-labelled areas hold no memory, so a slide of
+ * 100000 pixels a side is as cheap as a small image) plus the next free instance id. Edits
+ * happen inside a gesture (beginStroke -> paintSpans... -> commitStroke | abortStroke); each
+ * committed gesture is one undo step holding only the changed rectangle. Before-values are
+ * saved lazily per tile. `takeUnsaved()` hands the autosaver the changed rectangles, nearby
+ * ones merged.
  */
 export class AnnotationDoc {
-  readonly classes: Uint8Array;
-  readonly instances: Uint16Array;
   nextInstanceId: number;
+  readonly labels: SparseLabels;
   private readonly history: UndoHistory;
   private readonly listeners = new Set<ChangeListener>();
-  private readonly tilesX: number;
   private stroke: {
-    tiles: Map<number, { classes: Uint8Array; instances: Uint16Array }>;
+    /** Tile key -> its arrays before the gesture (undefined: the tile was absent). */
+    tiles: Map<number, LabelTileArrays | undefined>;
     bounds: Rect | null;
     nextIdBefore: number;
   } | null = null;
-  private unsaved: Rect | null = null;
-  private blank: boolean;
+  private unsaved: Rect[] = [];
+  private blank = true;
 
   constructor(
     readonly width: number,
@@ -52,18 +57,26 @@ export class AnnotationDoc {
       maxHistoryBytes?: number;
     },
   ) {
-    const n = width * height;
-    this.classes = init?.classes ?? new Uint8Array(n);
-    this.instances = init?.instances ?? new Uint16Array(n);
-    if (this.classes.length !== n || this.instances.length !== n) {
-      throw new Error(`label arrays must hold ${width}x${height} pixels`);
-    }
-    let maxId = 0;
-    if (init?.instances) for (let i = 0; i < n; i++) if (this.instances[i] > maxId) maxId = this.instances[i];
-    this.nextInstanceId = Math.max(init?.nextInstanceId ?? 1, maxId + 1);
-    this.blank = !init?.classes || !this.classes.some((v) => v !== 0);
+    this.labels = new SparseLabels(width, height);
     this.history = new UndoHistory(init?.maxHistoryBytes ?? 256 * 1024 * 1024);
-    this.tilesX = Math.ceil(width / TILE);
+    this.nextInstanceId = 1;
+    if (init?.classes || init?.instances) {
+      this.replaceAll(
+        init.classes ?? new Uint8Array(width * height),
+        init.instances ?? new Uint16Array(width * height),
+        init.nextInstanceId ?? 1,
+      );
+    } else this.nextInstanceId = init?.nextInstanceId ?? 1;
+  }
+
+  /** A copy of the whole class map (small images and tests; refused past 2^24 pixels). */
+  get classes(): Uint8Array {
+    return this.whole().classes;
+  }
+
+  /** A copy of the whole instance map (as `classes`). */
+  get instances(): Uint16Array {
+    return this.whole().instances;
   }
 
   /**
@@ -72,21 +85,45 @@ export class AnnotationDoc {
    */
   replaceAll(classes: Uint8Array, instances: Uint16Array, nextInstanceId: number): void {
     if (this.stroke) throw new Error('replaceAll during a stroke');
-    if (classes.length !== this.classes.length || instances.length !== this.instances.length) {
+    const n = this.width * this.height;
+    if (classes.length !== n || instances.length !== n) {
       throw new Error(`label arrays must hold ${this.width}x${this.height} pixels`);
     }
-    this.classes.set(classes);
-    this.instances.set(instances);
+    this.labels.clear();
+    const all = { x: 0, y: 0, w: this.width, h: this.height };
+    this.labels.write(all, { classes, instances });
     let maxId = 0;
-    let labelled = false;
-    for (let i = 0; i < instances.length; i++) {
-      if (instances[i] > maxId) maxId = instances[i];
-      if (classes[i] !== 0) labelled = true;
+    for (let i = 0; i < n; i++) if (instances[i] > maxId) maxId = instances[i];
+    this.reset(Math.max(nextInstanceId, maxId + 1));
+  }
+
+  /**
+   * Replaces every label with saved tiles (as the API sends them; absent tiles are zeros),
+   * forgetting the history; notifies the whole image. Not allowed during a gesture.
+   */
+  loadTiles(
+    tiles: { tx: number; ty: number; classes: Uint8Array; instances: Uint16Array }[],
+    nextInstanceId: number,
+  ): void {
+    if (this.stroke) throw new Error('loadTiles during a stroke');
+    this.labels.clear();
+    let maxId = 0;
+    for (const { tx, ty, classes, instances } of tiles) {
+      if (classes.length !== TILE_SIZE * TILE_SIZE || instances.length !== TILE_SIZE * TILE_SIZE)
+        throw new Error(`label tile (${tx}, ${ty}) must hold ${TILE_SIZE}x${TILE_SIZE} pixels`);
+      if (tx < 0 || ty < 0 || tx >= this.labels.tilesX || ty >= this.labels.tilesY)
+        throw new Error(`label tile (${tx}, ${ty}) lies outside ${this.width}x${this.height}`);
+      this.labels.set(tx, ty, { classes, instances });
+      for (let i = 0; i < instances.length; i++) if (instances[i] > maxId) maxId = instances[i];
     }
-    this.nextInstanceId = Math.max(nextInstanceId, maxId + 1);
-    this.blank = !labelled;
+    this.reset(Math.max(nextInstanceId, maxId + 1));
+  }
+
+  private reset(nextInstanceId: number): void {
+    this.nextInstanceId = nextInstanceId;
+    this.blank = this.labels.keys().length === 0;
     this.history.clear();
-    this.unsaved = null;
+    this.unsaved = [];
     this.emit({ x: 0, y: 0, w: this.width, h: this.height });
   }
 
@@ -115,8 +152,10 @@ export class AnnotationDoc {
 
   /** Label at pixel (x, y) (integers inside the image). */
   labelAt(x: number, y: number): LabelValue {
-    const i = y * this.width + x;
-    return { classId: this.classes[i], instanceId: this.instances[i] };
+    const tile = this.labels.get(Math.floor(x / TILE_SIZE), Math.floor(y / TILE_SIZE));
+    if (!tile) return { classId: 0, instanceId: 0 };
+    const i = (y % TILE_SIZE) * TILE_SIZE + (x % TILE_SIZE);
+    return { classId: tile.classes[i], instanceId: tile.instances[i] };
   }
 
   /** Reserves a fresh instance id (only inside a gesture, so undo gives it back). */
@@ -137,16 +176,23 @@ export class AnnotationDoc {
     const s = this.stroke;
     if (!s) throw new Error('paintSpans outside a stroke');
     let rect: Rect | null = null;
+    const erase = value.classId === 0 && value.instanceId === 0;
     for (const { y, x0, x1 } of spans) {
-      for (let tx = Math.floor(x0 / TILE); tx <= Math.floor(x1 / TILE); tx++) this.backupTile(tx, y);
-      const start = y * this.width + x0;
-      const end = y * this.width + x1 + 1;
-      this.classes.fill(value.classId, start, end);
-      this.instances.fill(value.instanceId, start, end);
+      const ty = Math.floor(y / TILE_SIZE);
+      for (let tx = Math.floor(x0 / TILE_SIZE); tx <= Math.floor(x1 / TILE_SIZE); tx++) {
+        if (erase && !this.labels.get(tx, ty)) continue; // zeros over zeros
+        this.backupTile(tx, ty);
+        const tile = this.labels.ensure(tx, ty);
+        const row = (y - ty * TILE_SIZE) * TILE_SIZE - tx * TILE_SIZE;
+        const start = row + Math.max(x0, tx * TILE_SIZE);
+        const end = row + Math.min(x1 + 1, (tx + 1) * TILE_SIZE);
+        tile.classes.fill(value.classId, start, end);
+        tile.instances.fill(value.instanceId, start, end);
+      }
       rect = union(rect, { x: x0, y, w: x1 - x0 + 1, h: 1 });
     }
     if (!rect) return;
-    this.blank = false;
+    if (!erase) this.blank = false;
     s.bounds = union(s.bounds, rect);
     this.emit(rect);
   }
@@ -157,37 +203,46 @@ export class AnnotationDoc {
     if (!s) return;
     this.stroke = null;
     if (!s.bounds) return;
-    const { x, y, w, h } = s.bounds;
-    const beforeClasses = new Uint8Array(w * h);
-    const beforeInstances = new Uint16Array(w * h);
-    // Tiles inside the bounds that no span touched are unchanged: their current values are "before".
-    for (let row = 0; row < h; row++) {
-      const iy = y + row;
-      for (let col = 0; col < w; col++) {
-        const ix = x + col;
-        const tile = s.tiles.get(Math.floor(iy / TILE) * this.tilesX + Math.floor(ix / TILE));
-        const t = (iy % TILE) * TILE + (ix % TILE);
-        const i = iy * this.width + ix;
-        beforeClasses[row * w + col] = tile ? tile.classes[t] : this.classes[i];
-        beforeInstances[row * w + col] = tile ? tile.instances[t] : this.instances[i];
+    const bounds = s.bounds;
+    const after = this.extract(bounds);
+    // The before-values: the current ones, with every backed-up tile's old values over them.
+    const before = this.extract(bounds);
+    const saved = new SparseLabels(this.width, this.height);
+    for (const [key, tile] of s.tiles) {
+      const tx = key % this.labels.tilesX;
+      const ty = Math.floor(key / this.labels.tilesX);
+      saved.set(tx, ty, tile ?? saved.ensure(tx, ty));
+      const left = tx * TILE_SIZE;
+      const top = ty * TILE_SIZE;
+      const part = {
+        x: Math.max(bounds.x, left),
+        y: Math.max(bounds.y, top),
+        w: Math.min(bounds.x + bounds.w, left + TILE_SIZE) - Math.max(bounds.x, left),
+        h: Math.min(bounds.y + bounds.h, top + TILE_SIZE) - Math.max(bounds.y, top),
+      };
+      if (part.w <= 0 || part.h <= 0) continue;
+      const old = saved.read(part);
+      for (let row = 0; row < part.h; row++) {
+        const to = (part.y - bounds.y + row) * bounds.w + (part.x - bounds.x);
+        before.classes.set(old.classes.subarray(row * part.w, (row + 1) * part.w), to);
+        before.instances.set(old.instances.subarray(row * part.w, (row + 1) * part.w), to);
       }
     }
-    const after = this.extract(s.bounds);
     let changed = s.nextIdBefore !== this.nextInstanceId;
-    for (let i = 0; i < w * h && !changed; i++) {
-      changed = beforeClasses[i] !== after.classes[i] || beforeInstances[i] !== after.instances[i];
+    for (let i = 0; i < bounds.w * bounds.h && !changed; i++) {
+      changed = before.classes[i] !== after.classes[i] || before.instances[i] !== after.instances[i];
     }
     if (!changed) return;
     this.history.push({
-      ...s.bounds,
-      beforeClasses,
-      beforeInstances,
+      ...bounds,
+      beforeClasses: before.classes,
+      beforeInstances: before.instances,
       afterClasses: after.classes,
       afterInstances: after.instances,
       nextIdBefore: s.nextIdBefore,
       nextIdAfter: this.nextInstanceId,
     });
-    this.unsaved = union(this.unsaved, s.bounds);
+    this.markUnsaved(bounds);
   }
 
   /** Rolls the open gesture back without leaving a redo entry (Escape). */
@@ -196,9 +251,7 @@ export class AnnotationDoc {
     if (!s) return;
     this.stroke = null;
     for (const [key, tile] of s.tiles) {
-      const tx = key % this.tilesX;
-      const ty = Math.floor(key / this.tilesX);
-      this.copyTile(tx, ty, tile, false);
+      this.labels.set(key % this.labels.tilesX, Math.floor(key / this.labels.tilesX), tile);
     }
     this.nextInstanceId = s.nextIdBefore;
     if (s.bounds) this.emit(s.bounds);
@@ -226,72 +279,56 @@ export class AnnotationDoc {
 
   /** Copies of the class and instance values inside `rect` (row-major). */
   extract(rect: Rect): { classes: Uint8Array; instances: Uint16Array } {
-    const classes = new Uint8Array(rect.w * rect.h);
-    const instances = new Uint16Array(rect.w * rect.h);
-    for (let row = 0; row < rect.h; row++) {
-      const start = (rect.y + row) * this.width + rect.x;
-      classes.set(this.classes.subarray(start, start + rect.w), row * rect.w);
-      instances.set(this.instances.subarray(start, start + rect.w), row * rect.w);
-    }
-    return { classes, instances };
+    return this.labels.read(rect);
   }
 
-  /** The union of rects changed since the last call (committed edits, undo, redo), then forgets it. */
+  /**
+   * The next rect to save (changed by committed edits, undo, redo), then forgets it: the
+   * changed rects gathered into one while their union stays under MAX_SAVE_AREA, so strokes
+   * far apart on a slide are saved as separate small patches. Null when all is saved.
+   */
   takeUnsaved(): Rect | null {
-    const r = this.unsaved;
-    this.unsaved = null;
-    return r;
+    const first = this.unsaved.shift();
+    if (!first) return null;
+    let rect = first;
+    this.unsaved = this.unsaved.filter((r) => {
+      const merged = union(rect, r);
+      if (merged.w * merged.h > MAX_SAVE_AREA) return true;
+      rect = merged;
+      return false;
+    });
+    return rect;
   }
 
-  /** Marks a rect as unsaved again (a failed save). */
+  /** Marks a rect as unsaved (a failed save puts its rect back). */
   markUnsaved(rect: Rect): void {
-    this.unsaved = union(this.unsaved, rect);
+    this.unsaved.push({ ...rect });
   }
 
   get hasUnsaved(): boolean {
-    return this.unsaved !== null;
+    return this.unsaved.length > 0;
+  }
+
+  private whole(): { classes: Uint8Array; instances: Uint16Array } {
+    if (this.width * this.height > MAX_WHOLE_COPY)
+      throw new Error(`${this.width}x${this.height} labels are read by rect, not copied whole`);
+    return this.labels.read({ x: 0, y: 0, w: this.width, h: this.height });
   }
 
   private apply(p: RegionPatch, classes: Uint8Array, instances: Uint16Array): void {
-    for (let row = 0; row < p.h; row++) {
-      const start = (p.y + row) * this.width + p.x;
-      this.classes.set(classes.subarray(row * p.w, (row + 1) * p.w), start);
-      this.instances.set(instances.subarray(row * p.w, (row + 1) * p.w), start);
-    }
     const rect = { x: p.x, y: p.y, w: p.w, h: p.h };
-    this.unsaved = union(this.unsaved, rect);
+    this.labels.write(rect, { classes, instances });
+    this.markUnsaved(rect);
     this.emit(rect);
   }
 
-  private backupTile(tx: number, y: number): void {
-    const ty = Math.floor(y / TILE);
-    const key = ty * this.tilesX + tx;
+  /** Keeps the tile's values from before the gesture (once per gesture and tile). */
+  private backupTile(tx: number, ty: number): void {
     const tiles = this.stroke!.tiles;
+    const key = this.labels.key(tx, ty);
     if (tiles.has(key)) return;
-    const tile = { classes: new Uint8Array(TILE * TILE), instances: new Uint16Array(TILE * TILE) };
-    this.copyTile(tx, ty, tile, true);
-    tiles.set(key, tile);
-  }
-
-  /** Copies a tile between the document and a backup (toBackup = document -> backup). */
-  private copyTile(
-    tx: number,
-    ty: number,
-    tile: { classes: Uint8Array; instances: Uint16Array },
-    toBackup: boolean,
-  ): void {
-    const x0 = tx * TILE;
-    const w = Math.min(TILE, this.width - x0);
-    for (let row = 0; row < TILE && ty * TILE + row < this.height; row++) {
-      const start = (ty * TILE + row) * this.width + x0;
-      if (toBackup) {
-        tile.classes.set(this.classes.subarray(start, start + w), row * TILE);
-        tile.instances.set(this.instances.subarray(start, start + w), row * TILE);
-      } else {
-        this.classes.set(tile.classes.subarray(row * TILE, row * TILE + w), start);
-        this.instances.set(tile.instances.subarray(row * TILE, row * TILE + w), start);
-      }
-    }
+    const tile = this.labels.get(tx, ty);
+    tiles.set(key, tile && { classes: tile.classes.slice(), instances: tile.instances.slice() });
   }
 
   private emit(rect: Rect): void {

@@ -1,14 +1,15 @@
 import type Konva from 'konva';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Circle, Image as KImage, Layer, Line, Stage } from 'react-konva';
+import { Circle, Layer, Line, Shape, Stage } from 'react-konva';
 import { createTool } from '../annotation/tools/createTool';
 import type { Rect } from '../annotation/UndoHistory';
 import type { ImageSession } from '../store/ImageSession';
 import { useStore } from '../store/Store';
 import type { StudioController } from '../store/StudioController';
+import { LabelTileLayer } from './LabelTileLayer';
 import { classPalette } from './labelOverlay';
-import { ImageCanvas, LabelCanvas } from './PixelCanvases';
 import { timed } from './perfProbe';
+import { TiledImageLayer } from './TiledImageLayer';
 import { useViewport } from './useViewport';
 
 function union(a: Rect | null, b: Rect): Rect {
@@ -50,33 +51,57 @@ export function AnnotationCanvas({
   const lineRef = useRef<Konva.Line>(null);
   const [firstPaint, setFirstPaint] = useState(false);
 
-  const imageCanvas = useMemo(() => new ImageCanvas(session.raw), [session]);
-  const labelCanvas = useMemo(() => new LabelCanvas(session.doc), [session]);
+  const imageTiles = useMemo(() => new TiledImageLayer(session.tiles), [session]);
+  const labelTiles = useMemo(() => new LabelTileLayer(session.doc), [session]);
   const palette = useMemo(() => classPalette(classes ?? []), [classes]);
 
+  // What the layers' draw functions read (Konva calls them outside React's render).
+  const view = useRef({ vp, size, display });
+  view.current = { vp, size, display };
+
   const ready = size.w > 0; // the Stage (and its layers) exist once the host has a size
+  // A new window or LUT re-renders the tiles in view (the layer reads it from `view`).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: display is the trigger, read through the ref
   useEffect(() => {
     if (!ready) return;
-    imageCanvas.render(display);
-    const layer = imageLayer.current;
-    if (!layer) return;
+    imageLayer.current?.batchDraw();
+  }, [display, ready]);
+
+  // Tiles arrive one by one: each redraws the image layer once per frame; the first frame
+  // with every wanted tile in view is the first paint.
+  useEffect(() => {
+    if (!ready) return;
     if (!firstPaint) performance.mark('unet:image-rendered');
-    layer.draw();
-    if (!firstPaint) {
-      // Canvas 2D rasterises lazily: the frame after next starts once the drawn frame is out.
-      requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('unet:image-painted')));
-      setFirstPaint(true);
-    }
-  }, [imageCanvas, display, firstPaint, ready]);
+    return session.tiles.onLoaded(() => imageLayer.current?.batchDraw());
+  }, [session, ready, firstPaint]);
+
+  const drawImage = (context: Konva.Context) =>
+    timed('image-tiles', () => {
+      const { vp: v, size: s, display: d } = view.current;
+      const complete = imageTiles.draw(context._context, v, s.w, s.h, d);
+      // For tests and the bench: whether the last frame showed every wanted tile.
+      containerRef.current?.setAttribute('data-tiles', complete ? 'complete' : 'loading');
+      // Tiles left for the next frame by the render budget: draw again then.
+      if (imageTiles.deferred) requestAnimationFrame(() => imageLayer.current?.batchDraw());
+      if (complete && !firstPaint) {
+        // Canvas 2D rasterises lazily: the frame after next starts once the drawn frame is out.
+        requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('unet:image-painted')));
+        setFirstPaint(true);
+      }
+    });
 
   useEffect(() => {
     if (!ready) return;
-    labelCanvas.update(palette, opacity);
+    labelTiles.setStyle(palette, opacity);
     labelLayer.current?.batchDraw();
-  }, [labelCanvas, palette, opacity, ready]);
+  }, [labelTiles, palette, opacity, ready]);
 
-  const opacityRef = useRef(opacity);
-  opacityRef.current = opacity;
+  const drawLabels = (context: Konva.Context) =>
+    timed('label-tiles', () => {
+      const { vp: v, size: s } = view.current;
+      labelTiles.draw(context._context, v, s.w, s.h);
+    });
+
   // Dirty rects from the document are merged and painted once per animation frame.
   useEffect(() => {
     let dirty: Rect | null = null;
@@ -84,9 +109,9 @@ export function AnnotationCanvas({
     const flush = () =>
       timed('label-repaint', () => {
         frame = 0;
-        if (dirty) labelCanvas.update(palette, opacityRef.current, dirty);
+        if (dirty) labelTiles.update(dirty);
         dirty = null;
-        labelLayer.current?.draw();
+        labelLayer.current?.batchDraw();
       });
     const off = session.doc.onChange((r) => {
       dirty = union(dirty, r);
@@ -96,7 +121,7 @@ export function AnnotationCanvas({
       off();
       if (frame) cancelAnimationFrame(frame);
     };
-  }, [session, labelCanvas, palette]);
+  }, [session, labelTiles]);
 
   const tool = useMemo(() => createTool(toolName, session.ctx), [toolName, session]);
   useEffect(() => {
@@ -201,10 +226,10 @@ export function AnnotationCanvas({
           listening={false}
         >
           <Layer ref={imageLayer} imageSmoothingEnabled={false} listening={false}>
-            <KImage image={imageCanvas.canvas} listening={false} />
+            <Shape sceneFunc={drawImage} listening={false} />
           </Layer>
           <Layer ref={labelLayer} imageSmoothingEnabled={false} listening={false}>
-            <KImage image={labelCanvas.canvas} listening={false} />
+            <Shape sceneFunc={drawLabels} listening={false} />
           </Layer>
           <Layer ref={overlayLayer} listening={false}>
             <Circle

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useStore } from '../store/Store';
 import type { StudioController } from '../store/StudioController';
+import { timed } from './perfProbe';
 import { centred, fitView, toImage, type Viewport, wheelFactor, zoomAt } from './viewport';
 
 interface PanHandlers {
@@ -53,11 +54,12 @@ export function useViewport(controller: StudioController, imageW: number, imageH
   useEffect(() => {
     const el = containerRef.current;
     if (!el) return;
-    const onWheel = (e: WheelEvent) => {
-      e.preventDefault();
-      const r = el.getBoundingClientRect();
-      setVp((v) => zoomAt(v, wheelFactor(e.deltaY), e.clientX - r.left, e.clientY - r.top));
-    };
+    const onWheel = (e: WheelEvent) =>
+      timed('wheel', () => {
+        e.preventDefault();
+        const r = el.getBoundingClientRect();
+        setVp((v) => zoomAt(v, wheelFactor(e.deltaY), e.clientX - r.left, e.clientY - r.top));
+      });
     el.addEventListener('wheel', onWheel, { passive: false });
     const key = (down: boolean) => (e: KeyboardEvent) => {
       if (e.code === 'Space' && !(e.target instanceof HTMLInputElement)) {

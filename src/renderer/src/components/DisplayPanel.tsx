@@ -25,7 +25,12 @@ function Histogram(props: {
   color: string;
 }) {
   const { session, channel, lo, hi, min, max, color } = props;
-  const counts = useMemo(() => histogram(session.raw, channel, lo, hi, 96), [session, channel, lo, hi]);
+  // Counted on the coarsest pyramid level (one tile), which the session fetches after opening.
+  const sample = session.sample;
+  const counts = useMemo(
+    () => (sample === null ? new Uint32Array(96) : histogram(sample, channel, lo, hi, 96)),
+    [sample, channel, lo, hi],
+  );
   const top = Math.log1p(Math.max(1, ...counts));
   const x = (v: number) => ((v - lo) / Math.max(1e-9, hi - lo)) * 96;
   // One closed path of bars: bin i spans x = i..i+1.
@@ -103,7 +108,7 @@ export function DisplayPanel({ controller }: { controller: StudioController }) {
   useStore(store, (s) => s.sessionVersion);
   const session = controller.current();
   if (!session || session.imageId !== selected) return null;
-  const source: DisplaySource = entry ?? session.pixels;
+  const source: DisplaySource = entry ?? session.info;
   const set = (next: ImageDisplay) => controller.setDisplay(next);
   const composite = session.raw.channels > 1 && display.channels.length === session.raw.channels;
   const setChannel = (c: number, patch: Partial<ChannelDisplay>) =>
@@ -223,9 +228,9 @@ export function DisplayPanel({ controller }: { controller: StudioController }) {
         )}
       </div>
       <p className="muted small" data-testid="display-info">
-        {session.pixels.width}×{session.pixels.height}, {session.pixels.bitDepth}-bit
-        {session.pixels.channels > 1 ? `, ${session.pixels.channels} channels` : ''}, range{' '}
-        {session.pixels.stats.min}–{session.pixels.stats.max}
+        {session.info.width}×{session.info.height}, {session.info.bitDepth}-bit
+        {session.info.channels > 1 ? `, ${session.info.channels} channels` : ''}, range{' '}
+        {session.info.stats.min}–{session.info.stats.max}
         {pixelSize ? `, ${pixelSize}` : ''}
       </p>
     </section>

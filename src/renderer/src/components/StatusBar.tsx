@@ -26,6 +26,7 @@ export function StatusBar({ controller }: { controller: StudioController }) {
       : '';
   const where =
     cursor && size ? ` (${(cursor.x * size.x).toFixed(2)}, ${(cursor.y * size.y).toFixed(2)} µm)` : '';
+  const importProgress = useStore(store, (s) => s.importProgress);
   return (
     <footer className="status-bar">
       <span data-testid="status-cursor">{cursor ? `x ${cursor.x}  y ${cursor.y}${where}` : 'x –  y –'}</span>
@@ -40,6 +41,16 @@ export function StatusBar({ controller }: { controller: StudioController }) {
       {(busy || loading || labelsLoading) && (
         <span className="muted" data-testid="status-busy">
           {busy ?? (loading ? 'Loading image…' : 'Loading labels…')}
+        </span>
+      )}
+      {importProgress && (
+        <span className="import-progress" data-testid="import-progress">
+          Building the multiscale view of {importProgress.name}
+          <progress max={1} value={importProgress.fraction} />
+          {Math.round(importProgress.fraction * 100)} %
+          <button type="button" data-testid="cancel-import" onClick={() => void controller.cancelImport()}>
+            Cancel
+          </button>
         </span>
       )}
       <span className={`save save-${saveState}`} data-testid="save-state" data-state={saveState}>

@@ -1,14 +1,27 @@
-import type { Annotation, AnnotationPatch, ImagePixels, Result } from '../../../shared/api';
+import {
+  type Annotation,
+  type AnnotationPatch,
+  type ImagePixels,
+  type ImageTile,
+  type ImageTileInfo,
+  type LabelTile,
+  type LabelTileIndex,
+  type Result,
+  TILE_SIZE,
+} from '../../../shared/api';
 import type { ErrorInfo } from '../../../shared/errors';
-import type { AnnotationStatus } from '../../../shared/schemas';
+import type { AnnotationStatus, IntensityStats } from '../../../shared/schemas';
 import { AnnotationDoc, type LabelValue } from '../annotation/AnnotationDoc';
 import { Autosaver, type SaveState } from '../annotation/Autosaver';
 import { noiseSigma, suggestFillTolerance } from '../annotation/tools/fillTolerance';
 import type { ToolContext } from '../annotation/tools/Tool';
+import { ImageTileCache } from '../canvas/ImageTileCache';
 import type { RawImage } from '../canvas/imageRender';
 
 /** How a session reaches the outside: the API's save, and the UI for save states and picks. */
 export interface SessionHooks {
+  /** One tile of the image's pyramid (the only way pixels reach the UI). */
+  fetchTile: (imageId: string, level: number, tx: number, ty: number) => Promise<Result<ImageTile>>;
   save: (imageId: string, patch: AnnotationPatch) => Promise<Result<AnnotationStatus>>;
   onSaveState: (
     imageId: string,
@@ -19,31 +32,47 @@ export interface SessionHooks {
   onFillRefused?: (fraction: number) => void;
 }
 
+/** Size and sample type of an opened image as displayed (float is shown as 16-bit). */
+export interface DisplayFormat {
+  width: number;
+  height: number;
+  channels: number;
+  bitDepth: 8 | 16;
+}
+
 /**
- * One opened image: its pixels (as delivered, plus an 8/16-bit view for display), its label
- * document with undo history, its autosaver and the tool context. Kept per image for the whole
- * project session so undo survives switching images and tools. Created as soon as the pixels
- * arrive (the image paints first); the saved labels follow via `loadLabels`, and tools stay
- * idle until then (`labelsReady`).
+ * One opened image: its pyramid description and tile cache (pixels arrive tile by tile, only
+ * those in view), its label document with undo history, its autosaver and the tool context.
+ * Kept per image for the whole project session so undo survives switching images and tools.
+ * Created as soon as the image's description arrives (the first tiles paint next); the saved
+ * label tiles follow via `loadLabelTiles`, and tools stay idle until then (`labelsReady`).
  */
 export class ImageSession {
-  readonly raw: RawImage;
+  readonly raw: DisplayFormat;
+  readonly tiles: ImageTileCache;
   readonly doc: AnnotationDoc;
   readonly saver: Autosaver;
   /** What the tools of this image read and write (settings are copied in before each gesture). */
   readonly ctx: ToolContext;
   labelsReady = false;
-  /** Pixel noise (standard deviation, the image's own units) and the Fill tolerance it suggests. */
-  readonly noise: number;
-  readonly fillTolerance: number;
+  /**
+   * Pixel noise (standard deviation, display units; null until `loadSample`) and the Fill
+   * tolerance it suggests (from the intensity range alone before that).
+   */
+  noise: number | null = null;
+  fillTolerance: number;
+  /** The coarsest pyramid level's pixels (the histogram's data), once `loadSample` got it. */
+  sample: RawImage | null = null;
 
   constructor(
     readonly imageId: string,
-    readonly pixels: ImagePixels,
+    readonly info: ImageTileInfo,
     hooks: SessionHooks,
   ) {
-    this.raw = toDisplayable(pixels);
-    this.doc = new AnnotationDoc(pixels.width, pixels.height);
+    const { width, height, channels, bitDepth } = info;
+    this.raw = { width, height, channels, bitDepth: bitDepth === 8 ? 8 : 16 };
+    this.tiles = new ImageTileCache(info, (level, tx, ty) => hooks.fetchTile(imageId, level, tx, ty));
+    this.doc = new AnnotationDoc(width, height);
     this.saver = new Autosaver({
       imageId,
       doc: this.doc,
@@ -61,19 +90,68 @@ export class ImageSession {
       brushSize: 12,
       fillMode: 'intensity',
       fillTolerance: 10,
-      // The image's own values (float ones too), so the tolerance is in the units the user sees.
-      intensity: { data: pixels.data, channels: pixels.channels },
+      // Display units (float images quantised, like the sliders), as the tolerance is.
+      intensity: { valueAt: (x, y) => this.displayValueAt(x, y) },
       onPick: hooks.onPick,
       onFillRefused: hooks.onFillRefused,
     };
-    this.noise = noiseSigma(pixels.data, pixels.channels, pixels.width, pixels.height);
-    this.fillTolerance = suggestFillTolerance(this.noise, pixels.stats, pixels.bitDepth === 32);
+    this.fillTolerance = suggestFillTolerance(0, this.displayStats(), false);
+  }
+
+  /**
+   * Fetches what the display panel's histogram and the Fill tolerance are measured on, without
+   * the whole image: the coarsest pyramid level (one tile: the histogram's `sample`) and the
+   * full-resolution tile at the centre (the pixel noise; averaged levels would hide it).
+   */
+  async loadSample(): Promise<void> {
+    const { levels, tileSize, width, height } = this.info;
+    const centre = await this.tiles.fetch(
+      0,
+      Math.floor(width / 2 / tileSize),
+      Math.floor(height / 2 / tileSize),
+    );
+    if (centre) {
+      this.noise = noiseSigma(centre.data, centre.channels, centre.width, centre.height);
+      this.fillTolerance = suggestFillTolerance(this.noise, this.displayStats(), false);
+    }
+    this.sample = (await this.tiles.fetch(levels.length - 1, 0, 0)) ?? centre ?? null;
+  }
+
+  /** The image's intensity statistics in display units (quantised 0..65535 for float images). */
+  private displayStats(): IntensityStats {
+    const { stats, bitDepth } = this.info;
+    if (bitDepth !== 32) return stats;
+    const q = (v: number) => Math.round(((v - stats.min) / Math.max(1e-12, stats.max - stats.min)) * 65535);
+    return { min: q(stats.min), max: q(stats.max), low: q(stats.low), high: q(stats.high) };
+  }
+
+  /** The description a session of pixels delivered whole has (tests, small images). */
+  static infoOf(pixels: ImagePixels): ImageTileInfo {
+    const { imageId, width, height, channels, bitDepth, stats } = pixels;
+    return {
+      imageId,
+      width,
+      height,
+      channels,
+      bitDepth,
+      stats,
+      tileSize: TILE_SIZE,
+      levels: [{ width, height }],
+    };
   }
 
   /** Puts the saved labels into the document; false when their size does not match the image. */
   loadLabels(annotation: Annotation): boolean {
-    if (annotation.width !== this.pixels.width || annotation.height !== this.pixels.height) return false;
+    if (annotation.width !== this.info.width || annotation.height !== this.info.height) return false;
     this.doc.replaceAll(annotation.classes, annotation.instances, annotation.nextInstanceId);
+    this.labelsReady = true;
+    return true;
+  }
+
+  /** Puts the saved label tiles into the document; false when the index is of another size. */
+  loadLabelTiles(index: LabelTileIndex, tiles: LabelTile[]): boolean {
+    if (index.width !== this.info.width || index.height !== this.info.height) return false;
+    this.doc.loadTiles(tiles, index.nextInstanceId);
     this.labelsReady = true;
     return true;
   }
@@ -83,22 +161,32 @@ export class ImageSession {
    * display units: quantised for float images).
    */
   autoWindow(): { min: number; max: number } {
-    const { low, high, min, max } = this.pixels.stats;
-    if (this.pixels.bitDepth !== 32) return { min: low, max: Math.max(high, low + 1) };
+    const { low, high, min, max } = this.info.stats;
+    if (this.info.bitDepth !== 32) return { min: low, max: Math.max(high, low + 1) };
     const q = (v: number) => Math.round(((v - min) / Math.max(1e-12, max - min)) * 65535);
     return { min: q(low), max: Math.max(q(high), q(low) + 1) };
   }
 
-  /** Raw value(s) at pixel (x, y) as text ("1234" or "12, 40, 7"). */
+  /** Raw value(s) at pixel (x, y) as text ("1234" or "12, 40, 7"); "…" while its tile loads. */
   valueAt(x: number, y: number): string {
-    const { data, channels, width } = this.pixels;
-    const i = (y * width + x) * channels;
     const values: string[] = [];
-    for (let c = 0; c < channels; c++) {
-      const v = data[i + c];
-      values.push(Number.isInteger(v) ? String(v) : v.toPrecision(4));
+    for (let c = 0; c < this.info.channels; c++) {
+      const v = this.tiles.valueAt(x, y, c);
+      if (Number.isNaN(v)) return '…';
+      values.push(this.info.bitDepth === 32 ? this.rawFromDisplay(v).toPrecision(4) : String(v));
     }
     return values.join(', ');
+  }
+
+  /** First-channel display value at (x, y) (float: quantised units), NaN while its tile loads. */
+  private displayValueAt(x: number, y: number): number {
+    return this.tiles.valueAt(x, y);
+  }
+
+  /** A quantised 16-bit display value back in raw float units. */
+  private rawFromDisplay(v: number): number {
+    const { min, max } = this.info.stats;
+    return min + (v / 65535) * (max - min);
   }
 }
 

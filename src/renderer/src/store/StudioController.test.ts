@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Annotation, AnnotationPatch, ImagePixels, Result, StudioApi } from '../../../shared/api';
+import {
+  type AnnotationPatch,
+  type ImageTileInfo,
+  type LabelTile,
+  type LabelTileIndex,
+  type Result,
+  type StudioApi,
+  TILE_SIZE,
+} from '../../../shared/api';
 import { createTool } from '../annotation/tools/createTool';
 import { StudioController } from './StudioController';
 
@@ -12,27 +20,44 @@ function fakeApi() {
   const saved: AnnotationPatch[] = [];
   const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
   const methods = {
-    getImagePixels: (id: string) => {
+    getImageTileInfo: (id: string) => {
       calls.push(`pixels ${id}`);
-      const px: ImagePixels = {
+      const info: ImageTileInfo = {
         imageId: id,
         width: W,
         height: H,
         channels: 1,
         bitDepth: 8,
-        data: Uint8Array.from({ length: W * H }, (_, i) => i * 10),
+        tileSize: TILE_SIZE,
+        levels: [{ width: W, height: H }],
         stats: { min: 0, max: 110, low: 10, high: 100 },
       };
-      return ok(px);
+      return ok(info);
     },
-    getAnnotation: (id: string) => {
+    getLabelTileIndex: (id: string) => {
       calls.push(`labels ${id}`);
-      const classes = new Uint8Array(W * H);
-      const instances = new Uint16Array(W * H);
-      classes[5] = 2;
-      instances[5] = 3;
-      const ann: Annotation = { imageId: id, width: W, height: H, classes, instances, nextInstanceId: 4 };
-      return ok(ann);
+      const index: LabelTileIndex = {
+        imageId: id,
+        width: W,
+        height: H,
+        tileSize: TILE_SIZE,
+        tiles: [[0, 0]],
+        nextInstanceId: 4,
+      };
+      return ok(index);
+    },
+    getLabelTile: (id: string, tx: number, ty: number) => {
+      const classes = new Uint8Array(TILE_SIZE * TILE_SIZE);
+      const instances = new Uint16Array(TILE_SIZE * TILE_SIZE);
+      // Pixel (1, 1) of the 4x3 image.
+      classes[TILE_SIZE + 1] = 2;
+      instances[TILE_SIZE + 1] = 3;
+      const tile: LabelTile = { imageId: id, tx, ty, classes, instances };
+      return ok(tile);
+    },
+    getImageTile: (id: string, level: number, tx: number, ty: number) => {
+      const data = Uint8Array.from({ length: W * H }, (_, i) => i * 10);
+      return ok({ imageId: id, level, tx, ty, width: W, height: H, channels: 1, bitDepth: 8 as const, data });
     },
     saveAnnotationPatch: (_id: string, patch: AnnotationPatch) => {
       saved.push(patch);
@@ -58,6 +83,11 @@ describe('StudioController', () => {
     expect(s.doc.labelAt(1, 1)).toEqual({ classId: 2, instanceId: 3 });
     expect(s.doc.nextInstanceId).toBe(4);
     expect(c.store.get().display).toMatchObject({ min: 10, max: 100 });
+    // Pixels come as tiles, fetched when the view (here: the test) asks for them.
+    expect(s.valueAt(3, 2)).toBe('…');
+    const arrived = new Promise<void>((resolve) => s.tiles.onLoaded(resolve));
+    s.tiles.get(0, 0, 0);
+    await arrived;
     expect(s.valueAt(3, 2)).toBe('110');
 
     c.store.set({ classId: 1, brushSize: 1 });

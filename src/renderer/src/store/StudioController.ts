@@ -1,4 +1,4 @@
-import type { Annotation, Result, StudioApi } from '../../../shared/api';
+import type { LabelTile, LabelTileIndex, Result, StudioApi } from '../../../shared/api';
 import type { LabelImportReport, MaskReading } from '../../../shared/dataImport';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { ImageDisplay, ProjectSnapshot } from '../../../shared/schemas';
@@ -12,6 +12,8 @@ import { initialState, type StudioState } from './studioState';
 
 /** Images kept open at once (pixels, labels, undo history). */
 const MAX_SESSIONS = 6;
+/** Label tile requests in flight at once while an image opens. */
+const LABEL_TILE_REQUESTS = 8;
 
 /**
  * The UI's actions: talks to the API, keeps one ImageSession per opened image, and writes the
@@ -29,6 +31,7 @@ export class StudioController {
 
   /** First load: shell info, recent projects, and the project the server already has open. */
   async init(): Promise<void> {
+    this.api.onImportProgress((progress) => this.store.set({ importProgress: progress }));
     const [info, recent, project] = await Promise.all([
       this.api.appInfo(),
       this.api.getRecentProjects(),
@@ -101,6 +104,11 @@ export class StudioController {
       if (first) await this.selectImage(first);
       this.noteDuplicates(duplicates);
     });
+  }
+
+  /** Stops the import that builds a large image's cache (nothing of it is kept). */
+  async cancelImport(): Promise<void> {
+    this.unwrap(await this.api.cancelImport(), 'Cancel import');
   }
 
   /** Electron import: native file dialog, then importImages by path; the first new image is shown. */
@@ -194,23 +202,23 @@ export class StudioController {
       this.sessions.delete(imageId);
       this.sessions.set(imageId, session);
     }
-    let labels: Promise<Result<Annotation>> | null = null;
+    let labels: Promise<Result<LabelTileIndex>> | null = null;
     if (!session) {
       this.store.set({ loadingImage: true, selectedImageId: imageId });
       performance.mark('unet:image-requested');
-      // Pixels are asked for first (the server answers in order when busy), labels right after;
-      // the image paints as soon as its pixels are here.
-      const pixelsPending = this.api.getImagePixels(imageId);
-      labels = this.api.getAnnotation(imageId);
-      const pixels = await pixelsPending;
+      // The image's description first (the server answers in order when busy), the label tile
+      // index right after; the view fetches the tiles it shows as soon as the session exists.
+      const infoPending = this.api.getImageTileInfo(imageId);
+      labels = this.api.getLabelTileIndex(imageId);
+      const info = await infoPending;
       if (token !== this.loadToken) return;
       performance.mark('unet:image-received');
-      const px = this.unwrap(pixels, 'Load image');
-      if (!px) {
+      const described = this.unwrap(info, 'Load image');
+      if (!described) {
         this.store.set({ loadingImage: false, selectedImageId: null });
         return;
       }
-      session = new ImageSession(imageId, px, this.hooks);
+      session = new ImageSession(imageId, described, this.hooks);
       this.sessions.set(imageId, session);
       this.evictOldSessions();
       performance.mark('unet:session-ready');
@@ -223,23 +231,55 @@ export class StudioController {
       // Each image keeps its own display (saved in the manifest): nothing carries over.
       display:
         this.displays.get(imageId) ??
-        initialDisplay(this.store.get().project?.images.find((i) => i.id === imageId) ?? session.pixels),
+        initialDisplay(this.store.get().project?.images.find((i) => i.id === imageId) ?? session.info),
       labelsLoading: !session.labelsReady,
     });
-    // The Fill tolerance starts from each image's own noise and range (see fillTolerance.ts).
+    // The Fill tolerance starts from each image's own noise and range (see fillTolerance.ts),
+    // measured on a tile once it is here; the histogram waits for the same sample.
     this.store.set({ fillTolerance: session.fillTolerance, imageNoise: session.noise });
+    if (session.sample === null) {
+      const sampled = session;
+      void sampled.loadSample().then(() => {
+        if (this.store.get().selectedImageId !== sampled.imageId) return;
+        this.store.set({
+          fillTolerance: sampled.fillTolerance,
+          imageNoise: sampled.noise,
+          sessionVersion: this.store.get().sessionVersion + 1,
+        });
+      });
+    }
     if (labels) await this.finishLabels(session, labels);
   }
 
-  private async finishLabels(session: ImageSession, pending: Promise<Result<Annotation>>): Promise<void> {
-    const ann = this.unwrap(await pending, 'Load annotation');
-    if (ann && !session.loadLabels(ann)) {
+  /** Fetches the stored label tiles the index lists (never-annotated tiles are not sent). */
+  private async finishLabels(session: ImageSession, pending: Promise<Result<LabelTileIndex>>): Promise<void> {
+    const index = this.unwrap(await pending, 'Load annotation');
+    let tiles: LabelTile[] | null = index ? [] : null;
+    if (index && tiles) {
+      // A few requests at a time: a heavily annotated slide lists hundreds of tiles.
+      const results: Result<LabelTile>[] = [];
+      for (let i = 0; i < index.tiles.length; i += LABEL_TILE_REQUESTS) {
+        const batch = index.tiles.slice(i, i + LABEL_TILE_REQUESTS);
+        results.push(
+          ...(await Promise.all(batch.map(([tx, ty]) => this.api.getLabelTile(session.imageId, tx, ty)))),
+        );
+      }
+      for (const r of results) {
+        const tile = this.unwrap(r, 'Load annotation');
+        if (!tile) {
+          tiles = null;
+          break;
+        }
+        tiles.push(tile);
+      }
+    }
+    if (index && tiles && !session.loadLabelTiles(index, tiles)) {
       this.reportError('Load annotation', {
         code: 'size_mismatch',
-        message: `The saved labels are ${ann.width}x${ann.height}, the image is ${session.pixels.width}x${session.pixels.height}.`,
+        message: `The saved labels are ${index.width}x${index.height}, the image is ${session.info.width}x${session.info.height}.`,
       });
     }
-    if (!ann || !session.labelsReady) this.sessions.delete(session.imageId);
+    if (!tiles || !session.labelsReady) this.sessions.delete(session.imageId);
     if (this.store.get().selectedImageId === session.imageId) {
       this.store.set({ labelsLoading: false, historyVersion: this.store.get().historyVersion + 1 });
     }
@@ -369,6 +409,7 @@ export class StudioController {
   }
 
   private readonly hooks: SessionHooks = {
+    fetchTile: (id, level, tx, ty) => this.api.getImageTile(id, level, tx, ty),
     save: (id, patch) => this.api.saveAnnotationPatch(id, patch),
     onSaveState: (imageId, state, detail) => {
       const patch: Partial<StudioState> = {};

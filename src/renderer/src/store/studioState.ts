@@ -50,6 +50,8 @@ export interface StudioState {
   notice: string | null;
   helpOpen: boolean;
   busy: string | null;
+  /** A large image's multiscale cache being built on import: file name and fraction done. */
+  importProgress: { name: string; fraction: number } | null;
   /** A request to the canvas to fit the image or show it at 100% (seq makes repeats distinct). */
   viewRequest: { kind: 'fit' | 'actual'; seq: number } | null;
   /** Changes when thumbnails must be refetched (imageId -> counter). */
@@ -81,6 +83,7 @@ export const initialState: StudioState = {
   notice: null,
   helpOpen: false,
   busy: null,
+  importProgress: null,
   viewRequest: null,
   thumbVersion: {},
 };

@@ -7,10 +7,9 @@ export type ToolName = 'brush' | 'eraser' | 'polygon' | 'fill' | 'pick';
 /** What a flood fill compares: the label region under the seed, or the image intensity. */
 export type FillMode = 'label' | 'intensity';
 
-/** Image intensities for intensity fills: row-major, `channels` interleaved values per pixel. */
+/** Image intensities for intensity fills: the first channel's raw value at (x, y), NaN when not loaded. */
 export interface IntensitySource {
-  data: ArrayLike<number>;
-  channels: number;
+  valueAt(x: number, y: number): number;
 }
 
 /**

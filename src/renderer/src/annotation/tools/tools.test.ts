@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AnnotationDoc, type LabelValue } from '../AnnotationDoc';
 import type { Point } from '../raster';
 import { createTool } from './createTool';
+import { FILL_WINDOW } from './FillTool';
 import type { ToolContext, ToolName } from './Tool';
 
 function context(doc: AnnotationDoc, over: Partial<ToolContext> = {}): ToolContext {
@@ -228,7 +229,7 @@ describe('polygon, fill, pick', () => {
       classId: 1,
       fillMode: 'intensity',
       fillTolerance: 3,
-      intensity: { data, channels: 1 },
+      intensity: { valueAt: (x, y) => data[y * 5 + x] },
     });
     // 5 of 15 pixels is more than the quarter a plain click may fill: Shift-click.
     createTool('fill', ctx).down({ x: 0.5, y: 0.5 }, { shift: true });
@@ -269,5 +270,17 @@ describe('polygon, fill, pick', () => {
     createTool('pick', ctx).down({ x: 3.5, y: 0.5 });
     expect(picked).toEqual([{ classId: 2, instanceId: 1 }]);
     expect(ctx.currentObjectId).toBe(1);
+  });
+});
+
+describe('fill on a slide', () => {
+  it('stays inside a FILL_WINDOW square around the seed', () => {
+    const doc = new AnnotationDoc(30_000, 20_000);
+    createTool('fill', context(doc, { classId: 1 })).down({ x: 15_000.5, y: 10_000.5 });
+    const half = FILL_WINDOW / 2;
+    expect(doc.labelAt(15_000 - half, 10_000 - half).classId).toBe(1);
+    expect(doc.labelAt(15_000 + half - 1, 10_000 + half - 1).classId).toBe(1);
+    expect(doc.labelAt(15_000 - half - 1, 10_000).classId).toBe(0);
+    expect(doc.labelAt(15_000 + half, 10_000).classId).toBe(0);
   });
 });
