@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Annotation, ImagePixels, Result, StudioApi } from '../../../shared/api';
+import {
+  type ImageTileInfo,
+  type LabelTileIndex,
+  type Result,
+  type StudioApi,
+  TILE_SIZE,
+} from '../../../shared/api';
 import type { ImageDisplay } from '../../../shared/schemas';
 import { StudioController } from '../store/StudioController';
 
@@ -8,28 +14,41 @@ function fakeApi() {
   const saves: [string, ImageDisplay][] = [];
   const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
   const methods = {
-    getImagePixels: (id: string) => {
-      const px: ImagePixels = {
+    getImageTileInfo: (id: string) => {
+      const info: ImageTileInfo = {
         imageId: id,
         width: 2,
         height: 2,
         channels: 1,
         bitDepth: 8,
-        data: Uint8Array.from([10, 20, 30, 40]),
+        tileSize: TILE_SIZE,
+        levels: [{ width: 2, height: 2 }],
         stats: { min: 10, max: 40, low: 10, high: 40 },
       };
-      return ok(px);
+      return ok(info);
     },
-    getAnnotation: (id: string) => {
-      const ann: Annotation = {
+    getImageTile: (id: string, level: number, tx: number, ty: number) =>
+      ok({
+        imageId: id,
+        level,
+        tx,
+        ty,
+        width: 2,
+        height: 2,
+        channels: 1,
+        bitDepth: 8 as const,
+        data: Uint8Array.from([10, 20, 30, 40]),
+      }),
+    getLabelTileIndex: (id: string) => {
+      const index: LabelTileIndex = {
         imageId: id,
         width: 2,
         height: 2,
-        classes: new Uint8Array(4),
-        instances: new Uint16Array(4),
+        tileSize: TILE_SIZE,
+        tiles: [],
         nextInstanceId: 1,
       };
-      return ok(ann);
+      return ok(index);
     },
     setImageDisplay: (id: string, display: ImageDisplay) => {
       saves.push([id, display]);

@@ -83,12 +83,13 @@ describe('StudioController', () => {
     expect(s.doc.labelAt(1, 1)).toEqual({ classId: 2, instanceId: 3 });
     expect(s.doc.nextInstanceId).toBe(4);
     expect(c.store.get().display).toMatchObject({ min: 10, max: 100 });
-    // Pixels come as tiles, fetched when the view (here: the test) asks for them.
-    expect(s.valueAt(3, 2)).toBe('…');
-    const arrived = new Promise<void>((resolve) => s.tiles.onLoaded(resolve));
-    s.tiles.get(0, 0, 0);
-    await arrived;
+    // Pixels come as tiles; the session samples the centre one (Fill tolerance, histogram).
+    expect(await s.tiles.fetch(0, 0, 0)).toMatchObject({ width: W, height: H });
     expect(s.valueAt(3, 2)).toBe('110');
+    await s.loadSample();
+    expect(s.sample?.data[11]).toBe(110);
+    // Neighbour differences are 10 and 20 units: the noise is measured on the real pixels.
+    expect(s.noise).toBeGreaterThan(0);
 
     c.store.set({ classId: 1, brushSize: 1 });
     c.syncToolContext(s.ctx);

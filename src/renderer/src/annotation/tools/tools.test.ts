@@ -276,7 +276,8 @@ describe('polygon, fill, pick', () => {
 describe('fill on a slide', () => {
   it('stays inside a FILL_WINDOW square around the seed', () => {
     const doc = new AnnotationDoc(30_000, 20_000);
-    createTool('fill', context(doc, { classId: 1 })).down({ x: 15_000.5, y: 10_000.5 });
+    // Shift: the whole (unlabelled) window is more than MAX_FILL_FRACTION of it.
+    createTool('fill', context(doc, { classId: 1 })).down({ x: 15_000.5, y: 10_000.5 }, { shift: true });
     const half = FILL_WINDOW / 2;
     expect(doc.labelAt(15_000 - half, 10_000 - half).classId).toBe(1);
     expect(doc.labelAt(15_000 + half - 1, 10_000 + half - 1).classId).toBe(1);
