@@ -1,4 +1,5 @@
 export { compactLabels, connectedComponents } from './connectedComponents';
+export { type StreamedObject, StreamingComponents } from './StreamingComponents';
 export { evaluateFolders, type FolderEvaluation, type ImageEvaluation } from './evaluateFolders';
 export {
   evaluateSegmentation,

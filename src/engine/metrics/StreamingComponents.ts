@@ -1,0 +1,185 @@
+import { AppError } from '../../shared/errors';
+
+/** One connected region found by StreamingComponents, in image pixels. */
+export interface StreamedObject {
+  /** 1..count in raster order of the object's first pixel (as `connectedComponents`). */
+  id: number;
+  /** The pixel value the region holds (its class). */
+  value: number;
+  area: number;
+  centroidX: number;
+  centroidY: number;
+  /** Bounding box: left, top, width, height. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Provisional-label table entries per label: the stats a union merges. */
+const STATS = 7; // area, sumX, sumY, minX, minY, maxX, maxY
+
+/**
+ * Connected-component labelling fed one row at a time, top to bottom (4-connectivity: pixels
+ * join when they are edge neighbours holding the same nonzero value, as `connectedComponents`).
+ * Each run of equal values gets the label of a run above it that it touches, or a new one; when
+ * it touches several, their labels are joined in a union-find whose root is the smallest label,
+ * i.e. the label of the region's first pixel in raster order. So regions cut by any block or
+ * band border come out whole, and `finish()` numbers them exactly as a whole-image pass does.
+ * Memory: the previous row and a few numbers per label (about one label per region plus one per
+ * merge), never the pixels.
+ */
+export class StreamingComponents {
+  private parent = new Int32Array(1024);
+  private stats = new Float64Array(1024 * STATS);
+  private values = new Float64Array(1024);
+  private labelCount = 0;
+  private previous = new Int32Array(0);
+  private previousValues = new Float64Array(0);
+  private rows = 0;
+
+  constructor(readonly width: number) {
+    if (!Number.isInteger(width) || width < 1) {
+      throw new AppError('invalid_argument', `StreamingComponents: width ${width} is not a positive integer`);
+    }
+    this.previous = new Int32Array(width);
+    this.previousValues = new Float64Array(width);
+  }
+
+  /** Rows fed so far. */
+  get height(): number {
+    return this.rows;
+  }
+
+  /**
+   * Labels `rows` full rows of `values` (row-major, `width` per row). Returns the provisional
+   * label of each pixel (0 for background); `find` maps one to its region, `finish` numbers them.
+   */
+  addRows(values: ArrayLike<number>, rows: number): Int32Array {
+    const { width } = this;
+    if (values.length !== rows * width) {
+      throw new AppError(
+        'size_mismatch',
+        `StreamingComponents: ${values.length} values for ${rows} rows of ${width}`,
+      );
+    }
+    const labels = new Int32Array(rows * width);
+    for (let r = 0; r < rows; r++) {
+      const y = this.rows++;
+      const base = r * width;
+      const current = labels.subarray(base, base + width);
+      let x = 0;
+      while (x < width) {
+        const value = values[base + x];
+        if (value === 0) {
+          x++;
+          continue;
+        }
+        let end = x + 1;
+        while (end < width && values[base + end] === value) end++;
+        // The run [x, end) joins every run above it of the same value (4-connectivity).
+        let label = 0;
+        for (let k = x; k < end; k++) {
+          const above = this.previous[k];
+          if (above === 0 || this.previousValues[k] !== value) continue;
+          label = label === 0 ? this.find(above) : this.union(label, above);
+        }
+        if (label === 0) label = this.newLabel(value);
+        this.addRun(label, x, end, y);
+        current.fill(label, x, end);
+        x = end;
+      }
+      for (let k = 0; k < width; k++) {
+        this.previous[k] = current[k];
+        this.previousValues[k] = values[base + k];
+      }
+    }
+    return labels;
+  }
+
+  /** The root label of a provisional label's region. */
+  find(label: number): number {
+    let root = label;
+    while (this.parent[root] !== root) root = this.parent[root];
+    while (this.parent[label] !== root) {
+      const next = this.parent[label];
+      this.parent[label] = root;
+      label = next;
+    }
+    return root;
+  }
+
+  /**
+   * Numbers the regions 1..count in raster order of their first pixel. `idOf` maps any
+   * provisional label returned by `addRows` to its region's id.
+   */
+  finish(): { objects: StreamedObject[]; idOf: (label: number) => number } {
+    const ids = new Int32Array(this.labelCount + 1);
+    const objects: StreamedObject[] = [];
+    for (let label = 1; label <= this.labelCount; label++) {
+      if (this.find(label) !== label) continue;
+      ids[label] = objects.length + 1;
+      const s = label * STATS;
+      const area = this.stats[s];
+      objects.push({
+        id: objects.length + 1,
+        value: this.values[label],
+        area,
+        centroidX: this.stats[s + 1] / area,
+        centroidY: this.stats[s + 2] / area,
+        x: this.stats[s + 3],
+        y: this.stats[s + 4],
+        width: this.stats[s + 5] - this.stats[s + 3] + 1,
+        height: this.stats[s + 6] - this.stats[s + 4] + 1,
+      });
+    }
+    return { objects, idOf: (label) => (label === 0 ? 0 : ids[this.find(label)]) };
+  }
+
+  private newLabel(value: number): number {
+    const label = ++this.labelCount;
+    if (label >= this.parent.length) {
+      const grow = <T extends Int32Array | Float64Array>(a: T, n: number): T => {
+        const b = new (a.constructor as new (n: number) => T)(n);
+        b.set(a);
+        return b;
+      };
+      const size = this.parent.length * 2;
+      this.parent = grow(this.parent, size);
+      this.values = grow(this.values, size);
+      this.stats = grow(this.stats, size * STATS);
+    }
+    this.parent[label] = label;
+    this.values[label] = value;
+    const s = label * STATS;
+    this.stats.set([0, 0, 0, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, -1, -1], s);
+    return label;
+  }
+
+  private addRun(label: number, x0: number, x1: number, y: number): void {
+    const s = this.find(label) * STATS;
+    const n = x1 - x0;
+    this.stats[s] += n;
+    this.stats[s + 1] += (n * (x0 + x1 - 1)) / 2; // sum of x over the run
+    this.stats[s + 2] += n * y;
+    this.stats[s + 3] = Math.min(this.stats[s + 3], x0);
+    this.stats[s + 4] = Math.min(this.stats[s + 4], y);
+    this.stats[s + 5] = Math.max(this.stats[s + 5], x1 - 1);
+    this.stats[s + 6] = Math.max(this.stats[s + 6], y);
+  }
+
+  /** Joins two regions; the smaller root (first in raster order) keeps the merged stats. */
+  private union(a: number, b: number): number {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra === rb) return ra;
+    const [root, child] = ra < rb ? [ra, rb] : [rb, ra];
+    this.parent[child] = root;
+    const r = root * STATS;
+    const c = child * STATS;
+    for (let k = 0; k < 3; k++) this.stats[r + k] += this.stats[c + k];
+    for (let k = 3; k < 5; k++) this.stats[r + k] = Math.min(this.stats[r + k], this.stats[c + k]);
+    for (let k = 5; k < 7; k++) this.stats[r + k] = Math.max(this.stats[r + k], this.stats[c + k]);
+    return root;
+  }
+}
