@@ -1,5 +1,4 @@
 export { compactLabels, connectedComponents } from './connectedComponents';
-export { type StreamedObject, StreamingComponents } from './StreamingComponents';
 export { evaluateFolders, type FolderEvaluation, type ImageEvaluation } from './evaluateFolders';
 export {
   evaluateSegmentation,
@@ -11,3 +10,4 @@ export { meanMetrics } from './meanMetrics';
 export { type ObjectScores, objectScores } from './objectScores';
 export { type OverlapTable, overlapTable } from './overlapTable';
 export { type RandScores, randScores } from './randError';
+export { type StreamedObject, StreamingComponents } from './StreamingComponents';

@@ -17,6 +17,9 @@ import { type InferenceBackendOptions, openInferenceBackend } from './inferenceB
 import { modelInput } from './modelInput';
 import type { Predictor } from './Predictor';
 import { type PredictImageResult, predictImage } from './predictImage';
+import { type PredictedRows, predictStream } from './predictStream';
+import type { RegionSource } from './regionSource';
+import { streamNormalization } from './streamNormalization';
 import { predictImageTta } from './testTimeAugmentation';
 import { chooseTileSize } from './tileLayout';
 
@@ -73,6 +76,17 @@ export interface ModelPredictor {
    * `onTile(done, total)` after each tile; cancelling through `signal` -> AppError('cancelled').
    */
   predict(img: RasterImage, opts?: PredictOptions): Promise<ImagePrediction>;
+  /**
+   * Segments an image too big to hold, read region by region (`predictStream`): the same class
+   * map as `predict` of the whole image, handed out as full-width bands of rows, top to bottom.
+   * Percentile normalisation first reads the image once for its percentiles. Not for model
+   * packages or `tta` ('unsupported_format').
+   */
+  predictRegions(
+    source: RegionSource,
+    onRows: (rows: PredictedRows) => Promise<void>,
+    opts?: PredictOptions,
+  ): Promise<{ tiles: number; tileSize: number }>;
   dispose(): Promise<void>;
 }
 
@@ -146,6 +160,24 @@ export async function openModelPredictor(
         fixedTile ?? inferenceTileSize(unet.config, meta.tileSize, img.width, img.height),
         opts,
       ),
+    predictRegions: async (source, onRows, opts = {}) => {
+      if (opts.tta === true) {
+        throw new AppError('unsupported_format', `${source.name}: test-time augmentation is not streamed`);
+      }
+      const prepare = await streamNormalization(source, predictor.channels, meta.normalization);
+      const tileSize =
+        fixedTile ?? inferenceTileSize(unet.config, meta.tileSize, source.width, source.height);
+      const sized = tileSize === predictor.inputSize ? predictor : predictor.withInputSize(tileSize);
+      try {
+        const { tiles } = await predictStream(sized, source, prepare, onRows, {
+          signal: opts.signal,
+          onTile: opts.onTile,
+        });
+        return { tiles, tileSize };
+      } finally {
+        if (sized !== predictor) await sized.dispose();
+      }
+    },
     dispose: async () => {
       await predictor.dispose();
       unet.dispose();
@@ -185,6 +217,12 @@ async function openPackagePredictor(path: string, options: ModelPredictorOptions
         opened.tileSizeFor(img.width, img.height),
         opts,
       ),
+    predictRegions: async (source) => {
+      throw new AppError(
+        'unsupported_format',
+        `${source.name}: a bioimage.io package's preprocessing needs the whole image; it cannot be streamed`,
+      );
+    },
     dispose: () => predictor.dispose(),
   };
 }
