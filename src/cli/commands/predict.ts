@@ -14,6 +14,7 @@ interface PredictOptions {
   backend: 'auto' | 'onnx' | 'webgpu' | 'tfjs';
   tile: number | 'auto';
   threads?: number;
+  stream: 'auto' | 'always' | 'never';
 }
 
 function positiveInt(value: string, name: string): number {
@@ -61,6 +62,14 @@ export function registerPredict(program: Command): void {
         (v) => (v === 'auto' ? 'auto' : positiveInt(v, '--tile')),
         'auto',
       )
+      .addOption(
+        new Option(
+          '--stream <mode>',
+          'read TIFFs region by region with bounded memory, writing a tiled BigTIFF mask and <name>_objects.csv (auto: TIFFs over 4096x4096 px)',
+        )
+          .choices(['auto', 'always', 'never'])
+          .default('auto'),
+      )
       .option('--threads <n>', 'onnxruntime threads (default: all cores)', (v) => positiveInt(v, '--threads'))
       .action(async (options: PredictOptions) => {
         await runPredict(options);
@@ -89,6 +98,7 @@ async function runPredict(options: PredictOptions): Promise<void> {
     backend: options.backend,
     tileSize: options.tile,
     threads: options.threads,
+    stream: options.stream === 'auto' ? 'auto' : options.stream === 'always',
     onBackend: (backend, note) => {
       if (note) process.stdout.write(`note: ${note}\n`);
       process.stdout.write(`inference: ${backend}\n`);
@@ -100,7 +110,7 @@ async function runPredict(options: PredictOptions): Promise<void> {
       bar?.update(p.image + (p.tile === p.tiles ? 1 : 0), { tile: p.tile, tiles: p.tiles, file: p.file }),
   }).finally(() => bar?.stop());
   for (const file of result.files) {
-    const extras = [file.probabilities, file.instances].filter(Boolean).join(', ');
+    const extras = [file.probabilities, file.instances, file.objects].filter(Boolean).join(', ');
     process.stdout.write(
       `${file.input} -> ${file.mask}${extras ? `, ${extras}` : ''} (${file.width}x${file.height}, ${file.tiles} tile(s) of ${file.tileSize}, ${file.seconds.toFixed(2)} s)\n`,
     );

@@ -14,7 +14,8 @@ import {
 import { type InstanceMethod, predictedObjects } from '../instances/index';
 import type { ResolvedModel } from '../model/index';
 import type { InferenceBackendChoice } from './inferenceBackend';
-import { foregroundProbability, openModelPredictor } from './modelPredictor';
+import { foregroundProbability, type ModelPredictor, openModelPredictor } from './modelPredictor';
+import { predictLargeImage, STREAM_PIXELS, shouldStream } from './predictLargeImage';
 
 export interface PredictFilesArgs {
   /**
@@ -48,6 +49,11 @@ export interface PredictFilesArgs {
   tileSize?: number | 'auto';
   /** onnxruntime intra-op threads (default: all cores). */
   threads?: number;
+  /**
+   * Stream big TIFFs region by region (`predictLargeImage`: a tiled BigTIFF mask and an objects
+   * CSV, bounded memory): 'auto' (default) above STREAM_PIXELS, true always, false never.
+   */
+  stream?: boolean | 'auto';
   signal?: AbortSignal;
   onProgress?: (p: PredictFilesProgress) => void;
   /** Told which backend runs, before the first image. */
@@ -79,6 +85,8 @@ export interface PredictedFile {
   mask: string;
   probabilities?: string;
   instances?: string;
+  /** Objects CSV of a streamed image (its mask is then a tiled BigTIFF). */
+  objects?: string;
   width: number;
   height: number;
   tiles: number;
@@ -116,13 +124,19 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
     const files: PredictedFile[] = [];
     for (const [index, input] of args.inputs.entries()) {
       const started = performance.now();
+      const onTile = (tile: number, tiles: number) =>
+        args.onProgress?.({ image: index, images: args.inputs.length, tile, tiles, file: input });
+      if (await shouldStream(input, args.stream ?? 'auto')) {
+        const streamed = await streamFile(model, args, input, join(args.outDir, bases[index]), onTile);
+        files.push({ input, ...streamed, seconds: (performance.now() - started) / 1000 });
+        continue;
+      }
       const img = await readImage(input);
       const result = await model.predict(img, {
         name: input,
         signal: args.signal,
         tta: args.tta,
-        onTile: (tile, tiles) =>
-          args.onProgress?.({ image: index, images: args.inputs.length, tile, tiles, file: input }),
+        onTile,
       });
       // TIFF outputs keep the input's pixel size (ImageJ description + resolution tags).
       const writesTiff = args.format === 'tif' || (args.probabilities && args.probabilities !== 'npy');
@@ -154,6 +168,37 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
   } finally {
     await model.dispose();
   }
+}
+
+/** One big TIFF through `predictLargeImage`; the options it cannot honour are refused first. */
+async function streamFile(
+  model: ModelPredictor,
+  args: PredictFilesArgs,
+  input: string,
+  stem: string,
+  onTile: (tile: number, tiles: number) => void,
+): Promise<Omit<PredictedFile, 'input' | 'seconds'>> {
+  const refused = [
+    args.probabilities ? '--probabilities' : '',
+    args.instances ? '--instances (an objects CSV is written instead)' : '',
+    args.tta ? '--tta' : '',
+  ].filter(Boolean);
+  if (refused.length > 0) {
+    throw new AppError(
+      'unsupported_format',
+      `${input} is streamed (over ${STREAM_PIXELS} px); these options are not streamed: ${refused.join(', ')}`,
+    );
+  }
+  const written = { mask: `${stem}.tif`, objects: `${stem}_objects.csv` };
+  const result = await predictLargeImage(model, {
+    input,
+    maskPath: written.mask,
+    objectsPath: written.objects,
+    signal: args.signal,
+    onTile,
+  });
+  const { width, height, tiles, tileSize } = result;
+  return { ...written, width, height, tiles, tileSize };
 }
 
 async function writeOutputs(

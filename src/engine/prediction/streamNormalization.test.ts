@@ -8,7 +8,8 @@ import { streamNormalization } from './streamNormalization';
 
 function image(width: number, height: number, channels: 1 | 3 | 4, bitDepth: 8 | 16): RasterImage {
   const max = bitDepth === 8 ? 256 : 65536;
-  const data = bitDepth === 8 ? new Uint8Array(width * height * channels) : new Uint16Array(width * height * channels);
+  const data =
+    bitDepth === 8 ? new Uint8Array(width * height * channels) : new Uint16Array(width * height * channels);
   for (let i = 0; i < data.length; i++) data[i] = (i * 7919 + ((i * i) % 1013)) % max;
   return { width, height, channels, bitDepth, data };
 }
