@@ -87,32 +87,7 @@ export function evaluateSegmentation(args: {
   }
   if (total === 0) throw new AppError('invalid_argument', 'No labelled pixel to evaluate.');
 
-  const iou: number[] = [];
-  const dice: number[] = [];
-  let correct = 0;
-  for (let c = 0; c < k; c++) {
-    let truthC = 0;
-    let predC = 0;
-    for (let o = 0; o < k; o++) {
-      truthC += confusion[c * k + o];
-      predC += confusion[o * k + c];
-    }
-    const tp = confusion[c * k + c];
-    correct += tp;
-    const union = truthC + predC - tp;
-    iou.push(union === 0 ? 1 : tp / union);
-    dice.push(truthC + predC === 0 ? 1 : (2 * tp) / (truthC + predC));
-  }
-  // Foreground = any class > 0: the background row/column of the confusion matrix decide it.
-  const bothBackground = confusion[0];
-  let truthBackground = 0;
-  let predBackground = 0;
-  for (let o = 0; o < k; o++) {
-    truthBackground += confusion[o];
-    predBackground += confusion[o * k];
-  }
-  const fgUnion = total - bothBackground;
-  const fgIntersection = total - truthBackground - predBackground + bothBackground;
+  const scores = confusionScores(confusion, k);
 
   const truthObjects = objectsOf(truth, width, height);
   const predObjects = objectsOf(pred, width, height);
@@ -126,12 +101,7 @@ export function evaluateSegmentation(args: {
   );
 
   return {
-    iou,
-    dice,
-    meanIoU: mean(iou),
-    meanDice: mean(dice),
-    foregroundIoU: fgUnion === 0 ? 1 : fgIntersection / fgUnion,
-    pixelError: 1 - correct / total,
+    ...scores,
     randError: rand.error,
     seg: objects.seg,
     objectPrecision: objects.precision,
@@ -162,4 +132,54 @@ function maxClass(classes: ArrayLike<number>, what: string): number {
 
 function mean(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** The pixel scores of `SegmentationMetrics`, from a confusion matrix alone. */
+export type ConfusionScores = Pick<
+  SegmentationMetrics,
+  'iou' | 'dice' | 'meanIoU' | 'meanDice' | 'foregroundIoU' | 'pixelError'
+>;
+
+/**
+ * IoU and Dice per class, their means, foreground IoU and pixel error of a k x k confusion
+ * matrix (row: truth class, column: predicted class) holding at least one pixel.
+ */
+export function confusionScores(confusion: Float64Array, k: number): ConfusionScores {
+  let total = 0;
+  for (const n of confusion) total += n;
+  const iou: number[] = [];
+  const dice: number[] = [];
+  let correct = 0;
+  for (let c = 0; c < k; c++) {
+    let truthC = 0;
+    let predC = 0;
+    for (let o = 0; o < k; o++) {
+      truthC += confusion[c * k + o];
+      predC += confusion[o * k + c];
+    }
+    const tp = confusion[c * k + c];
+    correct += tp;
+    const union = truthC + predC - tp;
+    iou.push(union === 0 ? 1 : tp / union);
+    dice.push(truthC + predC === 0 ? 1 : (2 * tp) / (truthC + predC));
+  }
+  // Foreground = any class > 0: the background row/column of the confusion matrix decide it.
+  const bothBackground = confusion[0];
+  let truthBackground = 0;
+  let predBackground = 0;
+  for (let o = 0; o < k; o++) {
+    truthBackground += confusion[o];
+    predBackground += confusion[o * k];
+  }
+  const fgUnion = total - bothBackground;
+  const fgIntersection = total - truthBackground - predBackground + bothBackground;
+
+  return {
+    iou,
+    dice,
+    meanIoU: mean(iou),
+    meanDice: mean(dice),
+    foregroundIoU: fgUnion === 0 ? 1 : fgIntersection / fgUnion,
+    pixelError: 1 - correct / total,
+  };
 }
