@@ -7,6 +7,7 @@ import {
   type RasterImage,
   readImage,
   readPixelSize,
+  STREAM_PIXELS,
   writeNpy,
   writePng,
   writeTiff,
@@ -15,7 +16,7 @@ import { type InstanceMethod, predictedObjects } from '../instances/index';
 import type { ResolvedModel } from '../model/index';
 import type { InferenceBackendChoice } from './inferenceBackend';
 import { foregroundProbability, type ModelPredictor, openModelPredictor } from './modelPredictor';
-import { predictLargeImage, STREAM_PIXELS, shouldStream } from './predictLargeImage';
+import { predictLargeImage, shouldStream } from './predictLargeImage';
 
 export interface PredictFilesArgs {
   /**

@@ -1,7 +1,6 @@
-import { extname } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { writeFileAtomic } from '../fsutil/index';
-import { LazyTiff, TiledRowWriter, TiledTiffWriter } from '../image/index';
+import { isLargeTiff, isTiffName, LazyTiff, TiledRowWriter, TiledTiffWriter } from '../image/index';
 import { type StreamedObject, StreamingComponents } from '../metrics/index';
 import type { ModelPredictor, PredictOptions } from './modelPredictor';
 import { lazyTiffSource } from './regionSource';
@@ -25,33 +24,16 @@ export interface PredictLargeImageResult {
 }
 
 /**
- * Images with more pixels than this are streamed (`predictLargeImage`) when they are TIFFs:
- * the whole-image path holds about 30 bytes per pixel (input, padded copy, logits,
- * probabilities), 0.5 GB at 4096 x 4096.
- */
-export const STREAM_PIXELS = 4096 * 4096;
-
-/**
  * Whether `input` goes through `predictLargeImage`: always with `mode` true (a TIFF is needed:
  * 'unsupported_format' otherwise), never with false, and with 'auto' for TIFFs of more than
- * STREAM_PIXELS pixels (read from the header; a TIFF that does not open is left to the
- * whole-image reader and its errors).
+ * STREAM_PIXELS pixels (`isLargeTiff`).
  */
 export async function shouldStream(input: string, mode: boolean | 'auto'): Promise<boolean> {
-  if (mode === false) return false;
-  const isTiff = ['.tif', '.tiff'].includes(extname(input).toLowerCase());
-  if (!isTiff) {
-    if (mode === true) {
-      throw new AppError('unsupported_format', `${input}: only TIFF/BigTIFF images are streamed`);
-    }
-    return false;
+  if (mode === 'auto') return isLargeTiff(input);
+  if (mode && !isTiffName(input)) {
+    throw new AppError('unsupported_format', `${input}: only TIFF/BigTIFF images are streamed`);
   }
-  if (mode === true) return true;
-  const tiff = await LazyTiff.open(input).catch(() => undefined);
-  if (!tiff) return false;
-  const pixels = tiff.width * tiff.height;
-  await tiff.close();
-  return pixels > STREAM_PIXELS;
+  return mode;
 }
 
 /** TIFF tile edge of the mask; pyramid levels stop when a level fits one of 1024 px. */
