@@ -97,16 +97,25 @@ export interface ModelPredictor {
 const AUTO_TILE_BUDGET = 572 * 572 * 128;
 
 /**
+ * The budget of an automatic tile when streaming: a quarter of AUTO_TILE_BUDGET, so that the
+ * network's activations (which set the peak memory of a streamed image, its other buffers being
+ * small) stay well under a gigabyte: 1144 px for 8 filters, 572 px (the training tile) for 64.
+ */
+export const STREAM_TILE_BUDGET = AUTO_TILE_BUDGET / 4;
+
+/**
  * The inference tile for a width x height image: the legal tile with the least work
- * (`chooseTileSize`) up to a memory cap from the model's width, never below the training tile.
+ * (`chooseTileSize`) up to a memory cap from the model's width (`budget`: tile edge^2 x base
+ * filters), never below the training tile.
  */
 export function inferenceTileSize(
   config: Pick<UNetConfig, 'depth' | 'baseFilters'>,
   trainingTile: number,
   width: number,
   height: number,
+  budget = AUTO_TILE_BUDGET,
 ): number {
-  const cap = Math.max(trainingTile, Math.floor(Math.sqrt(AUTO_TILE_BUDGET / config.baseFilters)));
+  const cap = Math.max(trainingTile, Math.floor(Math.sqrt(budget / config.baseFilters)));
   return chooseTileSize(width, height, config.depth, cap);
 }
 
