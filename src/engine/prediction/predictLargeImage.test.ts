@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -111,6 +111,42 @@ describe('predictLargeImage', () => {
     expect(tf.memory().numTensors).toBe(tensors);
     expect((await readdir(join(dir, 'out'))).sort()).toEqual(['cells.tif', 'cells_objects.csv']);
   }, 120_000);
+});
+
+describe('predictLargeImage on bad input', () => {
+  it('a tile that does not decode: corrupt_file naming the input, the mask's temporary file removed', async () => {
+    const input = join(dir, 'cut.tif');
+    const small = syntheticCells(600);
+    await writeTiledTiff(input, small, 64);
+    const bytes = await readFile(input);
+    // Garbage over the compressed tile data about two thirds in: that tile fails to inflate
+    // (in the percentile pass, after the mask writer has opened its temporary file).
+    bytes.fill(0x5a, Math.floor(bytes.length * 0.66), Math.floor(bytes.length * 0.66) + 2000);
+    await writeFile(input, bytes);
+    const out = join(dir, 'bad-out');
+    await expect(
+      predictLargeImage(model, {
+        input,
+        maskPath: join(out, 'cut.tif'),
+        objectsPath: join(out, 'cut_objects.csv'),
+      }),
+    ).rejects.toMatchObject({
+      code: 'corrupt_file',
+      message: expect.stringMatching(new RegExp(`^${input}: tile \\(\\d+, \\d+\\) does not decode`)),
+    });
+    expect(await readdir(out)).toEqual([]);
+  }, 60_000);
+
+  it('a missing input is refused before any output', async () => {
+    await expect(
+      predictLargeImage(model, {
+        input: join(dir, 'none.tif'),
+        maskPath: join(dir, 'x', 'm.tif'),
+        objectsPath: join(dir, 'x', 'o.csv'),
+      }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    await expect(readdir(join(dir, 'x'))).rejects.toThrow();
+  });
 });
 
 /** Per object id: area, bbox left, top, right, bottom (inclusive). */
