@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../test/support/cli';
-import { TiledRowWriter, TiledTiffWriter } from '../../engine/index';
+import { writeTiledTiff } from '../../../test/support/tiledTiff';
 
 let dir: string;
 const W = 150;
@@ -16,16 +16,7 @@ async function squares(path: string, shift: number): Promise<void> {
     const y = Math.floor(i / W) + shift;
     return x % 20 < 12 && y % 16 < 10 ? 255 : 0;
   });
-  const writer = await TiledTiffWriter.create(path, {
-    width: W,
-    height: H,
-    channels: 1,
-    bitDepth: 8,
-    tileSize: 32,
-  });
-  const rows = new TiledRowWriter(writer);
-  await rows.writeRows(data, H);
-  await rows.close();
+  await writeTiledTiff(path, { width: W, height: H, channels: 1, bitDepth: 8, data }, 32);
 }
 
 beforeAll(async () => {

@@ -3,15 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../test/support/cli';
+import { writeTiledTiff } from '../../../test/support/tiledTiff';
 import { saveTinyModel, tinyModelMetadata } from '../../../test/support/tinyModel';
-import {
-  connectedComponents,
-  LazyTiff,
-  readImage,
-  TiledRowWriter,
-  TiledTiffWriter,
-  type UNetConfig,
-} from '../../engine/index';
+import { connectedComponents, LazyTiff, readImage, type UNetConfig } from '../../engine/index';
 
 const CONFIG: UNetConfig = { depth: 2, baseFilters: 2, inputChannels: 1, classes: 2, dropout: 0 };
 const NORM = { kind: 'percentile' as const, low: 1, high: 99.8, perChannel: true, epsilon: 1e-6 };
@@ -27,16 +21,11 @@ beforeAll(async () => {
     const y = (i - x) / W;
     return (Math.sin(x / 9) * Math.cos(y / 7) > 0.3 ? 200 : 40) + ((i * 7919) % 23);
   });
-  const writer = await TiledTiffWriter.create(join(dir, 'in', 'slide.tif'), {
-    width: W,
-    height: H,
-    channels: 1,
-    bitDepth: 8,
-    tileSize: 64,
-  });
-  const rows = new TiledRowWriter(writer);
-  await rows.writeRows(data, H);
-  await rows.close();
+  await writeTiledTiff(
+    join(dir, 'in', 'slide.tif'),
+    { width: W, height: H, channels: 1, bitDepth: 8, data },
+    64,
+  );
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

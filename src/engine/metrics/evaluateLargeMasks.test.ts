@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RasterImage, TiledRowWriter, TiledTiffWriter } from '../image/index';
+import { writeTiledTiff } from '../../../test/support/tiledTiff';
+import { type RasterImage, TiledTiffWriter } from '../image/index';
 import { evaluateLargeMasks } from './evaluateLargeMasks';
 import { evaluateSegmentation } from './evaluateSegmentation';
 import { maskFromImage } from './maskFromImage';
@@ -36,10 +37,7 @@ function discs(width: number, height: number, seed: number, value: number, bitDe
 
 async function writeMask(name: string, img: RasterImage, tileSize: number): Promise<string> {
   const path = join(dir, name);
-  const writer = await TiledTiffWriter.create(path, { ...img, channels: 1, tileSize });
-  const rows = new TiledRowWriter(writer);
-  await rows.writeRows(img.data, img.height);
-  await rows.close();
+  await writeTiledTiff(path, img, tileSize);
   return path;
 }
 

@@ -1,6 +1,11 @@
 import { AppError } from '../../shared/errors';
 import { LazyTiff } from '../image/tiff/LazyTiff';
-import { type ConfusionScores, confusionScores, type SegmentationMetrics } from './evaluateSegmentation';
+import {
+  type ConfusionScores,
+  confusionScores,
+  type SegmentationMetrics,
+  segmentationMetrics,
+} from './evaluateSegmentation';
 import { OverlapCounter } from './OverlapCounter';
 import { objectScores } from './objectScores';
 import { randScores } from './randError';
@@ -70,17 +75,7 @@ export async function evaluateLargeMasks(args: {
     const truthFinal = truthObjects.finish();
     const predFinal = predObjects.finish();
     const table = overlaps.table(truthFinal, predFinal);
-    const objects = objectScores(table);
-    return {
-      ...pixelScores(confusion),
-      randError: randScores(table).error,
-      seg: objects.seg,
-      objectPrecision: objects.precision,
-      objectRecall: objects.recall,
-      objectF1: objects.f1,
-      truthObjects: objects.truthObjects,
-      predictedObjects: objects.predictedObjects,
-    };
+    return segmentationMetrics(pixelScores(confusion), randScores(table), objectScores(table));
   } finally {
     await Promise.all([pred.close(), truth.close()]);
   }

@@ -1,8 +1,8 @@
 import { AppError } from '../../shared/errors';
 import { compactLabels, connectedComponents } from './connectedComponents';
-import { objectScores } from './objectScores';
+import { type ObjectScores, objectScores } from './objectScores';
 import { overlapTable } from './overlapTable';
-import { randScores } from './randError';
+import { type RandScores, randScores } from './randError';
 
 /** Every score of one prediction against its truth (see `evaluateSegmentation`). */
 export interface SegmentationMetrics {
@@ -100,16 +100,7 @@ export function evaluateSegmentation(args: {
     overlapTable(truthObjects.labels, truthObjects.count, predObjects.labels, predObjects.count),
   );
 
-  return {
-    ...scores,
-    randError: rand.error,
-    seg: objects.seg,
-    objectPrecision: objects.precision,
-    objectRecall: objects.recall,
-    objectF1: objects.f1,
-    truthObjects: objects.truthObjects,
-    predictedObjects: objects.predictedObjects,
-  };
+  return segmentationMetrics(scores, rand, objects);
 }
 
 function objectsOf(
@@ -181,5 +172,23 @@ export function confusionScores(confusion: Float64Array, k: number): ConfusionSc
     meanDice: mean(dice),
     foregroundIoU: fgUnion === 0 ? 1 : fgIntersection / fgUnion,
     pixelError: 1 - correct / total,
+  };
+}
+
+/** SegmentationMetrics of its three parts: pixel, Rand and object scores. */
+export function segmentationMetrics(
+  scores: ConfusionScores,
+  rand: RandScores,
+  objects: ObjectScores,
+): SegmentationMetrics {
+  return {
+    ...scores,
+    randError: rand.error,
+    seg: objects.seg,
+    objectPrecision: objects.precision,
+    objectRecall: objects.recall,
+    objectF1: objects.f1,
+    truthObjects: objects.truthObjects,
+    predictedObjects: objects.predictedObjects,
   };
 }

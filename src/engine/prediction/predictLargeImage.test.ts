@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTiledTiff } from '../../../test/support/tiledTiff';
 import { saveTinyModel, tinyModelMetadata } from '../../../test/support/tinyModel';
-import { LazyTiff, type RasterImage, TiledRowWriter, TiledTiffWriter } from '../image/index';
+import { LazyTiff, type RasterImage } from '../image/index';
 import { connectedComponents } from '../metrics/index';
 import type { UNetConfig } from '../model/types';
 import { type ModelPredictor, openModelPredictor } from './modelPredictor';
@@ -37,13 +38,6 @@ function syntheticCells(side: number): RasterImage {
         if ((x - cx) ** 2 + (y - cy) ** 2 < r * r) data[y * side + x] = 180 + Math.floor(random() * 60);
   }
   return { width: side, height: side, channels: 1, bitDepth: 8, data };
-}
-
-async function writeTiledTiff(path: string, img: RasterImage, tileSize: number): Promise<void> {
-  const writer = await TiledTiffWriter.create(path, { ...img, channels: 1, tileSize });
-  const rows = new TiledRowWriter(writer);
-  await rows.writeRows(img.data, img.height);
-  await rows.close();
 }
 
 beforeAll(async () => {
@@ -114,7 +108,7 @@ describe('predictLargeImage', () => {
 });
 
 describe('predictLargeImage on bad input', () => {
-  it('a tile that does not decode: corrupt_file naming the input, the mask's temporary file removed', async () => {
+  it('a tile that does not decode: corrupt_file naming the input, no temporary mask left', async () => {
     const input = join(dir, 'cut.tif');
     const small = syntheticCells(600);
     await writeTiledTiff(input, small, 64);

@@ -1,5 +1,6 @@
 import { AppError } from '../../shared/errors';
 import type { Predictor } from './Predictor';
+import { argmaxAt } from './predictImage';
 import { type RegionSource, readMirrored } from './regionSource';
 import type { PrepareTile } from './streamNormalization';
 import { tileLayout } from './tileLayout';
@@ -61,7 +62,7 @@ export async function predictStream(
       for (let row = 0; row < bandRows; row++) {
         const target = row * width + x;
         for (let column = 0; column < columns; column++) {
-          band[target + column] = argmax(logits, (row * outputSize + column) * classes, classes);
+          band[target + column] = argmaxAt(logits, (row * outputSize + column) * classes, classes);
         }
       }
       options.onTile?.(++done, total);
@@ -70,17 +71,4 @@ export async function predictStream(
     await onRows({ y, rows, classes: band.subarray(0, rows * width) });
   }
   return { tiles: total };
-}
-
-/** Index of the largest of `classes` logits at `base`; the first on ties (as softmaxArgmax). */
-function argmax(logits: Float32Array, base: number, classes: number): number {
-  let best = 0;
-  let max = logits[base];
-  for (let c = 1; c < classes; c++) {
-    if (logits[base + c] > max) {
-      max = logits[base + c];
-      best = c;
-    }
-  }
-  return best;
 }
