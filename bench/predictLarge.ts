@@ -121,8 +121,8 @@ async function main(): Promise<void> {
       objects: r.objects ?? null,
     });
     const rows = [
-      row('whole image (predict)', reference, whole),
-      row('streamed (predictLargeImage)', side, streamed),
+      row('whole image (predict)', reference, reference, whole),
+      row('streamed (predictLargeImage)', side, height, streamed),
     ];
     console.log(`model: depth ${depth}, ${filters} base filters, untrained; ${streamed.backend}`);
     printTable(rows);
