@@ -64,6 +64,7 @@ describe('unet-studio predict --stream', () => {
     );
     const mask = await LazyTiff.open(join(dir, 'streamed', 'slide.tif'));
     expect(mask.levels[0]).toMatchObject({ width: W, height: H, tileWidth: 512, tiled: true });
+    expect(mask.metadata.pixelSize).toMatchObject({ x: 0.25, y: 0.25 });
     await mask.close();
     const a = await readImage(join(dir, 'streamed', 'slide.tif'));
     const b = await readImage(join(dir, 'whole', 'slide.tif'));

@@ -76,6 +76,8 @@ export async function predictLargeImage(
       bitDepth: 8,
       tileSize: MASK_TILE,
       levels,
+      // The mask keeps the slide's pixel size, so viewers overlay it at the same scale.
+      pixelSize: tiff.metadata.pixelSize,
     });
     const rows = new TiledRowWriter(writer);
     const components = new StreamingComponents(width);
