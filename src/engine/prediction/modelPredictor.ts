@@ -175,7 +175,8 @@ export async function openModelPredictor(
       }
       const prepare = await streamNormalization(source, predictor.channels, meta.normalization);
       const tileSize =
-        fixedTile ?? inferenceTileSize(unet.config, meta.tileSize, source.width, source.height);
+        fixedTile ??
+        inferenceTileSize(unet.config, meta.tileSize, source.width, source.height, STREAM_TILE_BUDGET);
       const sized = tileSize === predictor.inputSize ? predictor : predictor.withInputSize(tileSize);
       try {
         const { tiles } = await predictStream(sized, source, prepare, onRows, {
