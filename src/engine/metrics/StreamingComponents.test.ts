@@ -41,7 +41,11 @@ describe('StreamingComponents', () => {
       const rng = () => random.next();
       for (let y = 0; y < height; ) {
         const rows = Math.min(height - y, 1 + Math.floor(rng() * 7));
-        provisional.set(stream.addRows(mask.subarray(y * width, (y + rows) * width), rows), y * width);
+        stream.addRows(
+          mask.subarray(y * width, (y + rows) * width),
+          rows,
+          provisional.subarray(y * width, (y + rows) * width),
+        );
         y += rows;
       }
       const { objects, idOf } = stream.finish();

@@ -35,6 +35,7 @@ export class StreamingComponents {
   private values = new Float64Array(1024);
   private labelCount = 0;
   private previous = new Int32Array(0);
+  private current = new Int32Array(0);
   private previousValues = new Float64Array(0);
   private rows = 0;
 
@@ -43,6 +44,7 @@ export class StreamingComponents {
       throw new AppError('invalid_argument', `StreamingComponents: width ${width} is not a positive integer`);
     }
     this.previous = new Int32Array(width);
+    this.current = new Int32Array(width);
     this.previousValues = new Float64Array(width);
   }
 
@@ -52,10 +54,11 @@ export class StreamingComponents {
   }
 
   /**
-   * Labels `rows` full rows of `values` (row-major, `width` per row). Returns the provisional
-   * label of each pixel (0 for background); `find` maps one to its region, `finish` numbers them.
+   * Labels `rows` full rows of `values` (row-major, `width` per row). With `labels` (rows x
+   * width), writes there the provisional label of each pixel (0 for background), which
+   * `finish().idOf` maps to its region's id; returns `labels`.
    */
-  addRows(values: ArrayLike<number>, rows: number): Int32Array {
+  addRows<T extends Int32Array | undefined>(values: ArrayLike<number>, rows: number, labels?: T): T {
     const { width } = this;
     if (values.length !== rows * width) {
       throw new AppError(
@@ -63,11 +66,17 @@ export class StreamingComponents {
         `StreamingComponents: ${values.length} values for ${rows} rows of ${width}`,
       );
     }
-    const labels = new Int32Array(rows * width);
+    if (labels !== undefined && labels.length !== rows * width) {
+      throw new AppError(
+        'size_mismatch',
+        `StreamingComponents: ${labels.length} labels for ${rows} rows of ${width}`,
+      );
+    }
+    const current = this.current;
     for (let r = 0; r < rows; r++) {
       const y = this.rows++;
       const base = r * width;
-      const current = labels.subarray(base, base + width);
+      current.fill(0);
       let x = 0;
       while (x < width) {
         const value = values[base + x];
@@ -89,12 +98,13 @@ export class StreamingComponents {
         current.fill(label, x, end);
         x = end;
       }
+      labels?.set(current, base);
       for (let k = 0; k < width; k++) {
         this.previous[k] = current[k];
         this.previousValues[k] = values[base + k];
       }
     }
-    return labels;
+    return labels as T;
   }
 
   /** The root label of a provisional label's region. */

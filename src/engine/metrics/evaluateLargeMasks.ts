@@ -69,7 +69,10 @@ export async function evaluateLargeMasks(args: {
       const region = { x: 0, y, width, height: rows };
       const [p, t] = await Promise.all([pred.readRegion(region), truth.readRegion(region)]);
       for (let i = 0; i < p.data.length; i++) confusion[truthKey(t.data[i]) * 256 + predKey(p.data[i])]++;
-      overlaps.add(truthObjects.addRows(t.data, rows), predObjects.addRows(p.data, rows));
+      overlaps.add(
+        truthObjects.addRows(t.data, rows, new Int32Array(width * rows)),
+        predObjects.addRows(p.data, rows, new Int32Array(width * rows)),
+      );
       args.onProgress?.(y + rows, height);
     }
     const truthFinal = truthObjects.finish();

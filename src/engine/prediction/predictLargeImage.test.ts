@@ -10,6 +10,7 @@ import { connectedComponents } from '../metrics/index';
 import type { UNetConfig } from '../model/types';
 import { type ModelPredictor, openModelPredictor } from './modelPredictor';
 import { predictLargeImage } from './predictLargeImage';
+import { rasterSource } from './regionSource';
 
 const CONFIG: UNetConfig = { depth: 2, baseFilters: 2, inputChannels: 1, classes: 2, dropout: 0 };
 const NORM = { kind: 'percentile' as const, low: 1, high: 99.8, perChannel: true, epsilon: 1e-6 };
@@ -105,6 +106,30 @@ describe('predictLargeImage', () => {
     expect(tf.memory().numTensors).toBe(tensors);
     expect((await readdir(join(dir, 'out'))).sort()).toEqual(['cells.tif', 'cells_objects.csv']);
   }, 120_000);
+});
+
+describe('predictRegions on TF.js', () => {
+  it('equals predict on a mirrored-edge case (image smaller than a tile in y) and frees its tensors', async () => {
+    const tfModel = await openModelPredictor(join(dir, 'model'), { backend: 'tfjs', tileSize: 132 });
+    try {
+      const small = syntheticCells(300);
+      const img: RasterImage = { ...small, height: 70, data: small.data.subarray(0, 300 * 70) };
+      const before = tf.memory().numTensors;
+      const whole = await tfModel.predict(img);
+      const bands: number[] = [];
+      const streamed = new Uint8Array(300 * 70);
+      const { tiles } = await tfModel.predictRegions(rasterSource(img), async (band) => {
+        bands.push(band.rows);
+        streamed.set(band.classes, band.y * 300);
+      });
+      expect(tiles).toBe(whole.tiles);
+      expect(bands).toEqual([70]);
+      expect(streamed).toEqual(whole.classes);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      await tfModel.dispose();
+    }
+  }, 60_000);
 });
 
 describe('predictLargeImage on bad input', () => {
