@@ -1,4 +1,5 @@
 import { extname } from 'node:path';
+import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from './rasterImage';
 import { LazyTiff } from './tiff/LazyTiff';
 
 /**
@@ -14,14 +15,23 @@ export function isTiffName(path: string): boolean {
 }
 
 /**
- * Whether `path` is a TIFF/BigTIFF of more than STREAM_PIXELS pixels, read from its header. A
- * file that is not a TIFF, or does not open, is not: the whole-image reader reports its errors.
+ * How a TIFF's size calls for reading it: 'small' (whole, at most STREAM_PIXELS px), 'large'
+ * (over that, yet within the whole-image decoders' limits) or 'huge' (region by region only).
+ * A file that is not a TIFF, or does not open, is 'small': the whole-image reader reports its
+ * errors. Reads the header only.
  */
-export async function isLargeTiff(path: string): Promise<boolean> {
-  if (!isTiffName(path)) return false;
+export async function tiffScale(path: string): Promise<'small' | 'large' | 'huge'> {
+  if (!isTiffName(path)) return 'small';
   const tiff = await LazyTiff.open(path).catch(() => undefined);
-  if (!tiff) return false;
-  const pixels = tiff.width * tiff.height;
+  if (!tiff) return 'small';
+  const { width, height } = tiff;
   await tiff.close();
-  return pixels > STREAM_PIXELS;
+  if (width * height <= STREAM_PIXELS) return 'small';
+  const fits = width <= MAX_IMAGE_SIDE && height <= MAX_IMAGE_SIDE && width * height <= MAX_IMAGE_PIXELS;
+  return fits ? 'large' : 'huge';
+}
+
+/** Whether `path` is a TIFF/BigTIFF of more than STREAM_PIXELS pixels (see `tiffScale`). */
+export async function isLargeTiff(path: string): Promise<boolean> {
+  return (await tiffScale(path)) !== 'small';
 }

@@ -3,11 +3,12 @@ import { basename, extname, join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { fsError } from '../fsutil/index';
 import {
+  MAX_IMAGE_PIXELS,
+  MAX_IMAGE_SIDE,
   type PixelSize,
   type RasterImage,
   readImage,
   readPixelSize,
-  STREAM_PIXELS,
   writeNpy,
   writePng,
   writeTiff,
@@ -52,7 +53,8 @@ export interface PredictFilesArgs {
   threads?: number;
   /**
    * Stream big TIFFs region by region (`predictLargeImage`: a tiled BigTIFF mask and an objects
-   * CSV, bounded memory): 'auto' (default) above STREAM_PIXELS, true always, false never.
+   * CSV, bounded memory): 'auto' (default) above STREAM_PIXELS (unless probabilities, instances
+   * or TTA are asked for and the image fits the whole-image path), true always, false never.
    */
   stream?: boolean | 'auto';
   signal?: AbortSignal;
@@ -127,7 +129,8 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
       const started = performance.now();
       const onTile = (tile: number, tiles: number) =>
         args.onProgress?.({ image: index, images: args.inputs.length, tile, tiles, file: input });
-      if (await shouldStream(input, args.stream ?? 'auto')) {
+      const wantsWholeImage = Boolean(args.probabilities || args.instances || args.tta);
+      if (await shouldStream(input, args.stream ?? 'auto', wantsWholeImage)) {
         const streamed = await streamFile(model, args, input, join(args.outDir, bases[index]), onTile);
         files.push({ input, ...streamed, seconds: (performance.now() - started) / 1000 });
         continue;
@@ -187,7 +190,7 @@ async function streamFile(
   if (refused.length > 0) {
     throw new AppError(
       'unsupported_format',
-      `${input} is streamed (over ${STREAM_PIXELS} px); these options are not streamed: ${refused.join(', ')}`,
+      `${input} is streamed (forced, or too big to hold: over ${MAX_IMAGE_SIDE} px a side or ${MAX_IMAGE_PIXELS} px); these options are not streamed: ${refused.join(', ')}`,
     );
   }
   const written = { mask: `${stem}.tif`, objects: `${stem}_objects.csv` };

@@ -1,6 +1,6 @@
 import { AppError } from '../../shared/errors';
 import { writeFileAtomic } from '../fsutil/index';
-import { isLargeTiff, isTiffName, LazyTiff, TiledRowWriter, TiledTiffWriter } from '../image/index';
+import { isTiffName, LazyTiff, TiledRowWriter, TiledTiffWriter, tiffScale } from '../image/index';
 import { type StreamedObject, StreamingComponents } from '../metrics/index';
 import type { ModelPredictor, PredictOptions } from './modelPredictor';
 import { lazyTiffSource } from './regionSource';
@@ -25,11 +25,20 @@ export interface PredictLargeImageResult {
 
 /**
  * Whether `input` goes through `predictLargeImage`: always with `mode` true (a TIFF is needed:
- * 'unsupported_format' otherwise), never with false, and with 'auto' for TIFFs of more than
- * STREAM_PIXELS pixels (`isLargeTiff`).
+ * 'unsupported_format' otherwise), never with false. With 'auto', TIFFs of more than
+ * STREAM_PIXELS pixels (`tiffScale`), except that when `wantsWholeImage` (outputs only the
+ * whole-image path writes: probabilities, instance images, TTA) an image the whole-image path
+ * can still hold goes there.
  */
-export async function shouldStream(input: string, mode: boolean | 'auto'): Promise<boolean> {
-  if (mode === 'auto') return isLargeTiff(input);
+export async function shouldStream(
+  input: string,
+  mode: boolean | 'auto',
+  wantsWholeImage = false,
+): Promise<boolean> {
+  if (mode === 'auto') {
+    const scale = await tiffScale(input);
+    return scale === 'huge' || (scale === 'large' && !wantsWholeImage);
+  }
   if (mode && !isTiffName(input)) {
     throw new AppError('unsupported_format', `${input}: only TIFF/BigTIFF images are streamed`);
   }
