@@ -156,6 +156,44 @@ describe('predictLargeImage on bad input', () => {
     expect(await readdir(out)).toEqual([]);
   }, 60_000);
 
+  it('a tile that fails after bands were written (mean/std model, no first pass): no output left', async () => {
+    await saveTinyModel(
+      join(dir, 'meanstd'),
+      tinyModelMetadata(CONFIG, 92, { scale: 255, mean: [0.3], std: [0.2] }),
+      7,
+    );
+    const meanStd = await openModelPredictor(join(dir, 'meanstd'), {
+      backend: 'onnx',
+      threads: 2,
+      tileSize: TILE,
+    });
+    try {
+      const cells = syntheticCells(1500);
+      const input = join(dir, 'late.tif');
+      // 600 x 1500: three tile rows; garbage near the end breaks a tile the last row reads.
+      await writeTiledTiff(input, { ...cells, width: 600, data: cells.data.subarray(0, 600 * 1500) }, 64);
+      const bytes = await readFile(input);
+      bytes.fill(0x5a, Math.floor(bytes.length * 0.9), Math.floor(bytes.length * 0.9) + 2000);
+      await writeFile(input, bytes);
+      const out = join(dir, 'late-out');
+      let tiles = 0;
+      await expect(
+        predictLargeImage(meanStd, {
+          input,
+          maskPath: join(out, 'late.tif'),
+          objectsPath: join(out, 'late_objects.csv'),
+          onTile: (done) => {
+            tiles = done;
+          },
+        }),
+      ).rejects.toMatchObject({ code: 'corrupt_file' });
+      expect(tiles).toBeGreaterThanOrEqual(2); // the first band (2 tiles) was written
+      expect(await readdir(out)).toEqual([]);
+    } finally {
+      await meanStd.dispose();
+    }
+  }, 60_000);
+
   it('a missing input is refused before any output', async () => {
     await expect(
       predictLargeImage(model, {
