@@ -107,7 +107,12 @@ async function runPredict(options: PredictOptions): Promise<void> {
       });
     },
     onProgress: (p) =>
-      bar?.update(p.image + (p.tile === p.tiles ? 1 : 0), { tile: p.tile, tiles: p.tiles, file: p.file }),
+      bar?.update(p.image + (p.tiles > 0 && p.tile === p.tiles ? 1 : 0), {
+        tile: p.tile,
+        tiles: p.tiles,
+        // A streamed image is first read once for its percentiles.
+        file: p.rows ? `${p.file} (percentiles: row ${p.rowsRead}/${p.rows})` : p.file,
+      }),
   }).finally(() => bar?.stop());
   for (const file of result.files) {
     const extras = [file.probabilities, file.instances, file.objects].filter(Boolean).join(', ');

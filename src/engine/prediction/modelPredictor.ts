@@ -48,6 +48,8 @@ export interface PredictOptions {
   /** Average the 8 flips and rotations (testTimeAugmentation): 8x the tiles. */
   tta?: boolean;
   onTile?: (done: number, total: number) => void;
+  /** predictRegions with percentile normalisation: rows read of the first pass over the image. */
+  onFirstPass?: (rowsRead: number, rows: number) => void;
 }
 
 /** One image segmented: PredictImageResult plus the tile edge it ran with. */
@@ -173,7 +175,9 @@ export async function openModelPredictor(
       if (opts.tta === true) {
         throw new AppError('unsupported_format', `${source.name}: test-time augmentation is not streamed`);
       }
-      const prepare = await streamNormalization(source, predictor.channels, meta.normalization);
+      const prepare = await streamNormalization(source, predictor.channels, meta.normalization, (rows) =>
+        opts.onFirstPass?.(rows, source.height),
+      );
       const tileSize =
         fixedTile ??
         inferenceTileSize(unet.config, meta.tileSize, source.width, source.height, STREAM_TILE_BUDGET);

@@ -16,7 +16,12 @@ import {
 import { type InstanceMethod, predictedObjects } from '../instances/index';
 import type { ResolvedModel } from '../model/index';
 import type { InferenceBackendChoice } from './inferenceBackend';
-import { foregroundProbability, type ModelPredictor, openModelPredictor } from './modelPredictor';
+import {
+  foregroundProbability,
+  type ModelPredictor,
+  openModelPredictor,
+  type PredictOptions,
+} from './modelPredictor';
 import { predictLargeImage, shouldStream } from './predictLargeImage';
 
 export interface PredictFilesArgs {
@@ -71,6 +76,9 @@ export interface PredictFilesProgress {
   tile: number;
   tiles: number;
   file: string;
+  /** While a streamed image's percentiles are read (before its first tile): rows read so far. */
+  rowsRead?: number;
+  rows?: number;
 }
 
 export interface PredictFilesResult {
@@ -131,7 +139,20 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
         args.onProgress?.({ image: index, images: args.inputs.length, tile, tiles, file: input });
       const wantsWholeImage = Boolean(args.probabilities || args.instances || args.tta);
       if (await shouldStream(input, args.stream ?? 'auto', wantsWholeImage)) {
-        const streamed = await streamFile(model, args, input, join(args.outDir, bases[index]), onTile);
+        const onFirstPass = (rowsRead: number, rows: number) =>
+          args.onProgress?.({
+            image: index,
+            images: args.inputs.length,
+            tile: 0,
+            tiles: 0,
+            file: input,
+            rowsRead,
+            rows,
+          });
+        const streamed = await streamFile(model, args, input, join(args.outDir, bases[index]), {
+          onTile,
+          onFirstPass,
+        });
         files.push({ input, ...streamed, seconds: (performance.now() - started) / 1000 });
         continue;
       }
@@ -180,7 +201,7 @@ async function streamFile(
   args: PredictFilesArgs,
   input: string,
   stem: string,
-  onTile: (tile: number, tiles: number) => void,
+  progress: Pick<PredictOptions, 'onTile' | 'onFirstPass'>,
 ): Promise<Omit<PredictedFile, 'input' | 'seconds'>> {
   const refused = [
     args.probabilities ? '--probabilities' : '',
@@ -199,7 +220,7 @@ async function streamFile(
     maskPath: written.mask,
     objectsPath: written.objects,
     signal: args.signal,
-    onTile,
+    ...progress,
   });
   const { width, height, tiles, tileSize } = result;
   return { ...written, width, height, tiles, tileSize };

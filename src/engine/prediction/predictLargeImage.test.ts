@@ -58,11 +58,19 @@ describe('predictLargeImage', () => {
   it('streams a 3000x3000 TIFF to the same class map as one whole-image pass, objects unsplit', async () => {
     const tensors = tf.memory().numTensors;
     const whole = await model.predict(image);
+    const firstPass: [number, number][] = [];
     const result = await predictLargeImage(model, {
       input: join(dir, 'cells.tif'),
       maskPath: join(dir, 'out', 'cells.tif'),
       objectsPath: join(dir, 'out', 'cells_objects.csv'),
+      onFirstPass: (rowsRead, rows) => firstPass.push([rowsRead, rows]),
     });
+    // The percentile pass reads the image once in bands of 4M samples: 1398 rows of 3000.
+    expect(firstPass).toEqual([
+      [1398, SIDE],
+      [2796, SIDE],
+      [SIDE, SIDE],
+    ]);
     expect(result.tileSize).toBe(TILE);
     expect(whole.tileSize).toBe(TILE);
     expect(result.tiles).toBe(whole.tiles);
