@@ -25,6 +25,7 @@ beforeAll(async () => {
     join(dir, 'in', 'slide.tif'),
     { width: W, height: H, channels: 1, bitDepth: 8, data },
     64,
+    { x: 0.25, y: 0.25 },
   );
 });
 afterAll(async () => {
