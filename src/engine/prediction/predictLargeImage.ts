@@ -62,7 +62,9 @@ export async function predictLargeImage(
   args: PredictLargeImageArgs,
 ): Promise<PredictLargeImageResult> {
   const probe = await LazyTiff.open(args.input);
-  // Enough decoded tiles for an input tile's height of rows across the image, plus one row.
+  // Decoded tiles for 2048 rows (at least an automatic input tile's height) plus two tile rows,
+  // across the image: a tile row of prediction tiles then decodes each TIFF tile about once.
+  // Between 64 MiB and 1 GiB.
   const level = probe.levels[0];
   const rowBytes = Math.ceil(level.width / level.tileWidth) * level.tileWidth * level.tileHeight;
   const sampleBytes = (probe.bitDepth / 8) * probe.channels;
