@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPython } from '../../../test/support/python';
+import { itNeeds, pythonWith } from '../../../test/support/requirement';
 import { writeTiledTiff } from '../../../test/support/tiledTiff';
 import { saveTinyModel, tinyModelMetadata } from '../../../test/support/tinyModel';
 import { LazyTiff, type RasterImage } from '../image/index';
@@ -114,6 +117,39 @@ describe('predictLargeImage', () => {
     expect(tf.memory().numTensors).toBe(tensors);
     expect((await readdir(join(dir, 'out'))).sort()).toEqual(['cells.tif', 'cells_objects.csv']);
   }, 120_000);
+});
+
+const withScipy = pythonWith(['numpy', 'scipy', 'tifffile'], ['python3-scipy', 'python3-tifffile']);
+
+describe('the streamed outputs, read by tifffile and labelled by scipy', () => {
+  // Runs after the 3000x3000 test above, on its outputs.
+  itNeeds(withScipy)('scipy.ndimage.label of the BigTIFF mask gives the CSV, object for object', () => {
+    const script = `import sys, numpy as np, tifffile
+from scipy import ndimage
+with tifffile.TiffFile(sys.argv[1]) as t:
+    mask = t.pages[0].asarray()
+labels, n = ndimage.label(mask > 0)  # 4-connectivity, raster order of first pixels
+areas = np.bincount(labels.ravel())
+centres = ndimage.center_of_mass(mask > 0, labels, range(1, n + 1))
+for i, (box, (cy, cx)) in enumerate(zip(ndimage.find_objects(labels), centres), 1):
+    ys, xs = box
+    print(f"{i},1,{areas[i]},{cx!r},{cy!r},{xs.start},{ys.start},{xs.stop - xs.start},{ys.stop - ys.start}")
+`;
+    const lines = runPython(withScipy.python, script, [join(dir, 'out', 'cells.tif')]);
+    const csv = readFileSync(join(dir, 'out', 'cells_objects.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1);
+    expect(lines.length).toBeGreaterThan(100);
+    expect(lines.length).toBe(csv.length);
+    // Ids, classes, areas and boxes exactly; centroids to the CSV's 3 decimals.
+    const fields = (line: string) => line.split(',').map(Number);
+    lines.forEach((line, k) => {
+      const [a, b] = [fields(line), fields(csv[k])];
+      expect([...a.slice(0, 3), ...a.slice(5)]).toEqual([...b.slice(0, 3), ...b.slice(5)]);
+      expect(Math.abs(a[3] - b[3]) + Math.abs(a[4] - b[4])).toBeLessThan(1e-3);
+    });
+  });
 });
 
 describe('predictRegions on TF.js', () => {
