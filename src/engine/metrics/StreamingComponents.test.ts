@@ -36,6 +36,8 @@ describe('StreamingComponents', () => {
       const mask = randomMask(width, height, classes, seed);
       const reference = connectedComponents(mask, width, height, 4);
       const stream = new StreamingComponents(width);
+      // Without labels the table is compacted (here after every few labels): same objects.
+      const compacted = new StreamingComponents(width, { compactAt: 3 });
       const provisional = new Int32Array(width * height);
       const random = createRng(seed + 100);
       const rng = () => random.next();
@@ -46,10 +48,12 @@ describe('StreamingComponents', () => {
           rows,
           provisional.subarray(y * width, (y + rows) * width),
         );
+        compacted.addRows(mask.subarray(y * width, (y + rows) * width), rows);
         y += rows;
       }
       const { objects, idOf } = stream.finish();
       expect(objects.length).toBe(reference.count);
+      expect(compacted.finish().objects).toEqual(objects);
       expect(Int32Array.from(provisional, idOf)).toEqual(reference.labels);
       // Brute-force stats from the reference labels.
       for (const object of objects) {

@@ -17,7 +17,7 @@ export interface StreamedObject {
 }
 
 /** Provisional-label table entries per label: the stats a union merges. */
-const STATS = 7; // area, sumX, sumY, minX, minY, maxX, maxY
+const STATS = 8; // area, sumX, sumY, minX, minY, maxX, maxY, raster index of the first pixel
 
 /**
  * Connected-component labelling fed one row at a time, top to bottom (4-connectivity: pixels
@@ -26,8 +26,11 @@ const STATS = 7; // area, sumX, sumY, minX, minY, maxX, maxY
  * it touches several, their labels are joined in a union-find whose root is the smallest label,
  * i.e. the label of the region's first pixel in raster order. So regions cut by any block or
  * band border come out whole, and `finish()` numbers them exactly as a whole-image pass does.
- * Memory: the previous row and a few numbers per label (about one label per region plus one per
- * merge), never the pixels.
+ * Labels are made per run that touches nothing above, so a noisy mask makes many; when no
+ * caller holds provisional labels (`addRows` without `labels`), the table is compacted once it
+ * passes `compactAt` labels: regions that no longer reach the last row are finished and leave
+ * the table. Memory then: the previous row, the live regions and the finished objects' stats,
+ * never the pixels.
  */
 export class StreamingComponents {
   private parent = new Int32Array(1024);
@@ -38,8 +41,17 @@ export class StreamingComponents {
   private current = new Int32Array(0);
   private previousValues = new Float64Array(0);
   private rows = 0;
+  /** Regions finished by a compaction, with the raster index of their first pixel. */
+  private readonly done: { first: number; object: Omit<StreamedObject, 'id'> }[] = [];
+  /** A caller holds provisional labels: the table may not be renumbered. */
+  private labelsGiven = false;
+  private readonly compactAt: number;
 
-  constructor(readonly width: number) {
+  constructor(
+    readonly width: number,
+    options: { compactAt?: number } = {},
+  ) {
+    this.compactAt = options.compactAt ?? Math.max(1 << 16, 4 * width);
     if (!Number.isInteger(width) || width < 1) {
       throw new AppError('invalid_argument', `StreamingComponents: width ${width} is not a positive integer`);
     }
@@ -72,6 +84,7 @@ export class StreamingComponents {
         `StreamingComponents: ${labels.length} labels for ${rows} rows of ${width}`,
       );
     }
+    if (labels !== undefined) this.labelsGiven = true;
     const current = this.current;
     for (let r = 0; r < rows; r++) {
       const y = this.rows++;
@@ -93,7 +106,7 @@ export class StreamingComponents {
           if (above === 0 || this.previousValues[k] !== value) continue;
           label = label === 0 ? this.find(above) : this.union(label, above);
         }
-        if (label === 0) label = this.newLabel(value);
+        if (label === 0) label = this.newLabel(value, y * width + x);
         this.addRun(label, x, end, y);
         current.fill(label, x, end);
         x = end;
@@ -104,6 +117,7 @@ export class StreamingComponents {
         this.previousValues[k] = values[base + k];
       }
     }
+    if (!this.labelsGiven && this.labelCount > this.compactAt) this.compact();
     return labels as T;
   }
 
@@ -124,29 +138,73 @@ export class StreamingComponents {
    * provisional label returned by `addRows` to its region's id.
    */
   finish(): { objects: StreamedObject[]; idOf: (label: number) => number } {
-    const ids = new Int32Array(this.labelCount + 1);
-    const objects: StreamedObject[] = [];
+    const entries: { first: number; label: number; object: Omit<StreamedObject, 'id'> }[] = this.done.map(
+      (d) => ({ ...d, label: 0 }),
+    );
     for (let label = 1; label <= this.labelCount; label++) {
-      if (this.find(label) !== label) continue;
-      ids[label] = objects.length + 1;
-      const s = label * STATS;
-      const area = this.stats[s];
-      objects.push({
-        id: objects.length + 1,
-        value: this.values[label],
-        area,
-        centroidX: this.stats[s + 1] / area,
-        centroidY: this.stats[s + 2] / area,
-        x: this.stats[s + 3],
-        y: this.stats[s + 4],
-        width: this.stats[s + 5] - this.stats[s + 3] + 1,
-        height: this.stats[s + 6] - this.stats[s + 4] + 1,
-      });
+      if (this.find(label) === label) {
+        entries.push({ first: this.stats[label * STATS + 7], label, object: this.objectOf(label) });
+      }
     }
+    entries.sort((a, b) => a.first - b.first);
+    const ids = new Int32Array(this.labelCount + 1);
+    const objects = entries.map((entry, i) => {
+      ids[entry.label] = i + 1;
+      return { id: i + 1, ...entry.object };
+    });
     return { objects, idOf: (label) => (label === 0 ? 0 : ids[this.find(label)]) };
   }
 
-  private newLabel(value: number): number {
+  private objectOf(label: number): Omit<StreamedObject, 'id'> {
+    const s = label * STATS;
+    const area = this.stats[s];
+    return {
+      value: this.values[label],
+      area,
+      centroidX: this.stats[s + 1] / area,
+      centroidY: this.stats[s + 2] / area,
+      x: this.stats[s + 3],
+      y: this.stats[s + 4],
+      width: this.stats[s + 5] - this.stats[s + 3] + 1,
+      height: this.stats[s + 6] - this.stats[s + 4] + 1,
+    };
+  }
+
+  /**
+   * Moves the regions that no longer reach the last row out of the table (they cannot grow)
+   * and renumbers the live ones 1..m in their old order, so smaller labels stay earlier.
+   */
+  private compact(): void {
+    const live = new Uint8Array(this.labelCount + 1);
+    for (let k = 0; k < this.width; k++) if (this.previous[k] !== 0) live[this.find(this.previous[k])] = 1;
+    const renumbered = new Int32Array(this.labelCount + 1);
+    let m = 0;
+    for (let label = 1; label <= this.labelCount; label++) {
+      if (this.find(label) !== label) continue;
+      if (live[label]) renumbered[label] = ++m;
+      else this.done.push({ first: this.stats[label * STATS + 7], object: this.objectOf(label) });
+    }
+    const size = Math.max(1024, 2 * m + 2);
+    const parent = new Int32Array(size);
+    const values = new Float64Array(size);
+    const stats = new Float64Array(size * STATS);
+    for (let label = 1; label <= this.labelCount; label++) {
+      const to = renumbered[label];
+      if (to === 0) continue;
+      parent[to] = to;
+      values[to] = this.values[label];
+      stats.set(this.stats.subarray(label * STATS, (label + 1) * STATS), to * STATS);
+    }
+    for (let k = 0; k < this.width; k++) {
+      if (this.previous[k] !== 0) this.previous[k] = renumbered[this.find(this.previous[k])];
+    }
+    this.parent = parent;
+    this.values = values;
+    this.stats = stats;
+    this.labelCount = m;
+  }
+
+  private newLabel(value: number, first: number): number {
     const label = ++this.labelCount;
     if (label >= this.parent.length) {
       const grow = <T extends Int32Array | Float64Array>(a: T, n: number): T => {
@@ -162,7 +220,7 @@ export class StreamingComponents {
     this.parent[label] = label;
     this.values[label] = value;
     const s = label * STATS;
-    this.stats.set([0, 0, 0, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, -1, -1], s);
+    this.stats.set([0, 0, 0, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, -1, -1, first], s);
     return label;
   }
 
@@ -188,7 +246,7 @@ export class StreamingComponents {
     const r = root * STATS;
     const c = child * STATS;
     for (let k = 0; k < 3; k++) this.stats[r + k] += this.stats[c + k];
-    for (let k = 3; k < 5; k++) this.stats[r + k] = Math.min(this.stats[r + k], this.stats[c + k]);
+    for (const k of [3, 4, 7]) this.stats[r + k] = Math.min(this.stats[r + k], this.stats[c + k]);
     for (let k = 5; k < 7; k++) this.stats[r + k] = Math.max(this.stats[r + k], this.stats[c + k]);
     return root;
   }
