@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { evaluateFolders, type SegmentationMetrics } from '../../engine/core';
 import { createProgressBar, type ProgressBar } from '../progress';
 
@@ -6,6 +6,7 @@ interface EvaluateOptions {
   pred: string;
   truth: string;
   json?: boolean;
+  stream: 'auto' | 'always' | 'never';
 }
 
 /**
@@ -23,6 +24,14 @@ export function registerEvaluate(program: Command): void {
     .requiredOption('--pred <dir>', 'folder of predicted masks (PNG/TIFF/JPEG)')
     .requiredOption('--truth <dir>', 'folder of ground-truth masks, matched by base name (0.png ~ 0.tif)')
     .option('--json', 'print machine-readable JSON on stdout')
+    .addOption(
+      new Option(
+        '--stream <mode>',
+        'read TIFF masks in bands with bounded memory (auto: when one is over 4096x4096 px); objects are connected patches of one value',
+      )
+        .choices(['auto', 'always', 'never'])
+        .default('auto'),
+    )
     .action(async (opts: EvaluateOptions) => {
       let bar: ProgressBar | undefined;
       let result: Awaited<ReturnType<typeof evaluateFolders>>;
@@ -30,6 +39,7 @@ export function registerEvaluate(program: Command): void {
         result = await evaluateFolders({
           predDir: opts.pred,
           truthDir: opts.truth,
+          stream: opts.stream === 'auto' ? 'auto' : opts.stream === 'always',
           onProgress: (done, total) => {
             bar ??= createProgressBar(total, { label: 'evaluate' });
             bar.update(done);

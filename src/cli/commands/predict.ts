@@ -15,6 +15,7 @@ interface PredictOptions {
   backend: 'auto' | 'onnx' | 'webgpu' | 'tfjs';
   tile: number | 'auto';
   threads?: number;
+  stream: 'auto' | 'always' | 'never';
 }
 
 function positiveInt(value: string, name: string): number {
@@ -74,6 +75,14 @@ export function registerPredict(program: Command): void {
         (v) => (v === 'auto' ? 'auto' : positiveInt(v, '--tile')),
         'auto',
       )
+      .addOption(
+        new Option(
+          '--stream <mode>',
+          'read TIFFs region by region with bounded memory, writing a tiled BigTIFF mask and <name>_objects.csv (auto: TIFFs over 4096x4096 px)',
+        )
+          .choices(['auto', 'always', 'never'])
+          .default('auto'),
+      )
       .option('--threads <n>', 'onnxruntime threads (default: all cores)', (v) => positiveInt(v, '--threads'))
       .action(async (options: PredictOptions) => {
         await runPredict(options);
@@ -103,6 +112,7 @@ async function runPredict(options: PredictOptions): Promise<void> {
     backend: options.backend,
     tileSize: options.tile,
     threads: options.threads,
+    stream: options.stream === 'auto' ? 'auto' : options.stream === 'always',
     onBackend: (backend, note) => {
       if (note) process.stdout.write(`note: ${note}\n`);
       process.stdout.write(`inference: ${backend}\n`);
@@ -111,10 +121,15 @@ async function runPredict(options: PredictOptions): Promise<void> {
       });
     },
     onProgress: (p) =>
-      bar?.update(p.image + (p.tile === p.tiles ? 1 : 0), { tile: p.tile, tiles: p.tiles, file: p.file }),
+      bar?.update(p.image + (p.tiles > 0 && p.tile === p.tiles ? 1 : 0), {
+        tile: p.tile,
+        tiles: p.tiles,
+        // A streamed image is first read once for its percentiles.
+        file: p.rows ? `${p.file} (percentiles: row ${p.rowsRead}/${p.rows})` : p.file,
+      }),
   }).finally(() => bar?.stop());
   for (const file of result.files) {
-    const extras = [file.probabilities, file.instances].filter(Boolean).join(', ');
+    const extras = [file.probabilities, file.instances, file.objects].filter(Boolean).join(', ');
     process.stdout.write(
       `${file.input} -> ${file.mask}${extras ? `, ${extras}` : ''} (${file.width}x${file.height}, ${file.tiles} tile(s) of ${file.tileSize}, ${file.seconds.toFixed(2)} s)\n`,
     );

@@ -1,5 +1,6 @@
 export { decodeImage, decodeImageInfo, type ImageFormat, sniffFormat } from './decodeImage';
 export { decodeImageAsync, decodeImageInfoAsync, isBigTiff } from './decodeImageAsync';
+export { isLargeTiff, isTiffName, STREAM_PIXELS, tiffScale } from './largeTiff';
 export { IMAGE_EXTENSIONS, indexByBaseName, listImages } from './listImages';
 export { decodeNpy, encodeNpy, type NpyArray, readNpy, writeNpy } from './npy';
 export * from './pyramid/index';

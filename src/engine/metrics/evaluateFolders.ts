@@ -1,7 +1,9 @@
 import { basename } from 'node:path';
 import { AppError } from '../../shared/errors';
+import { isLargeTiff, isTiffName } from '../image/largeTiff';
 import { indexByBaseName, listImages } from '../image/listImages';
 import { readImage } from '../image/readImage';
+import { evaluateLargeMasks } from './evaluateLargeMasks';
 import { evaluateSegmentation, type SegmentationMetrics } from './evaluateSegmentation';
 import { maskFromImage } from './maskFromImage';
 import { meanMetrics } from './meanMetrics';
@@ -35,6 +37,11 @@ export async function evaluateFolders(args: {
   predDir: string;
   truthDir: string;
   onProgress?: (done: number, total: number, name: string) => void;
+  /**
+   * Read TIFF pairs in bands (`evaluateLargeMasks`): 'auto' (default) when either is a TIFF of
+   * more than STREAM_PIXELS pixels, true for every TIFF pair, false never.
+   */
+  stream?: boolean | 'auto';
 }): Promise<FolderEvaluation> {
   const pred = indexByBaseName(await listImages(args.predDir), args.predDir);
   const truth = indexByBaseName(await listImages(args.truthDir), args.truthDir);
@@ -50,6 +57,11 @@ export async function evaluateFolders(args: {
   for (const name of names) {
     const predPath = pred.get(name) as string;
     const truthPath = truth.get(name) as string;
+    if (await streams(predPath, truthPath, args.stream ?? 'auto')) {
+      images.push({ name, predPath, truthPath, metrics: await evaluateLargeMasks({ predPath, truthPath }) });
+      args.onProgress?.(images.length, names.length, name);
+      continue;
+    }
     const [p, t] = await Promise.all([readImage(predPath), readImage(truthPath)]);
     if (p.width !== t.width || p.height !== t.height) {
       throw new AppError(
@@ -72,6 +84,11 @@ export async function evaluateFolders(args: {
     unmatchedPred: [...pred.entries()].filter(([n]) => !truth.has(n)).map(([, path]) => path),
     unmatchedTruth: [...truth.entries()].filter(([n]) => !pred.has(n)).map(([, path]) => path),
   };
+}
+
+async function streams(predPath: string, truthPath: string, mode: boolean | 'auto'): Promise<boolean> {
+  if (mode === false || !isTiffName(predPath) || !isTiffName(truthPath)) return false;
+  return mode === true || (await isLargeTiff(predPath)) || (await isLargeTiff(truthPath));
 }
 
 function describe(files: Map<string, string>): string {

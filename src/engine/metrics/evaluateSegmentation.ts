@@ -1,8 +1,8 @@
 import { AppError } from '../../shared/errors';
 import { compactLabels, connectedComponents } from './connectedComponents';
-import { objectScores } from './objectScores';
+import { type ObjectScores, objectScores } from './objectScores';
 import { overlapTable } from './overlapTable';
-import { randScores } from './randError';
+import { type RandScores, randScores } from './randError';
 
 /** Every score of one prediction against its truth (see `evaluateSegmentation`). */
 export interface SegmentationMetrics {
@@ -87,6 +87,57 @@ export function evaluateSegmentation(args: {
   }
   if (total === 0) throw new AppError('invalid_argument', 'No labelled pixel to evaluate.');
 
+  const scores = confusionScores(confusion, k);
+
+  const truthObjects = objectsOf(truth, width, height);
+  const predObjects = objectsOf(pred, width, height);
+  const include = new Uint8Array(n);
+  for (let i = 0; i < n; i++) include[i] = truthObjects.labels[i] > 0 && labelled?.[i] !== 0 ? 1 : 0;
+  const rand = randScores(
+    overlapTable(truthObjects.labels, truthObjects.count, predObjects.labels, predObjects.count, include),
+  );
+  const objects = objectScores(
+    overlapTable(truthObjects.labels, truthObjects.count, predObjects.labels, predObjects.count),
+  );
+
+  return segmentationMetrics(scores, rand, objects);
+}
+
+function objectsOf(
+  input: SegmentationInput,
+  width: number,
+  height: number,
+): { labels: Int32Array; count: number } {
+  return input.instances
+    ? compactLabels(input.instances)
+    : connectedComponents(input.classes, width, height, 4);
+}
+
+function maxClass(classes: ArrayLike<number>, what: string): number {
+  let max = 0;
+  for (let i = 0; i < classes.length; i++) if (classes[i] > max) max = classes[i];
+  if (!Number.isFinite(max) || max > 65535)
+    throw new AppError('invalid_argument', `The ${what} holds class value ${max}.`);
+  return Math.floor(max);
+}
+
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** The pixel scores of `SegmentationMetrics`, from a confusion matrix alone. */
+export type ConfusionScores = Pick<
+  SegmentationMetrics,
+  'iou' | 'dice' | 'meanIoU' | 'meanDice' | 'foregroundIoU' | 'pixelError'
+>;
+
+/**
+ * IoU and Dice per class, their means, foreground IoU and pixel error of a k x k confusion
+ * matrix (row: truth class, column: predicted class) holding at least one pixel.
+ */
+export function confusionScores(confusion: Float64Array, k: number): ConfusionScores {
+  let total = 0;
+  for (const n of confusion) total += n;
   const iou: number[] = [];
   const dice: number[] = [];
   let correct = 0;
@@ -114,17 +165,6 @@ export function evaluateSegmentation(args: {
   const fgUnion = total - bothBackground;
   const fgIntersection = total - truthBackground - predBackground + bothBackground;
 
-  const truthObjects = objectsOf(truth, width, height);
-  const predObjects = objectsOf(pred, width, height);
-  const include = new Uint8Array(n);
-  for (let i = 0; i < n; i++) include[i] = truthObjects.labels[i] > 0 && labelled?.[i] !== 0 ? 1 : 0;
-  const rand = randScores(
-    overlapTable(truthObjects.labels, truthObjects.count, predObjects.labels, predObjects.count, include),
-  );
-  const objects = objectScores(
-    overlapTable(truthObjects.labels, truthObjects.count, predObjects.labels, predObjects.count),
-  );
-
   return {
     iou,
     dice,
@@ -132,6 +172,17 @@ export function evaluateSegmentation(args: {
     meanDice: mean(dice),
     foregroundIoU: fgUnion === 0 ? 1 : fgIntersection / fgUnion,
     pixelError: 1 - correct / total,
+  };
+}
+
+/** SegmentationMetrics of its three parts: pixel, Rand and object scores. */
+export function segmentationMetrics(
+  scores: ConfusionScores,
+  rand: RandScores,
+  objects: ObjectScores,
+): SegmentationMetrics {
+  return {
+    ...scores,
     randError: rand.error,
     seg: objects.seg,
     objectPrecision: objects.precision,
@@ -140,26 +191,4 @@ export function evaluateSegmentation(args: {
     truthObjects: objects.truthObjects,
     predictedObjects: objects.predictedObjects,
   };
-}
-
-function objectsOf(
-  input: SegmentationInput,
-  width: number,
-  height: number,
-): { labels: Int32Array; count: number } {
-  return input.instances
-    ? compactLabels(input.instances)
-    : connectedComponents(input.classes, width, height, 4);
-}
-
-function maxClass(classes: ArrayLike<number>, what: string): number {
-  let max = 0;
-  for (let i = 0; i < classes.length; i++) if (classes[i] > max) max = classes[i];
-  if (!Number.isFinite(max) || max > 65535)
-    throw new AppError('invalid_argument', `The ${what} holds class value ${max}.`);
-  return Math.floor(max);
-}
-
-function mean(values: number[]): number {
-  return values.reduce((a, b) => a + b, 0) / values.length;
 }

@@ -7,7 +7,12 @@ import { maxAbsDiff } from '../../../test/support/maxAbsDiff';
 import { saveTinyModel, tinyModelMetadata } from '../../../test/support/tinyModel';
 import { createUNet, legalInputSizes, unetOutputSize } from '../model/index';
 import type { UNetConfig } from '../model/types';
-import { foregroundProbability, inferenceTileSize, openModelPredictor } from './modelPredictor';
+import {
+  foregroundProbability,
+  inferenceTileSize,
+  openModelPredictor,
+  STREAM_TILE_BUDGET,
+} from './modelPredictor';
 import { createTfPredictor } from './Predictor';
 import { predictImage } from './predictImage';
 import { tileLayout } from './tileLayout';
@@ -49,6 +54,9 @@ describe('inferenceTileSize', () => {
     // 64 filters cap the tile at 809 px, 16 at 1618 px, never below the training tile.
     expect(inferenceTileSize({ depth: 4, baseFilters: 64 }, 572, 5000, 5000)).toBeLessThanOrEqual(809);
     expect(inferenceTileSize({ depth: 4, baseFilters: 1024 }, 572, 5000, 5000)).toBeLessThanOrEqual(572);
+    // Streaming takes a quarter of the budget: half the edge (cap 1618 -> 809 px for 16 filters).
+    expect(inferenceTileSize({ depth: 4, baseFilters: 16 }, 348, 4000, 4000)).toBe(1532);
+    expect(inferenceTileSize({ depth: 4, baseFilters: 16 }, 348, 4000, 4000, STREAM_TILE_BUDGET)).toBe(764);
   });
 });
 

@@ -17,6 +17,9 @@ import { type InferenceBackendOptions, openInferenceBackend } from './inferenceB
 import { modelInput } from './modelInput';
 import type { Predictor } from './Predictor';
 import { type PredictImageResult, predictImage } from './predictImage';
+import { type PredictedRows, predictStream } from './predictStream';
+import type { RegionSource } from './regionSource';
+import { streamNormalization } from './streamNormalization';
 import { predictImageTta } from './testTimeAugmentation';
 import { chooseTileSize } from './tileLayout';
 
@@ -45,6 +48,8 @@ export interface PredictOptions {
   /** Average the 8 flips and rotations (testTimeAugmentation): 8x the tiles. */
   tta?: boolean;
   onTile?: (done: number, total: number) => void;
+  /** predictRegions with percentile normalisation: rows read of the first pass over the image. */
+  onFirstPass?: (rowsRead: number, rows: number) => void;
 }
 
 /** One image segmented: PredictImageResult plus the tile edge it ran with. */
@@ -73,6 +78,17 @@ export interface ModelPredictor {
    * `onTile(done, total)` after each tile; cancelling through `signal` -> AppError('cancelled').
    */
   predict(img: RasterImage, opts?: PredictOptions): Promise<ImagePrediction>;
+  /**
+   * Segments an image too big to hold, read region by region (`predictStream`): the same class
+   * map as `predict` of the whole image, handed out as full-width bands of rows, top to bottom.
+   * Percentile normalisation first reads the image once for its percentiles. Not for model
+   * packages or `tta` ('unsupported_format').
+   */
+  predictRegions(
+    source: RegionSource,
+    onRows: (rows: PredictedRows) => Promise<void>,
+    opts?: PredictOptions,
+  ): Promise<{ tiles: number; tileSize: number }>;
   dispose(): Promise<void>;
 }
 
@@ -83,16 +99,25 @@ export interface ModelPredictor {
 const AUTO_TILE_BUDGET = 572 * 572 * 128;
 
 /**
+ * The budget of an automatic tile when streaming: a quarter of AUTO_TILE_BUDGET, so that the
+ * network's activations (which set the peak memory of a streamed image, its other buffers being
+ * small) stay well under a gigabyte: 1144 px for 8 filters, 572 px (the training tile) for 64.
+ */
+export const STREAM_TILE_BUDGET = AUTO_TILE_BUDGET / 4;
+
+/**
  * The inference tile for a width x height image: the legal tile with the least work
- * (`chooseTileSize`) up to a memory cap from the model's width, never below the training tile.
+ * (`chooseTileSize`) up to a memory cap from the model's width (`budget`: tile edge^2 x base
+ * filters), never below the training tile.
  */
 export function inferenceTileSize(
   config: Pick<UNetConfig, 'depth' | 'baseFilters'>,
   trainingTile: number,
   width: number,
   height: number,
+  budget = AUTO_TILE_BUDGET,
 ): number {
-  const cap = Math.max(trainingTile, Math.floor(Math.sqrt(AUTO_TILE_BUDGET / config.baseFilters)));
+  const cap = Math.max(trainingTile, Math.floor(Math.sqrt(budget / config.baseFilters)));
   return chooseTileSize(width, height, config.depth, cap);
 }
 
@@ -146,6 +171,27 @@ export async function openModelPredictor(
         fixedTile ?? inferenceTileSize(unet.config, meta.tileSize, img.width, img.height),
         opts,
       ),
+    predictRegions: async (source, onRows, opts = {}) => {
+      if (opts.tta === true) {
+        throw new AppError('unsupported_format', `${source.name}: test-time augmentation is not streamed`);
+      }
+      const prepare = await streamNormalization(source, predictor.channels, meta.normalization, (rows) =>
+        opts.onFirstPass?.(rows, source.height),
+      );
+      const tileSize =
+        fixedTile ??
+        inferenceTileSize(unet.config, meta.tileSize, source.width, source.height, STREAM_TILE_BUDGET);
+      const sized = tileSize === predictor.inputSize ? predictor : predictor.withInputSize(tileSize);
+      try {
+        const { tiles } = await predictStream(sized, source, prepare, onRows, {
+          signal: opts.signal,
+          onTile: opts.onTile,
+        });
+        return { tiles, tileSize };
+      } finally {
+        if (sized !== predictor) await sized.dispose();
+      }
+    },
     dispose: async () => {
       await predictor.dispose();
       unet.dispose();
@@ -185,6 +231,12 @@ async function openPackagePredictor(path: string, options: ModelPredictorOptions
         opened.tileSizeFor(img.width, img.height),
         opts,
       ),
+    predictRegions: async (source) => {
+      throw new AppError(
+        'unsupported_format',
+        `${source.name}: a bioimage.io package's preprocessing needs the whole image; it cannot be streamed`,
+      );
+    },
     dispose: () => predictor.dispose(),
   };
 }

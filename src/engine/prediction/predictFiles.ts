@@ -3,6 +3,8 @@ import { basename, extname, join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { fsError } from '../fsutil/index';
 import {
+  MAX_IMAGE_PIXELS,
+  MAX_IMAGE_SIDE,
   type PixelSize,
   type RasterImage,
   readImage,
@@ -14,7 +16,13 @@ import {
 import { type InstanceMethod, predictedObjects } from '../instances/index';
 import type { ResolvedModel } from '../model/index';
 import type { InferenceBackendChoice } from './inferenceBackend';
-import { foregroundProbability, openModelPredictor } from './modelPredictor';
+import {
+  foregroundProbability,
+  type ModelPredictor,
+  openModelPredictor,
+  type PredictOptions,
+} from './modelPredictor';
+import { predictLargeImage, shouldStream } from './predictLargeImage';
 
 export interface PredictFilesArgs {
   /**
@@ -50,6 +58,12 @@ export interface PredictFilesArgs {
   tileSize?: number | 'auto';
   /** onnxruntime intra-op threads (default: all cores). */
   threads?: number;
+  /**
+   * Stream big TIFFs region by region (`predictLargeImage`: a tiled BigTIFF mask and an objects
+   * CSV, bounded memory): 'auto' (default) above STREAM_PIXELS (unless probabilities, instances
+   * or TTA are asked for and the image fits the whole-image path), true always, false never.
+   */
+  stream?: boolean | 'auto';
   signal?: AbortSignal;
   onProgress?: (p: PredictFilesProgress) => void;
   /** Told which backend runs, before the first image. */
@@ -64,6 +78,9 @@ export interface PredictFilesProgress {
   tile: number;
   tiles: number;
   file: string;
+  /** While a streamed image's percentiles are read (before its first tile): rows read so far. */
+  rowsRead?: number;
+  rows?: number;
 }
 
 export interface PredictFilesResult {
@@ -81,6 +98,8 @@ export interface PredictedFile {
   mask: string;
   probabilities?: string;
   instances?: string;
+  /** Objects CSV of a streamed image (its mask is then a tiled BigTIFF). */
+  objects?: string;
   width: number;
   height: number;
   tiles: number;
@@ -118,13 +137,33 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
     const files: PredictedFile[] = [];
     for (const [index, input] of args.inputs.entries()) {
       const started = performance.now();
+      const onTile = (tile: number, tiles: number) =>
+        args.onProgress?.({ image: index, images: args.inputs.length, tile, tiles, file: input });
+      const wantsWholeImage = Boolean(args.probabilities || args.instances || args.tta);
+      if (await shouldStream(input, args.stream ?? 'auto', wantsWholeImage)) {
+        const onFirstPass = (rowsRead: number, rows: number) =>
+          args.onProgress?.({
+            image: index,
+            images: args.inputs.length,
+            tile: 0,
+            tiles: 0,
+            file: input,
+            rowsRead,
+            rows,
+          });
+        const streamed = await streamFile(model, args, input, join(args.outDir, bases[index]), {
+          onTile,
+          onFirstPass,
+        });
+        files.push({ input, ...streamed, seconds: (performance.now() - started) / 1000 });
+        continue;
+      }
       const img = await readImage(input);
       const result = await model.predict(img, {
         name: input,
         signal: args.signal,
         tta: args.tta,
-        onTile: (tile, tiles) =>
-          args.onProgress?.({ image: index, images: args.inputs.length, tile, tiles, file: input }),
+        onTile,
       });
       // TIFF outputs keep the input's pixel size (ImageJ description + resolution tags).
       const writesTiff = args.format === 'tif' || (args.probabilities && args.probabilities !== 'npy');
@@ -156,6 +195,37 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
   } finally {
     await model.dispose();
   }
+}
+
+/** One big TIFF through `predictLargeImage`; the options it cannot honour are refused first. */
+async function streamFile(
+  model: ModelPredictor,
+  args: PredictFilesArgs,
+  input: string,
+  stem: string,
+  progress: Pick<PredictOptions, 'onTile' | 'onFirstPass'>,
+): Promise<Omit<PredictedFile, 'input' | 'seconds'>> {
+  const refused = [
+    args.probabilities ? '--probabilities' : '',
+    args.instances ? '--instances (an objects CSV is written instead)' : '',
+    args.tta ? '--tta' : '',
+  ].filter(Boolean);
+  if (refused.length > 0) {
+    throw new AppError(
+      'unsupported_format',
+      `${input} is streamed (forced, or too big to hold: over ${MAX_IMAGE_SIDE} px a side or ${MAX_IMAGE_PIXELS} px); these options are not streamed: ${refused.join(', ')}`,
+    );
+  }
+  const written = { mask: `${stem}.tif`, objects: `${stem}_objects.csv` };
+  const result = await predictLargeImage(model, {
+    input,
+    maskPath: written.mask,
+    objectsPath: written.objects,
+    signal: args.signal,
+    ...progress,
+  });
+  const { width, height, tiles, tileSize } = result;
+  return { ...written, width, height, tiles, tileSize };
 }
 
 async function writeOutputs(

@@ -98,14 +98,8 @@ export function softmaxArgmax(
   const labels = new Uint8Array(pixels);
   for (let p = 0; p < pixels; p++) {
     const base = p * classes;
-    let best = 0;
-    let max = logits[base];
-    for (let c = 1; c < classes; c++) {
-      if (logits[base + c] > max) {
-        max = logits[base + c];
-        best = c;
-      }
-    }
+    const best = argmaxAt(logits, base, classes);
+    const max = logits[base + best];
     let sum = 0;
     for (let c = 0; c < classes; c++) {
       const e = Math.exp(logits[base + c] - max);
@@ -116,4 +110,17 @@ export function softmaxArgmax(
     labels[p] = best;
   }
   return { probabilities, labels };
+}
+
+/** Index of the largest of `classes` values at `base`; the first on ties. */
+export function argmaxAt(values: Float32Array, base: number, classes: number): number {
+  let best = 0;
+  let max = values[base];
+  for (let c = 1; c < classes; c++) {
+    if (values[base + c] > max) {
+      max = values[base + c];
+      best = c;
+    }
+  }
+  return best;
 }
