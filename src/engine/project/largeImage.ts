@@ -9,6 +9,7 @@ import {
   type ImagePyramid,
   LazyTiff,
   type PyramidCacheOptions,
+  STREAM_PIXELS,
   TiffPyramid,
 } from '../image/index';
 import { newImageId, thumbnailPath, uniqueFileName } from './importImage';
@@ -18,8 +19,9 @@ import { THUMBNAIL_SIZE, thumbnailPng } from './thumbnail';
 /**
  * Images over this many pixels are never decoded whole: they are read tile by tile from
  * their TIFF (or its multiscale cache). Smaller ones are decoded once and cut into tiles.
+ * The same bound as prediction's streaming path (STREAM_PIXELS).
  */
-export const LARGE_IMAGE_PIXELS = 2 ** 24;
+export const LARGE_IMAGE_PIXELS = STREAM_PIXELS;
 
 /** Whether an image is opened lazily from its TIFF rather than decoded whole. */
 export function isLargeImage(entry: Pick<ImageEntry, 'width' | 'height'>): boolean {
@@ -32,7 +34,7 @@ export function pyramidCachePath(dir: string, imageId: string): string {
 }
 
 /** True when `source` (path or bytes) is a single-plane TIFF too large to decode whole. */
-export async function isLargeTiff(source: string | Uint8Array): Promise<boolean> {
+export async function importsAsLargeTiff(source: string | Uint8Array): Promise<boolean> {
   // Little- or big-endian TIFF/BigTIFF magic: anything else takes the ordinary import.
   if (typeof source !== 'string' && !(source[0] === source[1] && (source[0] === 0x49 || source[0] === 0x4d)))
     return false;
@@ -70,7 +72,7 @@ function levelAtLeast(pyramid: ImagePyramid, side: number): number {
 }
 
 /**
- * Imports a TIFF too large to decode whole (see isLargeTiff) from a file: copies it into
+ * Imports a TIFF too large to decode whole (see importsAsLargeTiff) from a file: copies it into
  * `images/` (moved when `move`), builds a multiscale cache when it has no pyramid of its own
  * (progress and cancel through `options`), and measures intensity stats and the thumbnail
  * on a reduced level. On any failure (cancelled, disk full) the copy and the cache are

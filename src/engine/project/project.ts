@@ -27,7 +27,7 @@ import { ImageLabels } from './ImageLabels';
 import { ImagePyramids } from './ImagePyramids';
 import { importImage, newImageId, thumbnailPath } from './importImage';
 import { labelTileFolder, rollForwardLabelTiles } from './labelTiles';
-import { importLargeTiff, isLargeImage, isLargeTiff, pyramidCachePath } from './largeImage';
+import { importLargeTiff, importsAsLargeTiff, isLargeImage, pyramidCachePath } from './largeImage';
 import { acquireProjectLock, type ProjectLock } from './projectLock';
 import { MANIFEST_FILE, PROJECT_FOLDERS, readManifest, writeManifest } from './projectManifest';
 
@@ -193,7 +193,7 @@ export class Project {
   async importFiles(paths: string[], options: PyramidCacheOptions = {}): Promise<ImageEntry[]> {
     const added: ImageEntry[] = [];
     for (const path of paths) {
-      if (await isLargeTiff(path)) {
+      if (await importsAsLargeTiff(path)) {
         added.push(await this.importLarge(path, basename(path), { ...options, move: false }));
         continue;
       }
@@ -214,7 +214,7 @@ export class Project {
     bytes: Uint8Array,
     options: PyramidCacheOptions = {},
   ): Promise<ImageEntry[]> {
-    if (await isLargeTiff(bytes)) {
+    if (await importsAsLargeTiff(bytes)) {
       // Staged as a file first, so the large-image import reads it lazily like any other.
       const staged = join(this.dir, 'images', 'cache', `.upload-${newImageId()}.tmp`);
       try {
