@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { decode } from 'fast-png';
@@ -41,10 +41,25 @@ function fluorescence(): RasterImage & { channels: 3 } {
   return { width: w, height: h, channels: 3, bitDepth: 16, data };
 }
 
+/**
+ * The saved labels of a small image (one 512x512 label tile, `annotations/<id>/0_0.*.png`,
+ * cropped to the image; no tile file = nothing labelled), read straight from disk.
+ */
 function annotationOf(projectDir: string, imageId: string): { classes: number[]; instances: number[] } {
-  const read = (kind: string) => [
-    ...decode(readFileSync(join(projectDir, 'annotations', `${imageId}.${kind}.png`))).data,
-  ];
+  const manifest = JSON.parse(readFileSync(join(projectDir, 'project.json'), 'utf8')) as {
+    images: { id: string; width: number; height: number }[];
+  };
+  const entry = manifest.images.find((i) => i.id === imageId);
+  if (!entry || entry.width > 512 || entry.height > 512) throw new Error(`${imageId}: not a one-tile image`);
+  const read = (kind: string): number[] => {
+    const file = join(projectDir, 'annotations', imageId, `0_0.${kind}.png`);
+    if (!existsSync(file)) return new Array<number>(entry.width * entry.height).fill(0);
+    const tile = decode(readFileSync(file));
+    const out: number[] = [];
+    for (let y = 0; y < entry.height; y++)
+      for (let x = 0; x < entry.width; x++) out.push(tile.data[y * tile.width + x]);
+    return out;
+  };
   return { classes: read('classes'), instances: read('instances') };
 }
 
