@@ -7,29 +7,17 @@ import type { Page } from 'playwright-core';
 import { waitPainted } from '../test/e2e/support/workstation';
 import { writeSlideTiff } from '../test/fixtures/slideTiff';
 import { percentile } from './_common';
+import { startFrameProbe, stopFrameProbe } from './_frameProbe';
 
 /** Work per rAF interval (ms) while `act` runs, from the perf probe. */
 async function frameWork(
   page: Page,
   act: () => Promise<void>,
 ): Promise<{ intervals: number[]; work: number[]; byName: Record<string, number[]> }> {
-  await page.evaluate(`(() => {
-    const w = window;
-    w.unetPerfProbe.samples = [];
-    w.unetPerfProbe.enabled = true;
-    w.__frames = [];
-    const loop = (t) => {
-      w.__frames.push(t);
-      if (w.unetPerfProbe.enabled) requestAnimationFrame(loop);
-    };
-    requestAnimationFrame(loop);
-  })()`);
+  await startFrameProbe(page);
   await act();
   await page.waitForTimeout(200);
-  const { frames, samples } = (await page.evaluate(`(() => {
-    window.unetPerfProbe.enabled = false;
-    return { frames: window.__frames, samples: window.unetPerfProbe.samples };
-  })()`)) as { frames: number[]; samples: { name: string; start: number; ms: number }[] };
+  const { frames, samples } = await stopFrameProbe(page);
   const intervals = frames.slice(1).map((t, i) => t - frames[i]);
   const inFrame = (i: number, t: number) => samples.filter((s) => s.start >= frames[i] && s.start < t);
   const work = frames.slice(1).map((t, i) => inFrame(i, t).reduce((a, s) => a + s.ms, 0));

@@ -15,6 +15,7 @@ import { launchBrowser, newPage } from '../test/e2e/support/browser';
 import { startStudioServer } from '../test/e2e/support/studioServer';
 import { createProject, waitPainted } from '../test/e2e/support/workstation';
 import { percentile, printTable, writeResults } from './_common';
+import { startFrameProbe, stopFrameProbe } from './_frameProbe';
 import { benchSlide } from './_uiSlide';
 
 const runsArg = process.argv.indexOf('--runs');
@@ -83,18 +84,7 @@ async function idleFrames(page: Page, ms: number): Promise<number[]> {
 /** One scripted zigzag stroke across the canvas; returns rAF intervals and work per frame (ms). */
 async function strokeFrames(page: Page): Promise<{ intervals: number[]; work: number[] }> {
   const box = (await page.getByTestId('canvas').boundingBox())!;
-  // A string, not a function: tsx's keepNames would inject a `__name` helper the page lacks.
-  await page.evaluate(`(() => {
-    const w = window;
-    w.unetPerfProbe.samples = [];
-    w.unetPerfProbe.enabled = true;
-    w.__frames = [];
-    const loop = (t) => {
-      w.__frames.push(t);
-      if (w.unetPerfProbe.enabled) requestAnimationFrame(loop);
-    };
-    requestAnimationFrame(loop);
-  })()`);
+  await startFrameProbe(page);
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
   await page.mouse.move(cx - 300, cy - 200);
@@ -105,10 +95,7 @@ async function strokeFrames(page: Page): Promise<{ intervals: number[]; work: nu
   }
   await page.mouse.up();
   await page.waitForTimeout(100);
-  const { frames, samples } = (await page.evaluate(`(() => {
-    window.unetPerfProbe.enabled = false;
-    return { frames: window.__frames, samples: window.unetPerfProbe.samples };
-  })()`)) as { frames: number[]; samples: { start: number; ms: number }[] };
+  const { frames, samples } = await stopFrameProbe(page);
   const first = samples[0]?.start ?? 0;
   const last = samples.length ? samples[samples.length - 1].start : 0;
   const inStroke = frames.filter((t) => t >= first && t <= last + 20);
