@@ -86,13 +86,15 @@ export async function predictProjectImages(
           }),
       });
       await writePrediction(projectDir, modelId, entry.id, storedPrediction(predicted, model.classCount));
-      progress({
+      // A channel conversion is said, never silent (a gray image through an RGB model): that
+      // event skips the throttle.
+      (predicted.channelNote ? emit : progress)({
         kind: 'progress',
         jobId,
         step: index + 1,
         totalSteps: images.length,
         fraction: (index + 1) / images.length,
-        message: entry.name,
+        message: predicted.channelNote ? `${entry.name}: ${predicted.channelNote}` : entry.name,
       });
     }
     const imageIds = images.map((e) => e.id);
@@ -143,6 +145,17 @@ export async function predictFolder(
         message: basename(p.file),
       }),
   });
+  const noted = result.files.filter((f) => f.channelNote !== undefined);
+  if (noted.length > 0) {
+    emit({
+      kind: 'progress',
+      jobId,
+      step: result.files.length,
+      totalSteps: result.files.length,
+      fraction: 1,
+      message: `${noted.length} image(s): ${noted[0].channelNote}`,
+    });
+  }
   return {
     modelId,
     folder,

@@ -133,6 +133,7 @@ async function runPredict(options: PredictOptions): Promise<void> {
     process.stdout.write(
       `${file.input} -> ${file.mask}${extras ? `, ${extras}` : ''} (${file.width}x${file.height}, ${file.tiles} tile(s) of ${file.tileSize}, ${file.seconds.toFixed(2)} s)\n`,
     );
+    if (file.channelNote) process.stdout.write(`  note: ${file.channelNote}\n`);
   }
   process.stdout.write(`${result.files.length} image(s) segmented into ${options.out}\n`);
   // The threaded wasm backend's workers would keep the process alive.

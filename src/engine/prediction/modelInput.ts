@@ -35,6 +35,21 @@ export function modelInput(
   return normalized(pixelsWithChannels(img, channels), img, channels, norm);
 }
 
+/**
+ * How `modelInput` converts an image of `imageChannels` for a network of `modelChannels`, in
+ * words for the user, or undefined when it takes the image as it is. Said wherever prediction
+ * runs, so a gray image through an RGB model (or the reverse) is never silent.
+ */
+export function channelConversion(imageChannels: number, modelChannels: number): string | undefined {
+  if (imageChannels === modelChannels) return undefined;
+  if (modelChannels === 3 && imageChannels === 4) return 'alpha channel dropped (the model takes RGB)';
+  if (modelChannels === 3 && imageChannels === 1)
+    return '1-channel image repeated into the 3 (RGB) channels the model was trained on';
+  if (modelChannels === 1 && (imageChannels === 3 || imageChannels === 4))
+    return 'colour image averaged to the 1 (gray) channel the model was trained on';
+  return undefined;
+}
+
 function normalized(
   data: Float32Array,
   img: RasterImage,

@@ -85,3 +85,30 @@ describe('openModelPredictor: one pipeline for folders and weights in memory', (
     for (let i = 0; i < W * H; i += 97) expect(fg[i]).toBeCloseTo(a.probabilities[i * 2 + 1], 6);
   });
 });
+
+describe('openModelPredictor: a channel conversion is said, never silent', () => {
+  it('an RGB image through a gray model is averaged (as a gray image of the mean predicts) and says so', async () => {
+    // RGB pixels whose channel mean is `pixels`: r = v, g = v + 30 (clamped), b chosen so the mean is v.
+    const rgb = new Uint8Array(W * H * 3);
+    const gray = new Uint8Array(W * H);
+    for (let i = 0; i < W * H; i++) {
+      const v = pixels[i];
+      const r = v;
+      const g = Math.min(255, v + 30);
+      const b = 3 * v - r - g;
+      const ok = b >= 0 && b <= 255;
+      rgb.set(ok ? [r, g, b] : [v, v, v], i * 3);
+      gray[i] = v;
+    }
+    const model = await openModelPredictor(join(dir, 'model'), { backend: 'onnx', threads: 1 });
+    try {
+      const fromRgb = await model.predict({ width: W, height: H, channels: 3, bitDepth: 8, data: rgb });
+      const fromGray = await model.predict({ width: W, height: H, channels: 1, bitDepth: 8, data: gray });
+      expect(fromRgb.channelNote).toMatch(/colour image averaged to the 1 \(gray\) channel/);
+      expect(fromGray.channelNote).toBeUndefined();
+      expect(maxAbsDiff(fromRgb.logits, fromGray.logits)).toBeLessThan(1e-4);
+    } finally {
+      await model.dispose();
+    }
+  });
+});

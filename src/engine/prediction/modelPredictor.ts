@@ -14,7 +14,7 @@ import {
 } from '../model/index';
 import type { StoredPrediction } from '../project/predictionStore';
 import { type InferenceBackendOptions, openInferenceBackend } from './inferenceBackend';
-import { modelInput } from './modelInput';
+import { channelConversion, modelInput } from './modelInput';
 import type { Predictor } from './Predictor';
 import { type PredictImageResult, predictImage } from './predictImage';
 import { type PredictedRows, predictStream } from './predictStream';
@@ -58,6 +58,8 @@ export interface ImagePrediction extends PredictImageResult {
   height: number;
   /** Input tile edge used (px). */
   tileSize: number;
+  /** How the image's channels were converted for the model (channelConversion), if they were. */
+  channelNote?: string;
 }
 
 /** An opened model ready to segment images; `dispose()` frees the session and the weights. */
@@ -170,7 +172,10 @@ export async function openModelPredictor(
         modelInput(img, predictor.channels, meta.normalization, opts.name ?? 'image'),
         fixedTile ?? inferenceTileSize(unet.config, meta.tileSize, img.width, img.height),
         opts,
-      ),
+      ).then((p) => {
+        const channelNote = channelConversion(img.channels, predictor.channels);
+        return channelNote === undefined ? p : { ...p, channelNote };
+      }),
     predictRegions: async (source, onRows, opts = {}) => {
       if (opts.tta === true) {
         throw new AppError('unsupported_format', `${source.name}: test-time augmentation is not streamed`);

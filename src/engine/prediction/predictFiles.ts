@@ -106,6 +106,8 @@ export interface PredictedFile {
   /** Input tile edge used (px). */
   tileSize: number;
   seconds: number;
+  /** How the image's channels were converted for the model, if they were. */
+  channelNote?: string;
 }
 
 /**
@@ -184,6 +186,7 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
         tiles: result.tiles,
         tileSize: result.tileSize,
         seconds: (performance.now() - started) / 1000,
+        ...(result.channelNote === undefined ? {} : { channelNote: result.channelNote }),
       });
     }
     return {
