@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import type { LabController } from '../lab/LabController';
 import { useStore } from '../store/Store';
 import { ExportMasksSection } from './ExportMasksSection';
@@ -9,7 +9,7 @@ import { ExportMasksSection } from './ExportMasksSection';
  * the images' base names plus objects.csv into a folder (native dialog in Electron, a typed path
  * in the browser).
  */
-export function ExportPanel({ lab }: { lab: LabController }) {
+export function ExportPanel({ lab, children }: { lab: LabController; children?: ReactNode }) {
   const { store } = lab;
   const models = useStore(store, (s) => s.models);
   const images = useStore(store, (s) => s.images);
@@ -36,6 +36,7 @@ export function ExportPanel({ lab }: { lab: LabController }) {
             No trained model yet: train one (Train tab) to predict. Your annotations can be exported now.
           </p>
           <ExportMasksSection lab={lab} modelId="" />
+          {children}
         </div>
       </div>
     );
@@ -143,6 +144,7 @@ export function ExportPanel({ lab }: { lab: LabController }) {
           )}
         </div>
         <ExportMasksSection lab={lab} modelId={model} />
+        {children}
       </div>
     </div>
   );

@@ -17,11 +17,11 @@ export function LabScreens({ lab }: { lab: LabController }) {
     case 'compare':
       return <ComparePanel lab={lab} />;
     case 'export':
+      // The package panel scrolls with the export panels, in their column.
       return (
-        <>
-          <ExportPanel lab={lab} />
+        <ExportPanel lab={lab}>
           <ModelPackagePanel lab={lab} />
-        </>
+        </ExportPanel>
       );
   }
 }
