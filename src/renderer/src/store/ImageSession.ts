@@ -10,13 +10,14 @@ import {
   TILE_SIZE,
 } from '../../../shared/api';
 import type { ErrorInfo } from '../../../shared/errors';
-import type { AnnotationStatus, IntensityStats } from '../../../shared/schemas';
+import type { AnnotationStatus } from '../../../shared/schemas';
 import { AnnotationDoc, type LabelValue } from '../annotation/AnnotationDoc';
 import { Autosaver, type SaveState } from '../annotation/Autosaver';
 import { noiseSigma, suggestFillTolerance } from '../annotation/tools/fillTolerance';
 import type { ToolContext } from '../annotation/tools/Tool';
 import { ImageTileCache } from '../canvas/ImageTileCache';
 import type { RawImage } from '../canvas/imageRender';
+import { dataRange } from '../display/imageDisplay';
 
 /** How a session reaches the outside: the API's save, and the UI for save states and picks. */
 export interface SessionHooks {
@@ -95,7 +96,7 @@ export class ImageSession {
       onPick: hooks.onPick,
       onFillRefused: hooks.onFillRefused,
     };
-    this.fillTolerance = suggestFillTolerance(0, this.displayStats(), false);
+    this.fillTolerance = suggestFillTolerance(0, dataRange(this.info, -1), false);
   }
 
   /**
@@ -112,17 +113,9 @@ export class ImageSession {
     );
     if (centre) {
       this.noise = noiseSigma(centre.data, centre.channels, centre.width, centre.height);
-      this.fillTolerance = suggestFillTolerance(this.noise, this.displayStats(), false);
+      this.fillTolerance = suggestFillTolerance(this.noise, dataRange(this.info, -1), false);
     }
     this.sample = (await this.tiles.fetch(levels.length - 1, 0, 0)) ?? centre ?? null;
-  }
-
-  /** The image's intensity statistics in display units (quantised 0..65535 for float images). */
-  private displayStats(): IntensityStats {
-    const { stats, bitDepth } = this.info;
-    if (bitDepth !== 32) return stats;
-    const q = (v: number) => Math.round(((v - stats.min) / Math.max(1e-12, stats.max - stats.min)) * 65535);
-    return { min: q(stats.min), max: q(stats.max), low: q(stats.low), high: q(stats.high) };
   }
 
   /** The description a session of pixels delivered whole has (tests, small images). */
@@ -161,10 +154,8 @@ export class ImageSession {
    * display units: quantised for float images).
    */
   autoWindow(): { min: number; max: number } {
-    const { low, high, min, max } = this.info.stats;
-    if (this.info.bitDepth !== 32) return { min: low, max: Math.max(high, low + 1) };
-    const q = (v: number) => Math.round(((v - min) / Math.max(1e-12, max - min)) * 65535);
-    return { min: q(low), max: Math.max(q(high), q(low) + 1) };
+    const { low, high } = dataRange(this.info, -1);
+    return { min: low, max: Math.max(high, low + 1) };
   }
 
   /** Raw value(s) at pixel (x, y) as text ("1234" or "12, 40, 7"); "…" while its tile loads. */
