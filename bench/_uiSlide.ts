@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { waitPainted } from '../test/e2e/support/workstation';
 import { writeSlideTiff } from '../test/fixtures/slideTiff';
 import { percentile } from './_common';
-import { startFrameProbe, stopFrameProbe } from './_frameProbe';
+import { openAndWaitPainted, startFrameProbe, stopFrameProbe } from './_frameProbe';
 
 /** Work per rAF interval (ms) while `act` runs, from the perf probe. */
 async function frameWork(
@@ -45,14 +45,7 @@ export async function benchSlide(page: Page, dir: string, side: number, runs: nu
   for (let r = 0; r < runs; r++) {
     await page.reload();
     await waitPainted(page); // the reload reopens another image; the slide is not loaded yet
-    const t0 = (await page.evaluate(`(() => {
-      const t = performance.now();
-      document.querySelector('[data-image-id="${id}"]').click();
-      return t;
-    })()`)) as number;
-    await page
-      .locator(`[data-testid="canvas"][data-image-id="${id}"][data-painted="yes"]`)
-      .waitFor({ timeout: 60_000 });
+    const t0 = await openAndWaitPainted(page, id);
     await page.waitForTimeout(200);
     const painted = (await page.evaluate(
       `performance.getEntriesByName('unet:image-painted').map((m) => m.startTime)`,

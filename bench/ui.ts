@@ -15,7 +15,7 @@ import { launchBrowser, newPage } from '../test/e2e/support/browser';
 import { startStudioServer } from '../test/e2e/support/studioServer';
 import { createProject, waitPainted } from '../test/e2e/support/workstation';
 import { percentile, printTable, writeResults } from './_common';
-import { startFrameProbe, stopFrameProbe } from './_frameProbe';
+import { openAndWaitPainted, startFrameProbe, stopFrameProbe } from './_frameProbe';
 import { benchSlide } from './_uiSlide';
 
 const runsArg = process.argv.indexOf('--runs');
@@ -41,14 +41,7 @@ function syntheticImage(side: number): Uint16Array {
 async function openImage(page: Page, name: string): Promise<number> {
   const item = page.locator('[data-testid="image-item"]', { hasText: name });
   const id = await item.getAttribute('data-image-id');
-  const t0 = (await page.evaluate(`(() => {
-    const t = performance.now();
-    document.querySelector('[data-image-id="${id}"]').click();
-    return t;
-  })()`)) as number;
-  await page
-    .locator(`[data-testid="canvas"][data-image-id="${id}"][data-painted="yes"]`)
-    .waitFor({ timeout: 60_000 });
+  const t0 = await openAndWaitPainted(page, id);
   await page.waitForTimeout(300);
   const marks = await page.evaluate(() =>
     performance.getEntriesByType('mark').map((m) => [m.name, m.startTime] as const),
