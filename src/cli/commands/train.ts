@@ -35,6 +35,8 @@ interface TrainCliOptions {
   w0?: number;
   sigma?: number;
   augment: boolean;
+  classBalance: boolean;
+  elastic?: number;
   schedule?: 'constant' | 'cosine';
   warmup?: number;
   ema?: number;
@@ -107,6 +109,12 @@ export function registerTrain(program: Command): void {
     .option('--w0 <x>', 'border weight amplitude of the weight map (paper: 10)', number('--w0', false))
     .option('--sigma <px>', 'border weight width in px (paper: 5)', number('--sigma', false))
     .option('--no-augment', 'turn off augmentation')
+    .option(
+      '--elastic <px>',
+      'elastic deformation strength, std of the grid displacement in px; 0 = off (paper: 10)',
+      number('--elastic', false),
+    )
+    .option('--no-class-balance', 'weigh every pixel alike instead of balancing class frequencies')
     .addOption(
       new Option(
         '--schedule <kind>',
@@ -160,10 +168,11 @@ async function runTrain(options: TrainCliOptions): Promise<void> {
     optimizer: options.optimizer,
     w0: options.w0,
     sigma: options.sigma,
+    classBalance: options.classBalance,
     augmentation: !options.augment
       ? { enabled: false }
-      : options.augmentInvert !== undefined
-        ? { invert: options.augmentInvert }
+      : options.augmentInvert !== undefined || options.elastic !== undefined
+        ? { invert: options.augmentInvert, elasticSigma: options.elastic }
         : undefined,
     schedule: options.schedule,
     warmup: options.warmup,
