@@ -51,8 +51,11 @@ export async function predictProjectImages(
 ): Promise<PredictionResult> {
   const { projectDir, jobId, modelId, images } = task;
   const tta = task.tta === true;
-  const channels = await modelChannels(projectDir, modelId);
   const model = await openModelPredictor(modelFolder(projectDir, modelId));
+  // A model that names its channels selects them of the whole image itself; an older run's
+  // model takes the channels its run.json chose.
+  const channels =
+    model.metadata?.inputChannels === undefined ? await modelChannels(projectDir, modelId) : undefined;
   const progress = throttled(emit);
   try {
     emit({

@@ -4,6 +4,7 @@ import { fsError, newRunId, parseModelId, runFolder, writeLabelPngs } from '../.
 import type { RunInfo, TrainingRequest } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
 import type { AppContext } from '../AppContext';
+import { inputChannelsOf } from '../models/modelChannels';
 import { imageInputFile } from './imageInputFile';
 import { type RunRecord, readRunRecord, writeRunRecord } from './runRecord';
 import { summarizeRun } from './runSummary';
@@ -68,6 +69,9 @@ export async function startTraining(ctx: AppContext, request: TrainingRequest): 
     delete config.minutes;
     resume = true;
   }
+  // The models of the run remember the channels their images were cut to.
+  const inputChannels = inputChannelsOf(request.channels, entries);
+  if (inputChannels !== undefined) config.inputChannels = inputChannels;
   const record: RunRecord = {
     version: 1,
     runId,

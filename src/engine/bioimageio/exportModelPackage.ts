@@ -138,14 +138,7 @@ function checkInfo(info: PackageInfo): void {
 /** Raw pixels (float32 HWC, the model's channels) of the centre size x size of an image. */
 async function sampleTile(path: string, size: number, channels: number): Promise<Float32Array> {
   const img = await readImage(path);
-  if (channels !== 1 && channels !== 3 && img.channels !== channels) {
-    throw new AppError(
-      'incompatible_model',
-      `${path} has ${img.channels} channels; the model takes ${channels}`,
-    );
-  }
-  const pixels =
-    channels === 1 || channels === 3 ? pixelsWithChannels(img, channels) : Float32Array.from(img.data);
+  const pixels = pixelsWithChannels(img, channels, path);
   // Mirror-pad a small image up to the tile, then take the centre.
   const padX = Math.max(0, size - img.width);
   const padY = Math.max(0, size - img.height);

@@ -5,9 +5,11 @@ import { fsError } from '../fsutil/index';
 import {
   MAX_IMAGE_PIXELS,
   MAX_IMAGE_SIDE,
+  type MultiChannelImage,
   type PixelSize,
   type RasterImage,
   readImage,
+  readMicroscopyImage,
   readPixelSize,
   writeNpy,
   writePng,
@@ -160,7 +162,7 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
         files.push({ input, ...streamed, seconds: (performance.now() - started) / 1000 });
         continue;
       }
-      const img = await readImage(input);
+      const img = await readForModel(input, model);
       const result = await model.predict(img, {
         name: input,
         signal: args.signal,
@@ -231,10 +233,23 @@ async function streamFile(
   return { ...written, width, height, tiles, tileSize };
 }
 
+/**
+ * The pixels of `input` a model segments: all channels of the first (z, t) plane of an OME-TIFF
+ * or ImageJ hyperstack (readMicroscopyImage) when the model takes chosen channels
+ * (`inputChannels`, which it then selects) or a count other than gray or RGB; otherwise the
+ * first page as it is (gray, RGB, RGBA: converted by the model's input).
+ */
+async function readForModel(input: string, model: ModelPredictor): Promise<MultiChannelImage> {
+  const metadata = model.metadata;
+  const channels = metadata?.architecture.inputChannels ?? 1;
+  const wantsChannels = metadata?.inputChannels !== undefined || (channels !== 1 && channels !== 3);
+  return wantsChannels ? (await readMicroscopyImage(input)).image : readImage(input);
+}
+
 async function writeOutputs(
   args: PredictFilesArgs,
   stem: string,
-  img: RasterImage,
+  img: Pick<MultiChannelImage, 'width' | 'height'>,
   result: { probabilities: Float32Array; classes: Uint8Array },
   classes: number,
   pixelSize?: PixelSize,

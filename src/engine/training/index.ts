@@ -8,6 +8,7 @@ export {
 } from './previewFile';
 export type { Clock } from './progressMeter';
 export { type CheckpointModel, readCheckpointModel } from './readCheckpointModel';
+export { readInputImage } from './readInputImage';
 export { type LabelledRegion, regionTrainingSamples } from './regionSamples';
 export { type LossPoint, lossCurve, parseRunLog, type RunLogLine, readRunLog } from './runLog';
 export { splitSamples } from './splitSamples';
