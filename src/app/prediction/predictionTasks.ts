@@ -55,7 +55,7 @@ export async function predictProjectImages(
   // A model that names its channels selects them of the whole image itself; an older run's
   // model takes the channels its run.json chose.
   const channels =
-    model.metadata?.inputChannels === undefined ? await modelChannels(projectDir, modelId) : undefined;
+    model.inputChannels === undefined ? await modelChannels(projectDir, modelId) : undefined;
   const progress = throttled(emit);
   try {
     emit({

@@ -48,7 +48,7 @@ export async function predictRunPreview(
     // A saved model that names its channels selects them itself; a checkpoint (or an older
     // model) takes the run's choice.
     const channels =
-      model.metadata?.inputChannels === undefined ? await runChannels(task.projectDir, task.runId) : undefined;
+      model.inputChannels === undefined ? await runChannels(task.projectDir, task.runId) : undefined;
     const img = await readEntryImage(task.projectDir, image, channels);
     return {
       source,

@@ -8,9 +8,10 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { saveTinyModel, tinyModelMetadata } from '../../../test/support/tinyModel';
-import { decodeNpy, encodeTiffSync } from '../image/index';
+import { decodeNpy, encodeTiffSync, readMicroscopyImage } from '../image/index';
 import { legalInputSizes } from '../model/index';
 import { DEFAULT_PERCENTILE_NORMALIZATION, type ModelMetadata } from '../model/types';
+import { openModelPredictor } from '../prediction/modelPredictor';
 import { exportModelPackage } from './exportModelPackage';
 
 // A 2-channel model trained on channels 3 ("membrane") and 1 ("DAPI") of a stack, exported
@@ -25,6 +26,7 @@ let rdf: {
 };
 let testInput: ReturnType<typeof decodeNpy>;
 let sample: Uint16Array;
+let zip: string;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -48,6 +50,7 @@ beforeAll(async () => {
     license: 'MIT',
     sampleImage: join(dir, 'sample.tif'),
   });
+  zip = result.path;
   const files = unzipSync(new Uint8Array(await readFile(result.path)));
   rdf = parse(new TextDecoder().decode(files['rdf.yaml']));
   testInput = decodeNpy(files['test_input.npy'], 'test_input.npy');
@@ -75,6 +78,31 @@ describe('bioimage.io export of a model trained on chosen channels', () => {
     for (let p = 0; p < n; p += 7) {
       expect(testInput.data[p]).toBe(sample[p * 3 + 2]);
       expect(testInput.data[n + p]).toBe(sample[p * 3]);
+    }
+  });
+});
+
+describe('the package opened elsewhere', () => {
+  it('selects the same channels of a whole stack as the model folder does', async () => {
+    const { image } = await readMicroscopyImage(join(dir, 'sample.tif'));
+    expect(image.channels).toBe(3);
+    const folder = await openModelPredictor(join(dir, 'model'), { backend: 'onnx' });
+    const pkg = await openModelPredictor(zip);
+    try {
+      expect(pkg.inputChannels).toEqual(folder.inputChannels);
+      const a = await folder.predict(image, { name: 'sample.tif' });
+      const b = await pkg.predict(image, { name: 'sample.tif' });
+      let worst = 0;
+      for (let i = 0; i < a.probabilities.length; i++)
+        worst = Math.max(worst, Math.abs(a.probabilities[i] - b.probabilities[i]));
+      expect(worst).toBeLessThan(1e-4);
+      const gray = { ...image, channels: 1, data: image.data.subarray(0, size * size) };
+      await expect(pkg.predict(gray, { name: 'gray.tif' })).rejects.toThrow(
+        'gray.tif has 1 channel, but the model takes channel 3 ("membrane")',
+      );
+    } finally {
+      await folder.dispose();
+      await pkg.dispose();
     }
   });
 });

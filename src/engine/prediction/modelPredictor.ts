@@ -5,6 +5,7 @@ import type { MultiChannelImage, RasterImage } from '../image/index';
 import {
   createUNet,
   loadModelFolder,
+  type ModelInputChannel,
   type ModelMetadata,
   type NamedWeights,
   type ResolvedModel,
@@ -68,6 +69,13 @@ export interface ModelPredictor {
   metadata?: ModelMetadata;
   /** Which model runs and why (for a path source). */
   resolved?: ResolvedModel;
+  /** Input channels of the network. */
+  channels: number;
+  /**
+   * The source channels the model takes, when it was trained on chosen ones (its metadata, or
+   * a U-Net Studio package's config): `predict` selects them of the image it is given.
+   */
+  inputChannels?: ModelInputChannel[];
   /** The inference backend that runs, e.g. "onnxruntime-node (cpu, 2 threads)". */
   backend: string;
   /** Why the preferred backend did not run, when inference fell back. */
@@ -164,11 +172,13 @@ export async function openModelPredictor(
   return {
     metadata: meta,
     resolved,
+    channels: predictor.channels,
+    ...(meta.inputChannels === undefined ? {} : { inputChannels: meta.inputChannels }),
     backend: predictor.backend,
     note,
     classCount: predictor.classes,
     keepsProcessAlive,
-    predict: (source, opts = {}) => {
+    predict: async (source, opts = {}) => {
       const name = opts.name ?? 'image';
       const img = modelChannelsOf(source, meta.inputChannels, name);
       return predictTiled(
@@ -236,19 +246,24 @@ async function openPackagePredictor(path: string, options: ModelPredictorOptions
     threads: options.threads,
   });
   const { predictor } = opened;
+  const inputChannels = opened.pkg.unetStudio?.inputChannels;
   return {
     resolved,
+    channels: predictor.channels,
+    ...(inputChannels === undefined ? {} : { inputChannels }),
     backend: predictor.backend,
     classCount: predictor.classes,
     keepsProcessAlive: false,
-    predict: (img, opts = {}) =>
-      predictTiled(
+    predict: async (source, opts = {}) => {
+      const img = modelChannelsOf(source, inputChannels, opts.name ?? 'image');
+      return predictTiled(
         predictor,
         img,
         opened.prepare(img, opts.name ?? 'image'),
         opened.tileSizeFor(img.width, img.height),
         opts,
-      ),
+      );
+    },
     predictRegions: async (source) => {
       throw new AppError(
         'unsupported_format',

@@ -240,9 +240,8 @@ async function streamFile(
  * first page as it is (gray, RGB, RGBA: converted by the model's input).
  */
 async function readForModel(input: string, model: ModelPredictor): Promise<MultiChannelImage> {
-  const metadata = model.metadata;
-  const channels = metadata?.architecture.inputChannels ?? 1;
-  const wantsChannels = metadata?.inputChannels !== undefined || (channels !== 1 && channels !== 3);
+  const { channels } = model;
+  const wantsChannels = model.inputChannels !== undefined || (channels !== 1 && channels !== 3);
   return wantsChannels ? (await readMicroscopyImage(input)).image : readImage(input);
 }
 
