@@ -104,7 +104,10 @@ describe('training on chosen channels', () => {
     expect(diff).toBeLessThan(1e-5);
 
     // A 1-channel image lacks channel 3: a clear error, naming the image and the channel.
-    const gray = encodeTiffSync({ width: W, height: H, channels: 1, bitDepth: 8, data: new Uint8Array(W * H) }, 'g');
+    const gray = encodeTiffSync(
+      { width: W, height: H, channels: 1, bitDepth: 8, data: new Uint8Array(W * H) },
+      'g',
+    );
     await writeFile(join(images, 'stack.tif'), gray);
     const bad = await runCli(['predict', '--model', folder, '--images', images, '--out', out], {
       timeoutMs: 120_000,

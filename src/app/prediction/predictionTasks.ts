@@ -54,8 +54,7 @@ export async function predictProjectImages(
   const model = await openModelPredictor(modelFolder(projectDir, modelId));
   // A model that names its channels selects them of the whole image itself; an older run's
   // model takes the channels its run.json chose.
-  const channels =
-    model.inputChannels === undefined ? await modelChannels(projectDir, modelId) : undefined;
+  const channels = model.inputChannels === undefined ? await modelChannels(projectDir, modelId) : undefined;
   const progress = throttled(emit);
   try {
     emit({

@@ -68,7 +68,10 @@ describe('bioimage.io export of a model trained on chosen channels', () => {
     const schema = JSON.parse(await readFile(schemaPath, 'utf8'));
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(ajv);
-    const validate = ajv.compile({ $ref: '#/$defs/bioimageio__spec__model__v0_5__ModelDescr', $defs: schema.$defs });
+    const validate = ajv.compile({
+      $ref: '#/$defs/bioimageio__spec__model__v0_5__ModelDescr',
+      $defs: schema.$defs,
+    });
     expect(validate(rdf), JSON.stringify(validate.errors?.slice(0, 5), null, 1)).toBe(true);
   });
 

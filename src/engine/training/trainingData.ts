@@ -8,8 +8,8 @@ import { maskFromImage } from '../metrics/index';
 import type { Normalization } from '../model/types';
 import { computeAnnotationWeightMap } from '../weightmap/index';
 import { applyNormalization, pixelsWithChannels, scaleOfBitDepth } from './normalization';
-import type { TrainConfig, TrainImage } from './trainConfig';
 import { readInputImage } from './readInputImage';
+import type { TrainConfig, TrainImage } from './trainConfig';
 import { cachedWeightMap } from './weightMapCache';
 
 /**
