@@ -169,9 +169,9 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
         tta: args.tta,
         onTile,
       });
-      // TIFF outputs keep the input's pixel size (ImageJ description + resolution tags).
-      const writesTiff = args.format === 'tif' || (args.probabilities && args.probabilities !== 'npy');
-      const pixelSize = writesTiff ? await readPixelSize(input) : undefined;
+      // Masks keep the input's pixel size: TIFF as ImageJ description + resolution tags, PNG
+      // as a pHYs chunk.
+      const pixelSize = await readPixelSize(input);
       const written = await writeOutputs(
         args,
         join(args.outDir, bases[index]),
@@ -258,7 +258,7 @@ async function writeOutputs(
   const mask: RasterImage = { width, height, channels: 1, bitDepth: 8, data: maskData };
   const maskPath = `${stem}.${args.format ?? 'png'}`;
   if (args.format === 'tif') await writeTiff(maskPath, mask, { pixelSize });
-  else await writePng(maskPath, mask);
+  else await writePng(maskPath, mask, { pixelSize });
   const written: { mask: string; probabilities?: string; instances?: string } = { mask: maskPath };
   if (args.probabilities) {
     const format = args.probabilities === 'npy' ? 'npy' : 'tif';
