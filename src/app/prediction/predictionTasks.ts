@@ -34,7 +34,8 @@ export interface PredictImagesTask {
   projectDir: string;
   jobId: string;
   modelId: string;
-  images: Pick<ImageEntry, 'id' | 'name' | 'file' | 'page'>[];
+  /** With `plane` for a hyperstack plane (all its channels are read). */
+  images: (Pick<ImageEntry, 'id' | 'name' | 'file' | 'page'> & Partial<Pick<ImageEntry, 'plane'>>)[];
   /** Test-time augmentation: the mean of the 8 flips and rotations (8x the time). */
   tta?: boolean;
 }
