@@ -77,6 +77,8 @@ describe('training on chosen channels', () => {
     const metadata = JSON.parse(await readFile(join(folder, 'metadata.json'), 'utf8'));
     expect(metadata.architecture.inputChannels).toBe(2);
     expect(metadata.inputChannels).toEqual([{ index: 0 }, { index: 2 }]);
+    const listed = (await h.listModels()).find((m) => m.modelId === modelId);
+    expect(listed?.label).toMatch(/, channels 1, 3\)$/);
 
     const job = await h.predictImages(modelId, { imageIds: [plane.id] });
     expect(await ctx.jobEnd(job.jobId)).toMatchObject({ kind: 'done' });
