@@ -118,6 +118,9 @@ describe('N input channels', () => {
     expect(() => pixelsWithChannels(picked, 1, 'two.tif')).toThrow(
       'two.tif has 2 channels; the model takes 1 and cannot convert 2 to 1',
     );
+    expect(() => modelInput(gray, 2, PERCENTILE, 'g.tif')).toThrow(
+      'g.tif has 1 channel; the model takes 2 and cannot convert 1 to 2',
+    );
     expect(() => modelInput(picked, 3, PERCENTILE, 'two.tif')).toThrow(
       'two.tif has 2 channels; the model takes 3 and cannot convert 2 to 3',
     );

@@ -59,6 +59,12 @@ export function ChannelChooser(props: {
           ),
         )}
       {bad && <p className="small error-text">Choose at least one channel.</p>}
+      {!all && !bad && (
+        <p className="small" data-testid="train-channels-count">
+          The model takes {value.length} channel{value.length === 1 ? '' : 's'} (
+          {value.map((c) => c + 1).join(', ')}) and predicts with the same ones.
+        </p>
+      )}
       {lacking.length > 0 && (
         <p className="small error-text" data-testid="train-channels-lacking">
           Without these channels: {lacking.join(', ')} (leave them out).
