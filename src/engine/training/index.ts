@@ -1,3 +1,4 @@
+export { writeChannelInputs } from './channelInputs';
 export { type CheckpointData, type CheckpointTensor, loadCheckpoint } from './checkpointStore';
 export { type MatchedPairs, matchTrainingPairs } from './matchTrainingPairs';
 export {
