@@ -37,7 +37,11 @@ describe('label import onto a stack', () => {
     const pages = await project.importBytes('cells.tif', stack([(i) => i, (i) => 2 * i, (i) => 3 * i]));
     expect(pages.map((p) => p.name)).toEqual(['cells.tif [1/3]', 'cells.tif [2/3]', 'cells.tif [3/3]']);
     // Page k's mask marks pixel k (and page 3 also pixel 11).
-    const masks = stack([(i) => (i === 0 ? 255 : 0), (i) => (i === 1 ? 255 : 0), (i) => (i === 2 || i === 11 ? 255 : 0)]);
+    const masks = stack([
+      (i) => (i === 0 ? 255 : 0),
+      (i) => (i === 1 ? 255 : 0),
+      (i) => (i === 2 || i === 11 ? 255 : 0),
+    ]);
     const report = await importLabels(project, [{ name: 'cells_masks.tif', bytes: masks }]);
     expect(report.unmatched).toEqual([]);
     expect(report.imported.map((r) => [r.imageName, r.maskName, r.objects])).toEqual([
