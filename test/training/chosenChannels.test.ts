@@ -1,11 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../../test/support/cli';
-import { openProjectService, type ProjectService } from '../../../test/support/projectService';
-import { encodeTiffSync, modelFolder, readImage, readNpy } from '../../engine/index';
-import type { RunInfo } from '../../shared/apiModels';
-import type { StudioService } from '../studioService';
+import type { StudioService } from '../../src/app/studioService';
+import { encodeTiffSync, modelFolder, readImage, readNpy } from '../../src/engine/index';
+import type { RunInfo } from '../../src/shared/apiModels';
+import { runCli } from '../support/cli';
+import { openProjectService, type ProjectService } from '../support/projectService';
 
 // A real training child (a tiny U-Net, a few steps) on 2 of the 3 channels of a 16-bit ImageJ
 // hyperstack made here; then the app and the CLI predict the same file with its model.
