@@ -105,6 +105,21 @@ describe('training on chosen channels', () => {
     const diff = Math.max(...cliForeground.map((f, i) => Math.abs(f - app.foreground[i])));
     expect(diff).toBeLessThan(1e-5);
 
+    // Retraining that model (the form choosing no channels) keeps its channels.
+    const again = await h.startTraining({
+      imageIds: [plane.id],
+      valFraction: 0,
+      preset: 'fast',
+      initFromModel: modelId,
+      advanced: { steps: 2 },
+    });
+    const retrained = await finished(again.runId);
+    expect(retrained.message).toBeNull();
+    expect(retrained.request.channels).toEqual([0, 2]);
+    const retrainedFolder = modelFolder(join(root, 'p'), retrained.modelIds[0]);
+    const retrainedMeta = JSON.parse(await readFile(join(retrainedFolder, 'metadata.json'), 'utf8'));
+    expect(retrainedMeta.inputChannels).toEqual([{ index: 0 }, { index: 2 }]);
+
     // A 1-channel image lacks channel 3: a clear error, naming the image and the channel.
     const gray = encodeTiffSync(
       { width: W, height: H, channels: 1, bitDepth: 8, data: new Uint8Array(W * H) },
