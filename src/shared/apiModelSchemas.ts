@@ -53,7 +53,7 @@ export const trainingRequestSchema = z
     initFromModel: modelIdSchema.optional(),
     channels: z
       .array(z.number().int().min(0).max(63))
-      .refine((c) => c.length === 1 || c.length === 3, 'choose one channel or three')
+      .min(1, 'choose at least one channel')
       .refine((c) => new Set(c).size === c.length, 'each channel once')
       .optional(),
   })

@@ -228,6 +228,13 @@ describe('bring data in, take a model out (browser shell)', () => {
     await chooser.getByTestId('train-channel-0').uncheck();
     await chooser.getByTestId('train-channel-2').check();
     expect(await chooser.locator('input:checked').count()).toBe(1);
+    // Any number of channels trains (the network takes as many): two is no error.
+    await chooser.getByTestId('train-channel-1').check();
+    expect(await chooser.locator('input:checked').count()).toBe(2);
+    expect(await chooser.textContent()).not.toContain('Choose at least one channel');
+    expect(await chooser.getByTestId('train-channels-count').textContent()).toBe(
+      'The model takes 2 channels (2, 3) and predicts with the same ones.',
+    );
     expect(await chooser.getByTestId('train-channels-lacking').textContent()).toBe(
       'Without these channels: cells_a.png, cells_b.png (leave them out).',
     );

@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decode } from 'fast-png';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readPixelSize } from '../../engine/index';
 import type { Annotation } from '../../shared/imageData';
@@ -70,5 +71,31 @@ describe('exported TIFF masks', () => {
       images: [{ entry: entry(), annotation }],
     });
     expect(await readPixelSize(files[0])).toBeUndefined();
+  });
+});
+
+describe('exported PNG masks', () => {
+  it('carry the pixel size as a pHYs chunk in pixels per metre (or none), with the same pixels', async () => {
+    const request = {
+      source: 'annotation' as const,
+      imageIds: [],
+      folder: dir,
+      format: 'png' as const,
+      kind: 'instances' as const,
+      naming: 'id' as const,
+    };
+    const images = [
+      { entry: entry({ x: 0.325, y: 0.5 }), annotation },
+      { entry: { ...entry(), id: 'img_000000000002' }, annotation },
+    ];
+    const { files } = await exportMaskFiles({ projectDir: dir, request, images });
+    expect(files).toHaveLength(2);
+    // fast-png's decoder, checking every chunk's CRC, reads the chunk back.
+    const sized = decode(await readFile(files[0]), { checkCrc: true });
+    expect(sized.resolution).toEqual({ x: Math.round(1e6 / 0.325), y: 2_000_000, unit: 1 });
+    const plain = decode(await readFile(files[1]), { checkCrc: true });
+    expect(plain.resolution).toBeUndefined();
+    expect(Array.from(sized.data)).toEqual(Array.from(plain.data));
+    expect(Array.from(sized.data)).toEqual([0, 1, 2, 0]);
   });
 });

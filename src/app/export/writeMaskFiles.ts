@@ -138,10 +138,11 @@ export async function exportMaskFiles(task: ExportMasksTask): Promise<ExportResu
           : await predictionLabels(projectDir, request.modelId ?? '', entry.id, request.minObjectArea ?? 0);
       const mask = maskImage(labels, request.kind, request.format);
       const path = join(request.folder, file);
-      // A TIFF mask keeps the image's pixel size (ImageJ description + resolution tags: Fiji shows µm).
-      if (request.format === 'tif')
-        await writeTiff(path, mask, entry.pixelSize ? { pixelSize: entry.pixelSize } : {});
-      else await writePng(path, mask);
+      // A mask keeps the image's pixel size: a TIFF as ImageJ description + resolution tags (Fiji
+      // shows µm), a PNG as a pHYs chunk in pixels per metre.
+      const size = entry.pixelSize ? { pixelSize: entry.pixelSize } : {};
+      if (request.format === 'tif') await writeTiff(path, mask, size);
+      else await writePng(path, mask, size);
       taken.set(file, entry.name);
       files.push(path);
       rows.push(csvRow(entry, file, labels));

@@ -23,7 +23,13 @@ function describe(id: string, kind: ModelKind, m: ModelMetadata): ModelInfo {
   const iou = metrics.validationForegroundIoU;
   const steps = typeof m.provenance.steps === 'number' ? m.provenance.steps : null;
   // Both models say their validation IoU and step, so the list shows which is better.
-  const detail = `${iou === undefined ? 'not validated' : `val IoU ${iou.toFixed(3)}`}, step ${steps ?? '?'}`;
+  // A model trained on chosen channels says which (1-based, with their names).
+  const channels = m.inputChannels
+    ?.map((c) => (c.name ? `${c.index + 1} (${c.name})` : `${c.index + 1}`))
+    .join(', ');
+  const detail =
+    `${iou === undefined ? 'not validated' : `val IoU ${iou.toFixed(3)}`}, step ${steps ?? '?'}` +
+    (channels === undefined ? '' : `, channels ${channels}`);
   return {
     modelId: id,
     runId,

@@ -1,4 +1,5 @@
-import { parseModelId, runFolder } from '../../engine/index';
+import { type ModelInputChannel, parseModelId, runFolder } from '../../engine/index';
+import type { ImageEntry } from '../../shared/schemas';
 import { readRunRecord } from '../training/runRecord';
 
 /**
@@ -14,4 +15,20 @@ export async function runChannels(projectDir: string, runId: string): Promise<nu
 export async function modelChannels(projectDir: string, modelId: string): Promise<number[] | undefined> {
   const { runId, kind } = parseModelId(modelId);
   return kind === 'package' ? undefined : runChannels(projectDir, runId);
+}
+
+/**
+ * What a run's models record of the channels chosen for it (ModelMetadata.inputChannels): each
+ * chosen index with the name the training images give it (the first image that names it);
+ * undefined when no channels were chosen.
+ */
+export function inputChannelsOf(
+  channels: readonly number[] | undefined,
+  entries: readonly Pick<ImageEntry, 'channelNames'>[],
+): ModelInputChannel[] | undefined {
+  if (channels === undefined) return undefined;
+  return channels.map((index) => {
+    const name = entries.map((e) => e.channelNames?.[index]?.trim()).find((n) => n !== undefined && n !== '');
+    return name === undefined ? { index } : { index, name };
+  });
 }

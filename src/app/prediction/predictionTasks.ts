@@ -34,7 +34,8 @@ export interface PredictImagesTask {
   projectDir: string;
   jobId: string;
   modelId: string;
-  images: Pick<ImageEntry, 'id' | 'name' | 'file' | 'page'>[];
+  /** With `plane` for a hyperstack plane (all its channels are read). */
+  images: (Pick<ImageEntry, 'id' | 'name' | 'file' | 'page'> & Partial<Pick<ImageEntry, 'plane'>>)[];
   /** Test-time augmentation: the mean of the 8 flips and rotations (8x the time). */
   tta?: boolean;
 }
@@ -51,8 +52,10 @@ export async function predictProjectImages(
 ): Promise<PredictionResult> {
   const { projectDir, jobId, modelId, images } = task;
   const tta = task.tta === true;
-  const channels = await modelChannels(projectDir, modelId);
   const model = await openModelPredictor(modelFolder(projectDir, modelId));
+  // A model that names its channels selects them of the whole image itself; an older run's
+  // model takes the channels its run.json chose.
+  const channels = model.inputChannels === undefined ? await modelChannels(projectDir, modelId) : undefined;
   const progress = throttled(emit);
   try {
     emit({

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeTiffSync, Project, readImage } from '../../engine/index';
+import { encodeTiffSync, Project, readImage, readInputImage } from '../../engine/index';
 import { imageInputFile } from './imageInputFile';
 
 // value(t, z, c, y, x) = x + 3y + 100c + 1000z + 5000t (test/fixtures/tiff/make_tiff_fixtures.py).
@@ -46,17 +46,19 @@ describe('imageInputFile', () => {
     );
   });
 
-  it('reads a plain image in place and refuses a plane of 2 channels, naming it', async () => {
+  it('reads a plain image in place and hands a plane of 2 channels over as .npy', async () => {
     const two = encodeTiffSync(
-      { width: 4, height: 2, channels: 2, bitDepth: 8, data: new Uint8Array(16) },
+      { width: 4, height: 2, channels: 2, bitDepth: 8, data: Uint8Array.from({ length: 16 }, (_, i) => i) },
       'two.tif',
       { layout: 'hyperstack' },
     );
     const [entry] = await project.importBytes('two.tif', two);
     expect(entry.channels).toBe(2);
-    await expect(imageInputFile(project, join(root, 'run'), entry)).rejects.toThrow(
-      'two.tif has 2 channels; models here take 1, 3 or 4.',
-    );
+    const path = await imageInputFile(project, join(root, 'run'), entry);
+    expect(path).toBe(join(root, 'run', 'inputs', `${entry.id}.npy`));
+    const read = await readInputImage(path);
+    expect(read).toMatchObject({ width: 4, height: 2, channels: 2, bitDepth: 8 });
+    expect(Array.from(read.data)).toEqual(Array.from({ length: 16 }, (_, i) => i));
     const [plain] = await project.importBytes(
       'plain.tif',
       encodeTiffSync({ width: 2, height: 2, channels: 1, bitDepth: 8, data: new Uint8Array(4) }, 'plain.tif'),

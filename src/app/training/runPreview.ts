@@ -45,7 +45,11 @@ export async function predictRunPreview(
   }
   try {
     const { image } = task;
-    const img = await readEntryImage(task.projectDir, image, await runChannels(task.projectDir, task.runId));
+    // A saved model that names its channels selects them itself; a checkpoint (or an older
+    // model) takes the run's choice.
+    const channels =
+      model.inputChannels === undefined ? await runChannels(task.projectDir, task.runId) : undefined;
+    const img = await readEntryImage(task.projectDir, image, channels);
     return {
       source,
       prediction: storedPrediction(await model.predict(img, { name: image.id }), model.classCount),

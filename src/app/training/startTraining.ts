@@ -4,6 +4,7 @@ import { fsError, newRunId, parseModelId, runFolder, writeLabelPngs } from '../.
 import type { RunInfo, TrainingRequest } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
 import type { AppContext } from '../AppContext';
+import { inputChannelsOf } from '../models/modelChannels';
 import { imageInputFile } from './imageInputFile';
 import { type RunRecord, readRunRecord, writeRunRecord } from './runRecord';
 import { summarizeRun } from './runSummary';
@@ -25,7 +26,15 @@ export async function startTraining(ctx: AppContext, request: TrainingRequest): 
       `${unlabelled.name} has no labelled pixel: annotate it or leave it out.`,
     );
   }
-  const wanted = request.channels ?? [];
+  // A retrained network keeps its input channels: the source run's choice, whatever the form says.
+  const source = request.initFromModel
+    ? runFolder(project.dir, parseModelId(request.initFromModel).runId)
+    : undefined;
+  const sourceRecord = source === undefined ? undefined : await readRunRecord(source);
+  const channels = sourceRecord === undefined ? request.channels : sourceRecord.request.channels;
+  const { channels: _, ...rest } = request;
+  const used: TrainingRequest = channels === undefined ? rest : { ...rest, channels };
+  const wanted = channels ?? [];
   const lacking = entries.find((e) => wanted.some((c) => c >= e.channels));
   if (lacking !== undefined) {
     throw new AppError(
@@ -42,17 +51,15 @@ export async function startTraining(ctx: AppContext, request: TrainingRequest): 
     // Labels are stored as sparse tiles; the run reads them as one PNG pair per image.
     const paths = await writeLabelPngs(join(folder, 'labels'), await project.readAnnotation(entry.id));
     images.push({
-      image: await imageInputFile(project, folder, entry, request.channels),
+      image: await imageInputFile(project, folder, entry, channels),
       annotation: { kind: 'annotation', ...paths },
     });
   }
   const classCount = Math.max(2, ...project.snapshot().classes.map((c) => c.id));
   let config = trainConfigOf(request, images, folder, classCount);
   let resume = false;
-  if (request.initFromModel !== undefined) {
+  if (source !== undefined && sourceRecord !== undefined) {
     // Retraining continues the source run's last checkpoint in this new run (same settings).
-    const source = runFolder(project.dir, parseModelId(request.initFromModel).runId);
-    const sourceRecord = await readRunRecord(source);
     if (ctx.runs.isLive(sourceRecord.runId))
       throw new AppError('conflict', `Run ${sourceRecord.runId} is still training; stop it first.`);
     await cp(join(source, 'checkpoint'), join(folder, 'checkpoint'), { recursive: true }).catch(() => {
@@ -68,11 +75,15 @@ export async function startTraining(ctx: AppContext, request: TrainingRequest): 
     delete config.minutes;
     resume = true;
   }
+  // The models of the run remember the channels their images were cut to.
+  const inputChannels = inputChannelsOf(channels, entries);
+  if (inputChannels !== undefined) config.inputChannels = inputChannels;
   const record: RunRecord = {
     version: 1,
     runId,
     createdAt: new Date().toISOString(),
-    request,
+    // The channels the run really uses (a retrain's are its source's): previews cut the same.
+    request: used,
     imageNames: entries.map((e) => e.name),
     config,
     initFromModel: request.initFromModel,

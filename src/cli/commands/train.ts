@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
@@ -7,6 +8,7 @@ import {
   startTrainingProcess,
   type TrainConfigInput,
   type TrainingOutcome,
+  writeChannelInputs,
 } from '../../engine/index';
 import { formatSeconds } from '../../shared/format';
 import type { TrainingEvent, TrainingResult } from '../../shared/jobs';
@@ -43,6 +45,7 @@ interface TrainCliOptions {
   normalization?: 'percentile' | 'meanStd';
   dropout?: number;
   augmentInvert?: number;
+  channels?: number[];
 }
 
 const number = (name: string, integer: boolean) => (value: string) => {
@@ -142,13 +145,36 @@ export function registerTrain(program: Command): void {
       'dropout at the bottom of the U-Net (preset: 0.5)',
       number('--dropout', false),
     )
+    .option(
+      '--channels <list>',
+      'train on these channels of each image (1-based, e.g. 1,3 of a hyperstack); the model remembers them',
+      channelList,
+    )
     .action(async (options: TrainCliOptions) => runTrain(options));
+}
+
+/** `1,3` -> [0, 2]: 1-based channel numbers, each once. */
+function channelList(value: string): number[] {
+  const channels = value.split(',').map((s) => Number(s.trim()));
+  if (
+    channels.some((c) => !Number.isInteger(c) || c < 1 || c > 64) ||
+    new Set(channels).size !== channels.length
+  ) {
+    throw new InvalidArgumentError('--channels takes channel numbers 1..64, each once, e.g. 1,3');
+  }
+  return channels.map((c) => c - 1);
 }
 
 async function runTrain(options: TrainCliOptions): Promise<void> {
   const matched = await matchTrainingPairs(options.images, options.labels);
+  // Chosen channels are cut out once, into the run folder, and recorded in the model.
+  const chosen =
+    options.channels === undefined
+      ? undefined
+      : await writeChannelInputs(matched.pairs, options.channels, join(options.out, 'inputs'));
   const input: TrainConfigInput = {
-    images: matched.pairs,
+    images: chosen?.images ?? matched.pairs,
+    ...(chosen === undefined ? {} : { inputChannels: chosen.inputChannels }),
     outDir: options.out,
     preset: options.preset,
     steps: options.steps,

@@ -3,11 +3,12 @@ import { zipSync } from 'fflate';
 import { stringify } from 'yaml';
 import { AppError } from '../../shared/errors';
 import { writeFileAtomic } from '../fsutil/index';
-import { encodeNpy, readImage } from '../image/index';
+import { encodeNpy, readImage, readMicroscopyImage } from '../image/index';
 import { loadModelFolder, smallestLegalInputSize, unetOutputSize } from '../model/index';
-import type { ModelMetadata } from '../model/types';
+import type { ModelInputChannel, ModelMetadata } from '../model/types';
 import { buildOnnxModel, OnnxPredictor, withReadWeights } from '../onnx/index';
 import { mirrorPad } from '../prediction/mirrorPad';
+import { modelChannelsOf } from '../prediction/modelInput';
 import { pixelsWithChannels } from '../training/normalization';
 import { coverPng } from './cover';
 import { chwToHwc, hwcToChw, keepOnlyOutput } from './layout';
@@ -65,7 +66,7 @@ export async function exportModelPackage(
   const preprocessing = preprocessingFor(metadata.normalization, channels);
 
   const raw = options.sampleImage
-    ? await sampleTile(options.sampleImage, size, channels)
+    ? await sampleTile(options.sampleImage, size, channels, metadata.inputChannels)
     : syntheticTile(size, channels, metadata);
   const normalised = applyProcessing(preprocessing, Float32Array.from(raw), channels);
   const session = await OnnxPredictor.create(onnx, { output: 'probabilities', executionProviders: ['cpu'] });
@@ -135,17 +136,21 @@ function checkInfo(info: PackageInfo): void {
   }
 }
 
-/** Raw pixels (float32 HWC, the model's channels) of the centre size x size of an image. */
-async function sampleTile(path: string, size: number, channels: number): Promise<Float32Array> {
-  const img = await readImage(path);
-  if (channels !== 1 && channels !== 3 && img.channels !== channels) {
-    throw new AppError(
-      'incompatible_model',
-      `${path} has ${img.channels} channels; the model takes ${channels}`,
-    );
-  }
-  const pixels =
-    channels === 1 || channels === 3 ? pixelsWithChannels(img, channels) : Float32Array.from(img.data);
+/**
+ * Raw pixels (float32 HWC, the model's channels) of the centre size x size of an image: of a
+ * model trained on chosen channels, those channels of the image's first (z, t) plane.
+ */
+async function sampleTile(
+  path: string,
+  size: number,
+  channels: number,
+  inputChannels: ModelInputChannel[] | undefined,
+): Promise<Float32Array> {
+  const img =
+    inputChannels === undefined
+      ? await readImage(path)
+      : modelChannelsOf((await readMicroscopyImage(path)).image, inputChannels, path);
+  const pixels = pixelsWithChannels(img, channels, path);
   // Mirror-pad a small image up to the tile, then take the centre.
   const padX = Math.max(0, size - img.width);
   const padY = Math.max(0, size - img.height);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { fsError } from '../fsutil/index';
 import { normalizationSchema } from '../model/modelFolder';
-import type { ClassInfo, Normalization } from '../model/types';
+import type { ClassInfo, ModelInputChannel, Normalization } from '../model/types';
 import type { ProcessingStep } from './preprocessing';
 
 /** What the predictors need of a bioimage.io model package (2D, one input, one output, ONNX). */
@@ -42,7 +42,13 @@ export interface ModelPackage {
   /** The output holds probabilities (after postprocessing, or declared range 0..1). */
   outputIsProbability: boolean;
   /** Settings of a U-Net Studio export (training tile, normalisation), when present. */
-  unetStudio?: { tileSize: number; normalization: Normalization; architecture: { depth: number } };
+  unetStudio?: {
+    tileSize: number;
+    normalization: Normalization;
+    architecture: { depth: number };
+    /** The source channels the input's channels are (a model trained on chosen channels). */
+    inputChannels?: ModelInputChannel[];
+  };
 }
 
 export type AxisName = 'batch' | 'channel' | 'y' | 'x';
@@ -81,6 +87,10 @@ const unetStudioConfig = z.looseObject({
   classes: z.array(z.object({ name: z.string(), color: z.string() })),
   normalization: normalizationSchema,
   architecture: z.looseObject({ depth: z.number().int() }),
+  inputChannels: z
+    .array(z.object({ index: z.number().int().min(0), name: z.string().optional() }))
+    .min(1)
+    .optional(),
 });
 
 /** Colours given to classes of a package that names none (background black). */

@@ -18,19 +18,7 @@ const MIN_PROBABILITY = 1e-7;
  */
 export function packageModelInput(img: MultiChannelImage, pkg: ModelPackage, name: string): Float32Array {
   const channels = pkg.channels;
-  let pixels: Float32Array;
-  if (img.channels === channels) pixels = Float32Array.from(img.data);
-  else if (
-    (channels === 1 || channels === 3) &&
-    (img.channels === 1 || img.channels === 3 || img.channels === 4)
-  ) {
-    pixels = pixelsWithChannels({ ...img, channels: img.channels }, channels);
-  } else {
-    throw new AppError(
-      'incompatible_model',
-      `${name} has ${img.channels} channels; the model expects ${channels}`,
-    );
-  }
+  const pixels = pixelsWithChannels(img, channels, name);
   return applyProcessing(pkg.preprocessing, pixels, channels);
 }
 

@@ -58,12 +58,7 @@ export interface RdfParts {
 export function buildRdf(parts: RdfParts): Record<string, unknown> {
   const { info, metadata, files } = parts;
   const { architecture } = metadata;
-  const channelNames =
-    architecture.inputChannels === 1
-      ? ['intensity']
-      : architecture.inputChannels === 3
-        ? ['red', 'green', 'blue']
-        : Array.from({ length: architecture.inputChannels }, (_, c) => `channel${c}`);
+  const channelNames = inputChannelNames(metadata);
   const spaceIn = (id: 'y' | 'x') => ({
     type: 'space',
     id,
@@ -136,6 +131,7 @@ export function buildRdf(parts: RdfParts): Record<string, unknown> {
         tileSize: metadata.tileSize,
         classes: metadata.classes,
         normalization: metadata.normalization,
+        ...(metadata.inputChannels ? { inputChannels: metadata.inputChannels } : {}),
         provenance: metadata.provenance,
         ...(metadata.metrics ? { metrics: metadata.metrics } : {}),
       },
@@ -143,11 +139,37 @@ export function buildRdf(parts: RdfParts): Record<string, unknown> {
   };
 }
 
+/**
+ * Names of the input's channel axis: for a model trained on chosen channels, each source
+ * channel's name as an identifier (`channel<k>`, the 0-based source index, where the image
+ * named none; made unique); otherwise 'intensity' (gray), 'red', 'green', 'blue' (RGB) or
+ * `channel<k>`.
+ */
+export function inputChannelNames(metadata: ModelMetadata): string[] {
+  const { inputChannels } = metadata.architecture;
+  if (metadata.inputChannels !== undefined) {
+    const names: string[] = [];
+    for (const c of metadata.inputChannels) {
+      let name = identifier(c.name ?? '') || `channel${c.index}`;
+      if (names.includes(name)) name = `${name}_${c.index}`;
+      names.push(name);
+    }
+    return names;
+  }
+  if (inputChannels === 1) return ['intensity'];
+  if (inputChannels === 3) return ['red', 'green', 'blue'];
+  return Array.from({ length: inputChannels }, (_, c) => `channel${c}`);
+}
+
 /** A class name as a channel identifier: letters, digits and '_' only (never empty). */
 export function className(info: ClassInfo, index: number): string {
-  const cleaned = info.name
+  return identifier(info.name) || `class${index}`;
+}
+
+/** Text as an identifier: runs of other characters become '_', none at either end ('' if nothing is left). */
+function identifier(text: string): string {
+  return text
     .trim()
     .replace(/[^A-Za-z0-9_]+/g, '_')
     .replace(/^_+|_+$/g, '');
-  return cleaned.length > 0 ? cleaned : `class${index}`;
 }

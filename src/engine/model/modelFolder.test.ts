@@ -66,6 +66,22 @@ describe('model folder', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('keeps the source channels a model takes; a count that does not fit the network is corrupt', async () => {
+    const dir = join(root, 'channels');
+    const unet = createUNet(CONFIG, 44, 4);
+    const withChannels: ModelMetadata = { ...METADATA, inputChannels: [{ index: 2, name: 'DAPI' }] };
+    await saveModelFolder(dir, unet, withChannels);
+    unet.dispose();
+    const { unet: loaded, metadata } = await loadModelFolder(dir);
+    loaded.dispose();
+    expect(metadata.inputChannels).toEqual([{ index: 2, name: 'DAPI' }]);
+    const path = join(dir, 'metadata.json');
+    const json = JSON.parse(await readFile(path, 'utf8'));
+    json.inputChannels = [{ index: 0 }, { index: 2 }];
+    await writeFile(path, JSON.stringify(json));
+    await expectError(dir, 'corrupt_file', /names 2 input channel\(s\) for a network of 1/);
+  });
+
   it('names a missing folder or file (not_found)', async () => {
     await expectError(join(root, 'nope'), 'not_found', /model\.json is missing/);
     const dir = await saved();

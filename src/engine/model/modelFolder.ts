@@ -66,6 +66,10 @@ const metadataSchema = z.object({
   tileSize: z.number().int().positive(),
   classes: z.array(z.object({ name: z.string(), color: z.string() })),
   normalization: normalizationSchema,
+  inputChannels: z
+    .array(z.object({ index: z.number().int().min(0), name: z.string().optional() }))
+    .min(1)
+    .optional(),
   provenance: z.looseObject({ createdAt: z.string() }),
   metrics: z.record(z.string(), z.number()).optional(),
 });
@@ -119,6 +123,15 @@ export async function loadModelFolder(
     throw new AppError(
       'corrupt_file',
       `${dir}: model.json and metadata.json describe different architectures`,
+    );
+  }
+  if (
+    metadata.inputChannels !== undefined &&
+    metadata.inputChannels.length !== metadata.architecture.inputChannels
+  ) {
+    throw new AppError(
+      'corrupt_file',
+      `${dir}: metadata.json names ${metadata.inputChannels.length} input channel(s) for a network of ${metadata.architecture.inputChannels}`,
     );
   }
   const manifest = modelJson.weightsManifest[0]!;

@@ -9,7 +9,7 @@ export interface UNetConfig {
   depth: number;
   /** Channels of the first level; doubled at each step down (paper: 64). */
   baseFilters: number;
-  /** Channels of the input image (1 grayscale, 3 RGB). */
+  /** Channels of the input image (1 grayscale, 3 RGB, or any N chosen channels of a stack). */
   inputChannels: number;
   /** Output classes of the 1x1 head (2 = background, foreground). */
   classes: number;
@@ -64,6 +64,12 @@ export interface ClassInfo {
   color: string;
 }
 
+/** One source channel a model takes: its 0-based index in the image, and its name when the image had one. */
+export interface ModelInputChannel {
+  index: number;
+  name?: string;
+}
+
 /** metadata.json in a model folder. */
 export interface ModelMetadata {
   format: 'unet-studio-model';
@@ -74,6 +80,12 @@ export interface ModelMetadata {
   /** Class index i of the network output; index 0 is background. */
   classes: ClassInfo[];
   normalization: Normalization;
+  /**
+   * The source channels the network's input channels are, in order, when training chose some
+   * (e.g. channels 1 and 3 of a 4-channel stack). Prediction selects the same channels of an
+   * image. Absent: the image is taken as it is (gray <-> RGB converted); older models lack it.
+   */
+  inputChannels?: ModelInputChannel[];
   provenance: {
     createdAt: string;
     preset?: string;

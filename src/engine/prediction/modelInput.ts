@@ -1,38 +1,63 @@
 import { AppError } from '../../shared/errors';
-import type { RasterImage } from '../image/index';
-import type { Normalization } from '../model/types';
+import type { MultiChannelImage } from '../image/index';
+import type { ModelInputChannel, Normalization } from '../model/types';
+import { selectChannels } from '../project/readEntryImage';
 import { applyNormalization, pixelsWithChannels, scaleOfBitDepth } from '../training/normalization';
 
 /**
  * Network input of a decoded image, exactly as training prepares it (training/trainingData and
- * normalization): channels converted to the model's (alpha dropped; RGB -> gray as the channel
- * mean, gray -> RGB by repeating), values divided by the image's own bit-depth full scale (255,
- * 65535; float images as they are), then the model's normalisation: per-image percentiles, or the
- * training set's mean/std (older models). So a 16-bit image meets an 8-bit-trained model on the
- * same range. Returns float32 HWC.
+ * normalization): channels converted to the model's (`pixelsWithChannels`: the same count as
+ * it is; alpha dropped, RGB -> gray as the channel mean, gray -> RGB by repeating; any other
+ * mismatch -> 'incompatible_model' naming `name`), values divided by the image's own bit-depth
+ * full scale (255, 65535; float images as they are), then the model's normalisation: per-image
+ * percentiles per channel, or the training set's mean/std (older models). So a 16-bit image
+ * meets an 8-bit-trained model on the same range. Returns float32 HWC.
  */
 export function modelInput(
-  img: RasterImage,
+  img: MultiChannelImage,
   channels: number,
   norm: Normalization,
   name: string,
 ): Float32Array {
-  if (channels !== 1 && channels !== 3) {
-    if (img.channels !== channels) {
-      throw new AppError(
-        'incompatible_model',
-        `${name} has ${img.channels} channels; the model expects ${channels} and cannot convert`,
-      );
-    }
-    return normalized(Float32Array.from(img.data), img, channels, norm);
-  }
   if (norm.kind !== 'percentile' && (norm.mean.length !== channels || norm.std.length !== channels)) {
     throw new AppError(
       'incompatible_model',
       `the model's normalisation has ${norm.mean.length} channels but the network takes ${channels}`,
     );
   }
-  return normalized(pixelsWithChannels(img, channels), img, channels, norm);
+  return normalized(pixelsWithChannels(img, channels, name), img, channels, norm);
+}
+
+/**
+ * The channels of `img` a model takes, in its order, when its metadata names them
+ * (`ModelMetadata.inputChannels`); the image as it is when it does not. An image without one of
+ * them -> 'incompatible_model' naming the image and the channel (with its name, if known).
+ */
+export function modelChannelsOf(
+  img: MultiChannelImage,
+  inputChannels: readonly ModelInputChannel[] | undefined,
+  name: string,
+): MultiChannelImage {
+  if (inputChannels === undefined) return img;
+  const missing = inputChannels.find((c) => c.index >= img.channels);
+  if (missing !== undefined) {
+    const which = inputChannels.map((c) => channelLabel(c)).join(', ');
+    throw new AppError(
+      'incompatible_model',
+      `${name} has ${img.channels} channel${img.channels === 1 ? '' : 's'}, but the model takes ` +
+        `channel ${channelLabel(missing)} (it was trained on channels ${which}).`,
+    );
+  }
+  return selectChannels(
+    img,
+    inputChannels.map((c) => c.index),
+    name,
+  );
+}
+
+/** A channel as users count it (1-based), with its name when it has one: `2 ("membrane")`. */
+function channelLabel(c: ModelInputChannel): string {
+  return c.name ? `${c.index + 1} ("${c.name}")` : `${c.index + 1}`;
 }
 
 /**
@@ -52,7 +77,7 @@ export function channelConversion(imageChannels: number, modelChannels: number):
 
 function normalized(
   data: Float32Array,
-  img: RasterImage,
+  img: MultiChannelImage,
   channels: number,
   norm: Normalization,
 ): Float32Array {

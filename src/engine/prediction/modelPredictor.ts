@@ -1,10 +1,11 @@
 import { AppError } from '../../shared/errors';
 import type { ImagePixels } from '../../shared/imageData';
 import { isModelPackage, openPackageForPrediction } from '../bioimageio/packageForPrediction';
-import type { RasterImage } from '../image/index';
+import type { MultiChannelImage, RasterImage } from '../image/index';
 import {
   createUNet,
   loadModelFolder,
+  type ModelInputChannel,
   type ModelMetadata,
   type NamedWeights,
   type ResolvedModel,
@@ -14,7 +15,7 @@ import {
 } from '../model/index';
 import type { StoredPrediction } from '../project/predictionStore';
 import { type InferenceBackendOptions, openInferenceBackend } from './inferenceBackend';
-import { channelConversion, modelInput } from './modelInput';
+import { channelConversion, modelChannelsOf, modelInput } from './modelInput';
 import type { Predictor } from './Predictor';
 import { type PredictImageResult, predictImage } from './predictImage';
 import { type PredictedRows, predictStream } from './predictStream';
@@ -68,6 +69,13 @@ export interface ModelPredictor {
   metadata?: ModelMetadata;
   /** Which model runs and why (for a path source). */
   resolved?: ResolvedModel;
+  /** Input channels of the network. */
+  channels: number;
+  /**
+   * The source channels the model takes, when it was trained on chosen ones (its metadata, or
+   * a U-Net Studio package's config): `predict` selects them of the image it is given.
+   */
+  inputChannels?: ModelInputChannel[];
   /** The inference backend that runs, e.g. "onnxruntime-node (cpu, 2 threads)". */
   backend: string;
   /** Why the preferred backend did not run, when inference fell back. */
@@ -78,8 +86,11 @@ export interface ModelPredictor {
   /**
    * Segments one image (overlap-tile, normalised as in training); `name` appears in errors,
    * `onTile(done, total)` after each tile; cancelling through `signal` -> AppError('cancelled').
+   * A model that names its input channels (`metadata.inputChannels`) takes those of `img`,
+   * which then holds all the channels of the image (of any count); otherwise `img` is converted
+   * as `modelInput` says.
    */
-  predict(img: RasterImage, opts?: PredictOptions): Promise<ImagePrediction>;
+  predict(img: MultiChannelImage, opts?: PredictOptions): Promise<ImagePrediction>;
   /**
    * Segments an image too big to hold, read region by region (`predictStream`): the same class
    * map as `predict` of the whole image, handed out as full-width bands of rows, top to bottom.
@@ -161,24 +172,36 @@ export async function openModelPredictor(
   return {
     metadata: meta,
     resolved,
+    channels: predictor.channels,
+    ...(meta.inputChannels === undefined ? {} : { inputChannels: meta.inputChannels }),
     backend: predictor.backend,
     note,
     classCount: predictor.classes,
     keepsProcessAlive,
-    predict: (img, opts = {}) =>
-      predictTiled(
+    predict: async (source, opts = {}) => {
+      const name = opts.name ?? 'image';
+      const img = modelChannelsOf(source, meta.inputChannels, name);
+      return predictTiled(
         predictor,
         img,
-        modelInput(img, predictor.channels, meta.normalization, opts.name ?? 'image'),
+        modelInput(img, predictor.channels, meta.normalization, name),
         fixedTile ?? inferenceTileSize(unet.config, meta.tileSize, img.width, img.height),
         opts,
       ).then((p) => {
         const channelNote = channelConversion(img.channels, predictor.channels);
         return channelNote === undefined ? p : { ...p, channelNote };
-      }),
+      });
+    },
     predictRegions: async (source, onRows, opts = {}) => {
       if (opts.tta === true) {
         throw new AppError('unsupported_format', `${source.name}: test-time augmentation is not streamed`);
+      }
+      if (meta.inputChannels !== undefined) {
+        // Regions are read as gray/RGB samples; selecting a model's channels there is not done yet.
+        throw new AppError(
+          'unsupported_format',
+          `${source.name}: a model trained on chosen channels cannot stream an image; predict it whole`,
+        );
       }
       const prepare = await streamNormalization(source, predictor.channels, meta.normalization, (rows) =>
         opts.onFirstPass?.(rows, source.height),
@@ -223,19 +246,24 @@ async function openPackagePredictor(path: string, options: ModelPredictorOptions
     threads: options.threads,
   });
   const { predictor } = opened;
+  const inputChannels = opened.pkg.unetStudio?.inputChannels;
   return {
     resolved,
+    channels: predictor.channels,
+    ...(inputChannels === undefined ? {} : { inputChannels }),
     backend: predictor.backend,
     classCount: predictor.classes,
     keepsProcessAlive: false,
-    predict: (img, opts = {}) =>
-      predictTiled(
+    predict: async (source, opts = {}) => {
+      const img = modelChannelsOf(source, inputChannels, opts.name ?? 'image');
+      return predictTiled(
         predictor,
         img,
         opened.prepare(img, opts.name ?? 'image'),
         opened.tileSizeFor(img.width, img.height),
         opts,
-      ),
+      );
+    },
     predictRegions: async (source) => {
       throw new AppError(
         'unsupported_format',
@@ -249,7 +277,7 @@ async function openPackagePredictor(path: string, options: ModelPredictorOptions
 /** Overlap-tile prediction of a prepared input at `tileSize` (a sized copy of the predictor when needed). */
 async function predictTiled(
   predictor: Predictor,
-  img: RasterImage,
+  img: Pick<MultiChannelImage, 'width' | 'height'>,
   x: Float32Array,
   tileSize: number,
   opts: PredictOptions,

@@ -5,9 +5,11 @@ import { fsError } from '../fsutil/index';
 import {
   MAX_IMAGE_PIXELS,
   MAX_IMAGE_SIDE,
+  type MultiChannelImage,
   type PixelSize,
   type RasterImage,
   readImage,
+  readMicroscopyImage,
   readPixelSize,
   writeNpy,
   writePng,
@@ -160,16 +162,16 @@ export async function predictFiles(args: PredictFilesArgs): Promise<PredictFiles
         files.push({ input, ...streamed, seconds: (performance.now() - started) / 1000 });
         continue;
       }
-      const img = await readImage(input);
+      const img = await readForModel(input, model);
       const result = await model.predict(img, {
         name: input,
         signal: args.signal,
         tta: args.tta,
         onTile,
       });
-      // TIFF outputs keep the input's pixel size (ImageJ description + resolution tags).
-      const writesTiff = args.format === 'tif' || (args.probabilities && args.probabilities !== 'npy');
-      const pixelSize = writesTiff ? await readPixelSize(input) : undefined;
+      // Masks keep the input's pixel size: TIFF as ImageJ description + resolution tags, PNG
+      // as a pHYs chunk.
+      const pixelSize = await readPixelSize(input);
       const written = await writeOutputs(
         args,
         join(args.outDir, bases[index]),
@@ -231,10 +233,22 @@ async function streamFile(
   return { ...written, width, height, tiles, tileSize };
 }
 
+/**
+ * The pixels of `input` a model segments: all channels of the first (z, t) plane of an OME-TIFF
+ * or ImageJ hyperstack (readMicroscopyImage) when the model takes chosen channels
+ * (`inputChannels`, which it then selects) or a count other than gray or RGB; otherwise the
+ * first page as it is (gray, RGB, RGBA: converted by the model's input).
+ */
+async function readForModel(input: string, model: ModelPredictor): Promise<MultiChannelImage> {
+  const { channels } = model;
+  const wantsChannels = model.inputChannels !== undefined || (channels !== 1 && channels !== 3);
+  return wantsChannels ? (await readMicroscopyImage(input)).image : readImage(input);
+}
+
 async function writeOutputs(
   args: PredictFilesArgs,
   stem: string,
-  img: RasterImage,
+  img: Pick<MultiChannelImage, 'width' | 'height'>,
   result: { probabilities: Float32Array; classes: Uint8Array },
   classes: number,
   pixelSize?: PixelSize,
@@ -244,7 +258,7 @@ async function writeOutputs(
   const mask: RasterImage = { width, height, channels: 1, bitDepth: 8, data: maskData };
   const maskPath = `${stem}.${args.format ?? 'png'}`;
   if (args.format === 'tif') await writeTiff(maskPath, mask, { pixelSize });
-  else await writePng(maskPath, mask);
+  else await writePng(maskPath, mask, { pixelSize });
   const written: { mask: string; probabilities?: string; instances?: string } = { mask: maskPath };
   if (args.probabilities) {
     const format = args.probabilities === 'npy' ? 'npy' : 'tif';

@@ -48,7 +48,7 @@ async function errorOf(run: () => Promise<unknown>): Promise<string> {
 }
 
 describe('matchLabelFiles', () => {
-  it('pairs by base name, then without a mask suffix, and leaves stacks and strangers out', async () => {
+  it('pairs by base name, then without a mask suffix, and leaves strangers out', async () => {
     const a = await addImage('a.tif');
     const b = await addImage('b.png');
     const { pairs, unmatched } = matchLabelFiles(

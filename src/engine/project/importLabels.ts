@@ -13,28 +13,44 @@ import type { Project } from './project';
  */
 const MASK_SUFFIX = /[_\-.](cp_masks|masks|mask|labels|label|seg|gt)$/i;
 
-/** `cells.tif` -> `cells`; an image of a stack (`stack.tif [2/5]`) has no base name to match. */
+/** `cells.tif` -> `cells`; a page or plane of a stack (`stack.tif [2/5]`, `stack.tif [z 2/5]`) -> `stack`. */
 function stemOf(name: string): string {
-  const base = basename(name.replaceAll('\\', '/'));
+  // The page suffix first: `[2/5]` holds a slash.
+  const base = basename(name.replace(/ \[[^\]]*\]$/, '').replaceAll('\\', '/'));
   return base.slice(0, base.length - extname(base).length);
 }
 
+/** A mask paired with a project image; for a stack's page, the mask's page that belongs to it. */
+export interface LabelPair {
+  maskName: string;
+  image: ImageEntry;
+  /** Set when the image is a page (or plane) of a stack: the mask is a stack of `image.pages` pages. */
+  maskPage?: number;
+}
+
 /**
- * Pairs mask files with project images by base name (`a.tif` <- `a.png`, `a_masks.png`). Pages
- * of stacks are left out (import their masks per image). Two images with one base name make
- * their mask ambiguous: 'invalid_argument' naming both.
+ * Pairs mask files with project images by base name (`a.tif` <- `a.png`, `a_masks.png`). The
+ * pages (or hyperstack planes) of a stack match a mask stack of the same base name page by page:
+ * page k of the mask is the labels of page k. Two images with one base name make their mask
+ * ambiguous: 'invalid_argument' naming both.
  */
 export function matchLabelFiles(
   names: readonly string[],
   images: readonly ImageEntry[],
-): { pairs: { maskName: string; image: ImageEntry }[]; unmatched: string[] } {
-  const byStem = new Map<string, ImageEntry[]>();
+): { pairs: LabelPair[]; unmatched: string[] } {
+  // One key per single image, or per stack (its pages listed together, by page).
+  const byStem = new Map<string, ImageEntry[][]>();
+  const stacks = new Map<string, ImageEntry[]>();
   for (const image of images) {
-    if (image.pages > 1) continue;
     const key = stemOf(image.name).toLowerCase();
-    byStem.set(key, [...(byStem.get(key) ?? []), image]);
+    if (image.pages > 1) {
+      const pages = stacks.get(image.file) ?? [];
+      if (pages.length === 0) byStem.set(key, [...(byStem.get(key) ?? []), pages]);
+      pages.push(image);
+      stacks.set(image.file, pages);
+    } else byStem.set(key, [...(byStem.get(key) ?? []), [image]]);
   }
-  const pairs: { maskName: string; image: ImageEntry }[] = [];
+  const pairs: LabelPair[] = [];
   const unmatched: string[] = [];
   const taken = new Map<string, string>();
   for (const maskName of names) {
@@ -47,20 +63,21 @@ export function matchLabelFiles(
     if (found.length > 1) {
       throw new AppError(
         'invalid_argument',
-        `Mask ${maskName} matches ${found.length} images (${found.map((i) => i.name).join(', ')}): ` +
+        `Mask ${maskName} matches ${found.length} images (${found.map((i) => i[0].name).join(', ')}): ` +
           'import it on the image it belongs to.',
       );
     }
-    const image = found[0];
-    const earlier = taken.get(image.id);
-    if (earlier !== undefined) {
-      throw new AppError(
-        'invalid_argument',
-        `Masks ${earlier} and ${maskName} both match image ${image.name}: keep one of them.`,
-      );
+    for (const image of found[0]) {
+      const earlier = taken.get(image.id);
+      if (earlier !== undefined) {
+        throw new AppError(
+          'invalid_argument',
+          `Masks ${earlier} and ${maskName} both match image ${image.name}: keep one of them.`,
+        );
+      }
+      taken.set(image.id, maskName);
+      pairs.push(image.pages > 1 ? { maskName, image, maskPage: image.page } : { maskName, image });
     }
-    taken.set(image.id, maskName);
-    pairs.push({ maskName, image });
   }
   return { pairs, unmatched };
 }
@@ -80,7 +97,7 @@ export async function importLabels(
 ): Promise<LabelImportReport> {
   if (files.length === 0) throw new AppError('invalid_argument', 'No mask files given.');
   const snapshot = project.snapshot();
-  let pairs: { maskName: string; image: ImageEntry }[];
+  let pairs: LabelPair[];
   let unmatched: string[] = [];
   if (options.imageId !== undefined) {
     if (files.length !== 1) {
@@ -105,16 +122,23 @@ export async function importLabels(
   }
   const bytesOf = new Map(files.map((f) => [f.name, f.bytes]));
   const prepared: { maskName: string; image: ImageEntry; labels: ImportedLabels }[] = [];
-  for (const { maskName, image } of pairs) {
+  for (const { maskName, image, maskPage } of pairs) {
     const bytes = bytesOf.get(maskName) ?? new Uint8Array();
     const info = await decodeImageInfoAsync(bytes, maskName);
-    if (info.pages > 1) {
+    if (maskPage !== undefined && info.pages !== image.pages) {
+      throw new AppError(
+        'invalid_argument',
+        `Mask ${maskName} has ${info.pages} page${info.pages === 1 ? '' : 's'} but the stack of ${image.name} ` +
+          `has ${image.pages}: a stack's masks are matched page by page.`,
+      );
+    }
+    if (maskPage === undefined && info.pages > 1) {
       throw new AppError(
         'invalid_argument',
         `Mask ${maskName} has ${info.pages} pages; a mask is one 2-D label image (for image ${image.name}).`,
       );
     }
-    const [mask] = await decodeImageAsync(bytes, maskName);
+    const [mask] = await decodeImageAsync(bytes, maskName, maskPage);
     const labels = labelsFromMask(
       mask,
       snapshot.classes,

@@ -1,31 +1,25 @@
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { ImageEntry } from '../../shared/schemas';
-import { type MultiChannelImage, type RasterImage, readImage, readMicroscopyImage } from '../image/index';
+import { type MultiChannelImage, readImage, readMicroscopyImage } from '../image/index';
 
 /**
  * The pixels of a project image as the models see them: its stored page, or for a hyperstack
- * plane all channels of that (z, t); with `channels`, only those (in that order). Models take
- * 1, 3 or 4 channels: another count -> 'incompatible_model' naming the image; a chosen
- * channel the image lacks -> 'incompatible_model' naming both.
+ * plane all channels of that (z, t); with `channels`, only those (in that order), of any
+ * count. A chosen channel the image lacks -> 'incompatible_model' naming both.
  */
 export async function readEntryImage(
   projectDir: string,
   entry: Pick<ImageEntry, 'file' | 'page'> & Partial<Pick<ImageEntry, 'plane' | 'name'>>,
   channels?: readonly number[],
-): Promise<RasterImage> {
+): Promise<MultiChannelImage> {
   const path = join(projectDir, 'images', entry.file);
   const name = entry.name ?? entry.file;
   const image: MultiChannelImage =
     entry.plane === undefined
       ? await readImage(path, { page: entry.page })
       : (await readMicroscopyImage(path, entry.plane)).image;
-  const picked = channels === undefined ? image : selectChannels(image, channels, name);
-  const count = picked.channels;
-  if (count !== 1 && count !== 3 && count !== 4) {
-    throw new AppError('incompatible_model', `${name} has ${count} channels; models here take 1, 3 or 4.`);
-  }
-  return { ...picked, channels: count };
+  return channels === undefined ? image : selectChannels(image, channels, name);
 }
 
 /**

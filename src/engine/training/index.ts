@@ -1,3 +1,4 @@
+export { writeChannelInputs } from './channelInputs';
 export { type CheckpointData, type CheckpointTensor, loadCheckpoint } from './checkpointStore';
 export { type MatchedPairs, matchTrainingPairs } from './matchTrainingPairs';
 export {
@@ -8,6 +9,7 @@ export {
 } from './previewFile';
 export type { Clock } from './progressMeter';
 export { type CheckpointModel, readCheckpointModel } from './readCheckpointModel';
+export { readInputImage } from './readInputImage';
 export { type LabelledRegion, regionTrainingSamples } from './regionSamples';
 export { type LossPoint, lossCurve, parseRunLog, type RunLogLine, readRunLog } from './runLog';
 export { splitSamples } from './splitSamples';

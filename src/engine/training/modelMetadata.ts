@@ -1,4 +1,4 @@
-import type { ClassInfo, ModelMetadata, Normalization, UNetConfig } from '../model/types';
+import type { ClassInfo, ModelInputChannel, ModelMetadata, Normalization, UNetConfig } from '../model/types';
 
 /** Names and colours of a trained model's classes: background, then `class 1`, `class 2`, ... */
 export function trainedClasses(count: number): ClassInfo[] {
@@ -18,6 +18,8 @@ export function trainedModelMetadata(parts: {
   architecture: UNetConfig;
   tileSize: number;
   normalization: Normalization;
+  /** The source channels chosen for training, if any (see ModelMetadata.inputChannels). */
+  inputChannels?: ModelInputChannel[];
   provenance: Omit<ModelMetadata['provenance'], 'createdAt'>;
   metrics?: Record<string, number>;
 }): ModelMetadata {
@@ -28,6 +30,7 @@ export function trainedModelMetadata(parts: {
     tileSize: parts.tileSize,
     classes: trainedClasses(parts.architecture.classes),
     normalization: parts.normalization,
+    ...(parts.inputChannels === undefined ? {} : { inputChannels: parts.inputChannels }),
     provenance: { createdAt: new Date().toISOString(), ...parts.provenance },
     ...(parts.metrics === undefined ? {} : { metrics: parts.metrics }),
   };

@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors';
-import type { RasterImage } from '../image/rasterImage';
+import type { MultiChannelImage } from '../image/rasterImage';
 import type { MeanStdNormalization, Normalization, PercentileNormalization } from '../model/types';
 
 /** Full-scale value of a bit depth: 255, 65535, or 1 for float data. */
@@ -8,26 +8,30 @@ export function scaleOfBitDepth(bitDepth: 8 | 16 | 32): number {
 }
 
 /**
- * Pixels of `img` as float32 HWC with `channels` channels: alpha dropped; RGB averaged to gray
- * when `channels` is 1 (ITU-R 601 luma would change contrast between stains; a plain mean keeps
- * every channel's signal). Values are raw (not yet scaled).
+ * Pixels of `img` as float32 HWC with `channels` channels. The same count: copied. Otherwise the
+ * conversions between gray, RGB and RGBA: alpha dropped; RGB averaged to gray when `channels`
+ * is 1 (ITU-R 601 luma would change contrast between stains; a plain mean keeps every channel's
+ * signal); gray repeated into RGB. Any other pair (a 2-channel image for a 1- or 3-channel
+ * network, 5 for 2, ...) has no meaning -> 'incompatible_model' naming `name`. Values are raw
+ * (not yet scaled).
  */
-export function pixelsWithChannels(img: RasterImage, channels: 1 | 3): Float32Array {
+export function pixelsWithChannels(img: MultiChannelImage, channels: number, name = 'image'): Float32Array {
   const n = img.width * img.height;
-  const out = new Float32Array(n * channels);
   const source = img.channels;
-  for (let p = 0; p < n; p++) {
-    if (channels === 1) {
-      if (source === 1) out[p] = img.data[p];
-      else out[p] = (img.data[p * source] + img.data[p * source + 1] + img.data[p * source + 2]) / 3;
-    } else if (source === 1) {
-      const v = img.data[p];
-      out[p * 3] = v;
-      out[p * 3 + 1] = v;
-      out[p * 3 + 2] = v;
-    } else {
-      for (let c = 0; c < 3; c++) out[p * 3 + c] = img.data[p * source + c];
-    }
+  if (source === channels) return Float32Array.from(img.data.subarray(0, n * channels));
+  const out = new Float32Array(n * channels);
+  if (channels === 1 && (source === 3 || source === 4)) {
+    for (let p = 0; p < n; p++)
+      out[p] = (img.data[p * source] + img.data[p * source + 1] + img.data[p * source + 2]) / 3;
+  } else if (channels === 3 && source === 1) {
+    for (let p = 0; p < n; p++) out.fill(img.data[p], p * 3, p * 3 + 3);
+  } else if (channels === 3 && source === 4) {
+    for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) out[p * 3 + c] = img.data[p * 4 + c];
+  } else {
+    throw new AppError(
+      'incompatible_model',
+      `${name} has ${source} channel${source === 1 ? '' : 's'}; the model takes ${channels} and cannot convert ${source} to ${channels}`,
+    );
   }
   return out;
 }

@@ -136,6 +136,7 @@ async function loop(
       architecture: settings.architecture,
       tileSize: settings.tileSize,
       normalization: run.normalization,
+      inputChannels: config.inputChannels,
       provenance: {
         preset: config.preset,
         steps: step,

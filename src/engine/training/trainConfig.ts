@@ -94,6 +94,14 @@ export const TrainConfigSchema = z
     checkpointEverySteps: z.number().int().positive().optional(),
     validateEverySteps: z.number().int().positive().default(100),
     resume: z.boolean().default(false),
+    /**
+     * The source channels the images' channels are (the images hold only those, in this order),
+     * when training chose some; recorded in the model metadata so prediction selects the same.
+     */
+    inputChannels: z
+      .array(z.object({ index: z.number().int().min(0), name: z.string().optional() }).strict())
+      .min(1)
+      .optional(),
     backend: z.enum(['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
     threads: z.number().int().positive().optional(),
   })

@@ -3,11 +3,12 @@ import { basename, extname, join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { Sample } from '../augment/index';
 import { fsError } from '../fsutil/index';
-import { type RasterImage, readImage } from '../image/index';
+import { type MultiChannelImage, type RasterImage, readImage } from '../image/index';
 import { maskFromImage } from '../metrics/index';
 import type { Normalization } from '../model/types';
 import { computeAnnotationWeightMap } from '../weightmap/index';
 import { applyNormalization, pixelsWithChannels, scaleOfBitDepth } from './normalization';
+import { readInputImage } from './readInputImage';
 import type { TrainConfig, TrainImage } from './trainConfig';
 import { cachedWeightMap } from './weightMapCache';
 
@@ -20,7 +21,8 @@ export type LoadedSample = Sample & { name: string; imagePath: string; labelledP
 
 export interface LoadedData {
   samples: LoadedSample[];
-  channels: 1 | 3;
+  /** Input channels of the network: 1 or 3 (gray / RGB images), or the chosen channels' count. */
+  channels: number;
   /** Full scale of the first image (255, 65535 or 1 for float), for the model metadata. */
   scale: number;
   /** Weight maps taken from outDir/cache rather than computed. */
@@ -31,13 +33,15 @@ export interface LoadedData {
  * Reads every training image and its labels, converts the labels to the annotation form
  * (0 unlabelled, 1 background, 2.. foreground + instance ids) and computes weight maps once
  * (cached in outDir/cache, keyed by a hash of the label files and w0/sigma). Images may be gray
- * or RGB (all RGB -> 3 channels, otherwise gray). Each image is scaled by its own bit depth, as
+ * or RGB (all RGB -> 3 channels, otherwise gray); with chosen `inputChannels` (or images of
+ * another count, e.g. 2-channel .npy arrays) every image must have that many, and the network
+ * takes them all (`networkChannels`). Each image is scaled by its own bit depth, as
  * prediction does (prediction/modelInput), so 8- and 16-bit images can be mixed.
  */
 export async function loadTrainingData(config: TrainConfig, numClasses: number): Promise<LoadedData> {
-  const rasters: { entry: TrainImage; img: RasterImage }[] = [];
-  for (const entry of config.images) rasters.push({ entry, img: await readImage(entry.image) });
-  const channels: 1 | 3 = rasters.every((r) => r.img.channels >= 3) ? 3 : 1;
+  const rasters: { entry: TrainImage; img: MultiChannelImage }[] = [];
+  for (const entry of config.images) rasters.push({ entry, img: await readInputImage(entry.image) });
+  const channels = networkChannels(rasters, config.inputChannels?.length);
   const scale = scaleOfBitDepth(rasters[0].img.bitDepth);
   const cacheDir = join(config.outDir, 'cache');
   const samples: LoadedSample[] = [];
@@ -76,13 +80,39 @@ export async function loadTrainingData(config: TrainConfig, numClasses: number):
       width,
       height,
       channels,
-      image: scaled(pixelsWithChannels(img, channels), scaleOfBitDepth(img.bitDepth)),
+      image: scaled(pixelsWithChannels(img, channels, entry.image), scaleOfBitDepth(img.bitDepth)),
       targets: map.targets,
       weights: map.weights,
       labelledPixels,
     });
   }
   return { samples, channels, scale, cacheHits };
+}
+
+/**
+ * The network's input channels for these images: `chosen` (the count of the chosen channels)
+ * when given, or when some image is neither gray, RGB nor RGBA, the one count all images share;
+ * otherwise 3 when all are RGB(A), else 1 (colour averaged to gray). Images of differing
+ * counts that cannot be converted -> 'invalid_argument' naming two of them.
+ */
+export function networkChannels(
+  rasters: readonly { entry: TrainImage; img: MultiChannelImage }[],
+  chosen?: number,
+): number {
+  const plain = (c: number) => c === 1 || c === 3 || c === 4;
+  const odd = rasters.find((r) => !plain(r.img.channels));
+  const count = chosen ?? odd?.img.channels;
+  if (count === undefined) return rasters.every((r) => r.img.channels >= 3) ? 3 : 1;
+  const other = rasters.find((r) => r.img.channels !== count);
+  if (other !== undefined) {
+    const first = rasters.find((r) => r.img.channels === count)?.entry.image ?? `${count} chosen channels`;
+    throw new AppError(
+      'invalid_argument',
+      `${other.entry.image} has ${other.img.channels} channel(s) but ${first} has ${count}: ` +
+        'training images must have the same channels',
+    );
+  }
+  return count;
 }
 
 function scaled(data: Float32Array, scale: number): Float32Array {

@@ -1,4 +1,3 @@
-import { readImage } from '../image/index';
 import type { Normalization, UNet } from '../model/index';
 import { modelInput } from '../prediction/modelInput';
 import { foregroundProbability } from '../prediction/modelPredictor';
@@ -6,6 +5,7 @@ import { createTfPredictor } from '../prediction/Predictor';
 import { predictImage } from '../prediction/predictImage';
 import { chooseTileSize } from '../prediction/tileLayout';
 import { previewPath, writePreviewFile } from './previewFile';
+import { readInputImage } from './readInputImage';
 
 /** An image to preview: the caller's id (which names the file) and where to read it. */
 export interface PreviewRequest {
@@ -89,7 +89,7 @@ export class TrainingPreviews {
     const { imageId, path, page } = entry.request;
     const channels = unet.config.inputChannels;
     if (entry.input === undefined) {
-      const img = await readImage(path, { page: page ?? 0 });
+      const img = await readInputImage(path, page ?? 0);
       const data = modelInput(img, channels, normalization, path);
       entry.input = { data, width: img.width, height: img.height };
     }

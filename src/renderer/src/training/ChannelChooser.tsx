@@ -3,9 +3,9 @@ import type { LabController } from '../lab/LabController';
 import { useStore } from '../store/Store';
 
 /**
- * Which channels train: all (each image as it is) or some, for images of 2+ channels. The
- * network takes one channel or three, so the choice is one or three; the run remembers it and
- * its models predict with the same channels. Null = all.
+ * Which channels train: all (each image as it is) or any of them, for images of 2+ channels:
+ * the network takes as many input channels as are chosen. The run and its models remember the
+ * choice, and its models predict with the same channels. Null = all.
  */
 export function ChannelChooser(props: {
   lab: LabController;
@@ -26,7 +26,7 @@ export function ChannelChooser(props: {
     else next.add(c);
     onChange([...next].sort((a, b) => a - b));
   };
-  const bad = !all && value.length !== 1 && value.length !== 3;
+  const bad = !all && value.length === 0;
   const lacking = all
     ? []
     : chosenImages.filter((e) => value.some((c) => c >= e.channels)).map((e) => e.name);
@@ -58,7 +58,13 @@ export function ChannelChooser(props: {
             </label>
           ),
         )}
-      {bad && <p className="small error-text">Choose one channel or three (the network reads 1 or 3).</p>}
+      {bad && <p className="small error-text">Choose at least one channel.</p>}
+      {!all && !bad && (
+        <p className="small" data-testid="train-channels-count">
+          The model takes {value.length} channel{value.length === 1 ? '' : 's'} (
+          {value.map((c) => c + 1).join(', ')}) and predicts with the same ones.
+        </p>
+      )}
       {lacking.length > 0 && (
         <p className="small error-text" data-testid="train-channels-lacking">
           Without these channels: {lacking.join(', ')} (leave them out).
