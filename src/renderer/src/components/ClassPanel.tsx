@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { ClassDef } from '../../../shared/schemas';
+import type { FillPreviewInfo } from '../annotation/tools/fillPreview';
 import { useStore } from '../store/Store';
 import type { StudioController } from '../store/StudioController';
 import { TextDialog } from './Dialog';
@@ -17,6 +18,9 @@ export function ClassPanel({ controller }: { controller: StudioController }) {
   const fillMode = useStore(store, (s) => s.fillMode);
   const fillTolerance = useStore(store, (s) => s.fillTolerance);
   const noise = useStore(store, (s) => s.imageNoise);
+  const preview = useStore(store, (s) => s.fillPreview);
+  useStore(store, (s) => s.sessionVersion);
+  const units = valueUnits(controller.current()?.info.bitDepth);
   const [renaming, setRenaming] = useState<ClassDef | null>(null);
 
   const save = async (next: ClassDef[]) => {
@@ -105,7 +109,7 @@ export function ClassPanel({ controller }: { controller: StudioController }) {
           className="field"
           title="Fill takes the connected pixels whose value differs from the clicked one by at most this much. Start: 3x the image's noise or 15% of its range, whichever is larger."
         >
-          <span>Tolerance (image values, ± around the clicked pixel)</span>
+          <span>Tolerance (± around the clicked pixel, in {units})</span>
           <input
             type="number"
             min={0}
@@ -122,6 +126,12 @@ export function ClassPanel({ controller }: { controller: StudioController }) {
           `Noise here ≈ ${formatValue(noise)}; raise the tolerance if a fill stops short. `}
         More than a quarter of the image needs Shift-click.
       </p>
+      {preview && (
+        <FillPreviewLine
+          preview={preview}
+          tolerance={fillMode === 'intensity' ? `±${formatValue(fillTolerance)} ${units}` : null}
+        />
+      )}
       {renaming && (
         <TextDialog
           title="Rename class"
@@ -135,6 +145,32 @@ export function ClassPanel({ controller }: { controller: StudioController }) {
         />
       )}
     </section>
+  );
+}
+
+/** How the image's own values are named (float images are shown in quantised 16-bit units). */
+function valueUnits(bitDepth: number | undefined): string {
+  if (bitDepth === 8) return 'raw 8-bit values';
+  if (bitDepth === 16) return 'raw 16-bit values';
+  if (bitDepth === 32) return 'display units (the float range as 0-65535)';
+  return 'image values';
+}
+
+/** What a Fill click under the pointer would cover, and whether it needs Shift. */
+function FillPreviewLine({ preview, tolerance }: { preview: FillPreviewInfo; tolerance: string | null }) {
+  const share = preview.fraction * 100;
+  const pct = share < 1 ? share.toFixed(2) : share.toFixed(share < 10 ? 1 : 0);
+  return (
+    <p
+      className={`small fill-preview ${preview.needsShift ? 'warn' : ''}`}
+      data-testid="fill-preview"
+      data-area={preview.area}
+      data-needs-shift={preview.needsShift ? 'yes' : 'no'}
+    >
+      Click fills {preview.area.toLocaleString('en-US')} px ({pct}% of the{' '}
+      {preview.windowed ? 'fill window' : 'image'}){tolerance && `, tolerance ${tolerance}`}.
+      {preview.needsShift && ' Too large for a plain click: Shift-click to fill it anyway.'}
+    </p>
   );
 }
 

@@ -1,0 +1,74 @@
+import { type FillRegion, MAX_FILL_FRACTION } from './fillRegion';
+
+/** What the Fill panel says about the region under the pointer. */
+export interface FillPreviewInfo {
+  /** Pixels a click fills. */
+  area: number;
+  /** Share of the image (of the fill window on a slide), as the Shift rule counts it. */
+  fraction: number;
+  /** A plain click refuses it: Shift-click fills it anyway. */
+  needsShift: boolean;
+  /** The fill window is smaller than the image (a slide): `fraction` is of the window. */
+  windowed: boolean;
+}
+
+export function fillPreviewInfo(
+  region: FillRegion,
+  imageWidth: number,
+  imageHeight: number,
+): FillPreviewInfo {
+  const { area, fraction, window } = region;
+  return {
+    area,
+    fraction,
+    needsShift: fraction > MAX_FILL_FRACTION,
+    windowed: window.w < imageWidth || window.h < imageHeight,
+  };
+}
+
+/** Longest side of the preview bitmap; larger regions are drawn at a coarser step. */
+export const PREVIEW_MAX_SIDE = 1024;
+
+/**
+ * The region as a coverage mask over its bounds, one cell per `step` x `step` image pixels (a
+ * cell is set when any of its pixels is in the region): `step` is 1 unless the region is wider
+ * than PREVIEW_MAX_SIDE, so a slide-sized preview stays a small bitmap.
+ */
+export function regionMask(region: FillRegion): { mask: Uint8Array; w: number; h: number; step: number } {
+  const { bounds } = region;
+  const step = Math.max(1, Math.ceil(Math.max(bounds.w, bounds.h) / PREVIEW_MAX_SIDE));
+  const w = Math.ceil(bounds.w / step);
+  const h = Math.ceil(bounds.h / step);
+  const mask = new Uint8Array(w * h);
+  for (const span of region.spans) {
+    const row = Math.floor((span.y - bounds.y) / step) * w;
+    const c0 = Math.floor((span.x0 - bounds.x) / step);
+    const c1 = Math.floor((span.x1 - bounds.x) / step);
+    mask.fill(1, row + c0, row + c1 + 1);
+  }
+  return { mask, w, h, step };
+}
+
+/**
+ * The translucent overlay of a region in the class colour (`rgb` 0-255), a canvas to draw at
+ * `bounds` scaled by `step`; null for an empty region.
+ */
+export function regionOverlay(
+  region: FillRegion,
+  rgb: [number, number, number],
+): { canvas: HTMLCanvasElement; step: number } | null {
+  if (region.area === 0) return null;
+  const { mask, w, h, step } = regionMask(region);
+  const canvas = document.createElement('canvas');
+  canvas.width = w;
+  canvas.height = h;
+  const g = canvas.getContext('2d');
+  if (!g) return null;
+  const img = g.createImageData(w, h);
+  const px = new Uint32Array(img.data.buffer);
+  // Little-endian RGBA: alpha in the top byte.
+  const colour = ((150 << 24) | (rgb[2] << 16) | (rgb[1] << 8) | rgb[0]) >>> 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i]) px[i] = colour;
+  g.putImageData(img, 0, 0);
+  return { canvas, step };
+}

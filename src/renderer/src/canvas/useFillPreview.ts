@@ -1,0 +1,123 @@
+import { useEffect, useMemo, useRef } from 'react';
+import { FillTool } from '../annotation/tools/FillTool';
+import { fillPreviewInfo, regionOverlay } from '../annotation/tools/fillPreview';
+import type { FillRegion } from '../annotation/tools/fillRegion';
+import type { Tool } from '../annotation/tools/Tool';
+import type { ImageSession } from '../store/ImageSession';
+import type { StudioController } from '../store/StudioController';
+
+interface Shown {
+  region: FillRegion;
+  canvas: HTMLCanvasElement;
+  step: number;
+}
+
+function hexRgb(hex: string | undefined): [number, number, number] {
+  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex ?? '');
+  return m ? [parseInt(m[1], 16), parseInt(m[2], 16), parseInt(m[3], 16)] : [34, 211, 238];
+}
+
+/**
+ * The Fill tool's preview: while Fill is the tool, the region a click at the pointer would fill
+ * is drawn translucent in the active class's colour, and its size goes to the store
+ * (`fillPreview`) for the panel. Recomputed at most once per animation frame, when the pointer
+ * moves to another pixel, the settings change, the labels change or image tiles arrive; the
+ * tool keeps the region, so the click fills exactly what was shown.
+ * `hover` takes the pointer's image point (null: it left); `draw` paints into the overlay layer's
+ * context (image coordinates); `redraw` asks that layer to draw again.
+ */
+export function useFillPreview(
+  controller: StudioController,
+  session: ImageSession,
+  tool: Tool,
+  redraw: () => void,
+): { hover: (p: { x: number; y: number } | null) => void; draw: (g: CanvasRenderingContext2D) => void } {
+  const { store } = controller;
+  const pointer = useRef<{ x: number; y: number } | null>(null);
+  const shown = useRef<Shown | null>(null);
+  const frame = useRef(0);
+  const redrawRef = useRef(redraw);
+  redrawRef.current = redraw;
+
+  const api = useMemo(() => {
+    const fill = tool instanceof FillTool ? tool : null;
+    const update = () => {
+      frame.current = 0;
+      const p = pointer.current;
+      let region: FillRegion | null = null;
+      if (fill && p && session.labelsReady) {
+        controller.syncToolContext(session.ctx);
+        region = fill.regionAt(Math.floor(p.x), Math.floor(p.y));
+      }
+      if (region !== shown.current?.region) {
+        const s = store.get();
+        const colour = s.project?.classes.find((c) => c.id === s.classId)?.color;
+        const overlay = region && regionOverlay(region, hexRgb(colour));
+        shown.current = region && overlay ? { region, ...overlay } : null;
+        store.set({
+          fillPreview: region ? fillPreviewInfo(region, session.raw.width, session.raw.height) : null,
+        });
+        redrawRef.current();
+      }
+    };
+    const schedule = () => {
+      if (!frame.current) frame.current = requestAnimationFrame(update);
+    };
+    const invalidate = () => {
+      fill?.invalidate();
+      shown.current = null;
+      schedule();
+    };
+    return { active: fill !== null, schedule, invalidate, update };
+  }, [controller, session, tool, store]);
+
+  useEffect(() => {
+    if (!api.active) return;
+    api.invalidate();
+    const offDoc = session.doc.onChange(api.invalidate);
+    // Arriving pixels can extend an intensity region (missing ones stop it).
+    const offTiles = session.tiles.onLoaded(() => {
+      if (store.get().fillMode === 'intensity') api.invalidate();
+    });
+    // Tolerance, mode or class changed in the panel: the same pointer shows a new region.
+    let last = store.get();
+    const offStore = store.subscribe(() => {
+      const s = store.get();
+      if (
+        s.fillTolerance !== last.fillTolerance ||
+        s.fillMode !== last.fillMode ||
+        s.classId !== last.classId
+      )
+        api.invalidate();
+      last = s;
+    });
+    return () => {
+      offDoc();
+      offTiles();
+      offStore();
+      if (frame.current) cancelAnimationFrame(frame.current);
+      frame.current = 0;
+      shown.current = null;
+      store.set({ fillPreview: null });
+    };
+  }, [api, session, store]);
+
+  const hover = (p: { x: number; y: number } | null) => {
+    if (!api.active) return;
+    const old = pointer.current;
+    pointer.current = p;
+    const samePixel =
+      old && p && Math.floor(old.x) === Math.floor(p.x) && Math.floor(old.y) === Math.floor(p.y);
+    if (!samePixel) api.schedule();
+  };
+
+  const draw = (g: CanvasRenderingContext2D) => {
+    const s = shown.current;
+    if (!s || !pointer.current) return;
+    const { bounds } = s.region;
+    g.imageSmoothingEnabled = false;
+    g.drawImage(s.canvas, bounds.x, bounds.y, s.canvas.width * s.step, s.canvas.height * s.step);
+  };
+
+  return { hover, draw };
+}
