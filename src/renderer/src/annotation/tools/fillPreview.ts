@@ -50,8 +50,9 @@ export function regionMask(region: FillRegion): { mask: Uint8Array; w: number; h
 }
 
 /**
- * The translucent overlay of a region in the class colour (`rgb` 0-255), a canvas to draw at
- * `bounds` scaled by `step`; null for an empty region.
+ * The overlay of a region: translucent class colour (`rgb` 0-255) inside, a light rim on its
+ * edge cells, so the preview reads as "would fill" and not as a label already painted. A canvas
+ * to draw at `bounds` scaled by `step`; null for an empty region.
  */
 export function regionOverlay(
   region: FillRegion,
@@ -67,8 +68,24 @@ export function regionOverlay(
   const img = g.createImageData(w, h);
   const px = new Uint32Array(img.data.buffer);
   // Little-endian RGBA: alpha in the top byte.
-  const colour = ((150 << 24) | (rgb[2] << 16) | (rgb[1] << 8) | rgb[0]) >>> 0;
-  for (let i = 0; i < mask.length; i++) if (mask[i]) px[i] = colour;
+  const inside = ((100 << 24) | (rgb[2] << 16) | (rgb[1] << 8) | rgb[0]) >>> 0;
+  const rim = 0xb4ffffff;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!mask[i]) continue;
+      const edge =
+        x === 0 ||
+        y === 0 ||
+        x === w - 1 ||
+        y === h - 1 ||
+        !mask[i - 1] ||
+        !mask[i + 1] ||
+        !mask[i - w] ||
+        !mask[i + w];
+      px[i] = edge ? rim : inside;
+    }
+  }
   g.putImageData(img, 0, 0);
   return { canvas, step };
 }
