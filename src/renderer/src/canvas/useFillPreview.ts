@@ -8,8 +8,8 @@ import type { StudioController } from '../store/StudioController';
 
 interface Shown {
   region: FillRegion;
-  canvas: HTMLCanvasElement;
-  step: number;
+  /** Null for an empty or truncated region (the panel still has its figures). */
+  overlay: { canvas: HTMLCanvasElement; step: number } | null;
 }
 
 function hexRgb(hex: string | undefined): [number, number, number] {
@@ -47,13 +47,13 @@ export function useFillPreview(
       let region: FillRegion | null = null;
       if (fill && p && session.labelsReady) {
         controller.syncToolContext(session.ctx);
-        region = fill.regionAt(Math.floor(p.x), Math.floor(p.y));
+        region = fill.regionAt(Math.floor(p.x), Math.floor(p.y), { preview: true });
       }
       if (region !== shown.current?.region) {
         const s = store.get();
         const colour = s.project?.classes.find((c) => c.id === s.classId)?.color;
         const overlay = region && regionOverlay(region, hexRgb(colour));
-        shown.current = region && overlay ? { region, ...overlay } : null;
+        shown.current = region ? { region, overlay } : null;
         store.set({
           fillPreview: region ? fillPreviewInfo(region, session.raw.width, session.raw.height) : null,
         });
@@ -113,10 +113,11 @@ export function useFillPreview(
 
   const draw = (g: CanvasRenderingContext2D) => {
     const s = shown.current;
-    if (!s || !pointer.current) return;
+    if (!s?.overlay || !pointer.current) return;
     const { bounds } = s.region;
+    const { canvas, step } = s.overlay;
     g.imageSmoothingEnabled = false;
-    g.drawImage(s.canvas, bounds.x, bounds.y, s.canvas.width * s.step, s.canvas.height * s.step);
+    g.drawImage(canvas, bounds.x, bounds.y, canvas.width * step, canvas.height * step);
   };
 
   return { hover, draw };

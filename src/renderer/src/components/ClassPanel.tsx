@@ -167,8 +167,9 @@ function FillPreviewLine({ preview, tolerance }: { preview: FillPreviewInfo; tol
       data-area={preview.area}
       data-needs-shift={preview.needsShift ? 'yes' : 'no'}
     >
-      Click fills {preview.area.toLocaleString('en-US')} px ({pct}% of the{' '}
-      {preview.windowed ? 'fill window' : 'image'}){tolerance && `, tolerance ${tolerance}`}.
+      Click fills {preview.truncated ? 'more than ' : ''}
+      {preview.area.toLocaleString('en-US')} px ({preview.truncated ? 'over ' : ''}
+      {pct}% of the {preview.windowed ? 'fill window' : 'image'}){tolerance && `, tolerance ${tolerance}`}.
       {preview.needsShift && ' Too large for a plain click: Shift-click to fill it anyway.'}
     </p>
   );

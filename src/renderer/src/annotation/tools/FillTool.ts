@@ -1,5 +1,11 @@
 import type { Point } from '../raster';
-import { computeFillRegion, type FillRegion, MAX_FILL_FRACTION, regionContains } from './fillRegion';
+import {
+  computeFillRegion,
+  type FillRegion,
+  fillWindow,
+  MAX_FILL_FRACTION,
+  regionContains,
+} from './fillRegion';
 import type { Modifiers, Tool, ToolContext, ToolPreview } from './Tool';
 import { labelForGesture } from './Tool';
 
@@ -23,16 +29,22 @@ export class FillTool implements Tool {
 
   constructor(private readonly ctx: ToolContext) {}
 
-  /** The region a click at pixel (x, y) would fill now (null: nothing to fill there). */
-  regionAt(x: number, y: number): FillRegion | null {
-    const { fillMode, fillTolerance } = this.ctx;
+  /**
+   * The region a click at pixel (x, y) would fill now (null: nothing to fill there). `preview`
+   * may stop early (`truncated`: past PREVIEW_AREA_CAP); a click never uses a truncated region
+   * but floods the whole one.
+   */
+  regionAt(x: number, y: number, opts: { preview?: boolean } = {}): FillRegion | null {
+    const { fillMode, fillTolerance, doc } = this.ctx;
     const c = this.cached;
-    if (c && c.mode === fillMode) {
+    if (c && c.mode === fillMode && (opts.preview || !c.truncated)) {
       if (c.seedX === x && c.seedY === y && (fillMode === 'label' || c.tolerance === fillTolerance)) return c;
-      // Any seed inside a label region has that same region.
-      if (fillMode === 'label' && regionContains(c, x, y)) return c;
+      // Any seed inside a whole label region has that same region, when its window is the same.
+      const win = fillWindow(x, y, doc.width, doc.height);
+      const sameWindow = win.x === c.window.x && win.y === c.window.y;
+      if (fillMode === 'label' && !c.truncated && sameWindow && regionContains(c, x, y)) return c;
     }
-    const region = computeFillRegion(this.ctx, x, y);
+    const region = computeFillRegion(this.ctx, x, y, opts);
     this.cached = region;
     return region;
   }

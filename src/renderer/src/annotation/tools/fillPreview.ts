@@ -10,6 +10,8 @@ export interface FillPreviewInfo {
   needsShift: boolean;
   /** The fill window is smaller than the image (a slide): `fraction` is of the window. */
   windowed: boolean;
+  /** The preview stopped counting: the region holds more than `area` pixels. */
+  truncated: boolean;
 }
 
 export function fillPreviewInfo(
@@ -23,6 +25,7 @@ export function fillPreviewInfo(
     fraction,
     needsShift: fraction > MAX_FILL_FRACTION,
     windowed: window.w < imageWidth || window.h < imageHeight,
+    truncated: region.truncated,
   };
 }
 
@@ -52,13 +55,14 @@ export function regionMask(region: FillRegion): { mask: Uint8Array; w: number; h
 /**
  * The overlay of a region: translucent class colour (`rgb` 0-255) inside, a light rim on its
  * edge cells, so the preview reads as "would fill" and not as a label already painted. A canvas
- * to draw at `bounds` scaled by `step`; null for an empty region.
+ * to draw at `bounds` scaled by `step`; null for an empty or truncated region.
  */
 export function regionOverlay(
   region: FillRegion,
   rgb: [number, number, number],
 ): { canvas: HTMLCanvasElement; step: number } | null {
-  if (region.area === 0) return null;
+  // A truncated preview is a part of the region: drawing it would show the wrong shape.
+  if (region.area === 0 || region.truncated) return null;
   const { mask, w, h, step } = regionMask(region);
   const canvas = document.createElement('canvas');
   canvas.width = w;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AnnotationDoc } from '../AnnotationDoc';
 import { FillTool } from './FillTool';
 import { fillPreviewInfo, regionMask } from './fillPreview';
-import { computeFillRegion, FILL_WINDOW, type FillRegion } from './fillRegion';
+import { computeFillRegion, FILL_WINDOW, type FillRegion, PREVIEW_AREA_CAP } from './fillRegion';
 import type { ToolContext } from './Tool';
 
 /** A small deterministic generator (tests must not depend on Math.random). */
@@ -120,7 +120,12 @@ describe('fill region (the preview) against a brute-force flood fill', () => {
     for (let k = 0; k < 20; k++) {
       const sx = Math.floor(rnd() * w);
       const sy = Math.floor(rnd() * h);
-      const region = computeFillRegion({ doc, fillMode: 'label', fillTolerance: 0, intensity: null }, sx, sy);
+      const settings = { doc, fillMode: 'label' as const, fillTolerance: 0, intensity: null };
+      const region = computeFillRegion(settings, sx, sy);
+      // The preview reads labels tile by tile instead of copying the window: the same region.
+      const preview = computeFillRegion(settings, sx, sy, { preview: true });
+      expect(preview?.truncated).toBe(false);
+      expect(preview?.spans).toEqual(region?.spans);
       const s = sy * w + sx;
       const want = bruteFill(
         w,
@@ -157,10 +162,32 @@ describe('fill region (the preview) against a brute-force flood fill', () => {
       h: FILL_WINDOW,
     });
     const info = region && fillPreviewInfo(region, doc.width, doc.height);
-    expect(info).toEqual({ area: FILL_WINDOW ** 2, fraction: 1, needsShift: true, windowed: true });
+    expect(info).toEqual({
+      area: FILL_WINDOW ** 2,
+      fraction: 1,
+      needsShift: true,
+      windowed: true,
+      truncated: false,
+    });
     // The overlay bitmap of a 4096-wide region is drawn 4 px per cell: 1024 cells wide.
     const mask = region && regionMask(region);
     expect(mask && [mask.w, mask.h, mask.step]).toEqual([1024, 1024, 4]);
+  });
+
+  it('a preview stops counting past PREVIEW_AREA_CAP (still past the Shift threshold at 1000²); a click fills the whole region', () => {
+    const doc = new AnnotationDoc(1000, 1000);
+    const ctx = context(doc, { fillMode: 'label', classId: 1 });
+    const tool = new FillTool(ctx);
+    const preview = tool.regionAt(500, 500, { preview: true });
+    expect(preview?.truncated).toBe(true);
+    expect(preview?.area).toBeGreaterThan(PREVIEW_AREA_CAP);
+    expect(preview?.area).toBeLessThan(PREVIEW_AREA_CAP + 1000);
+    const info = preview && fillPreviewInfo(preview, doc.width, doc.height);
+    expect(info && [info.truncated, info.needsShift, info.windowed]).toEqual([true, true, false]);
+    tool.down({ x: 500.5, y: 500.5 }, { shift: true });
+    expect(doc.labelAt(0, 0).classId).toBe(1);
+    expect(doc.labelAt(999, 999).classId).toBe(1);
+    expect(tool.regionAt(3, 3)?.area).toBe(1_000_000);
   });
 });
 

@@ -1,5 +1,7 @@
+import { TILE_SIZE } from '../../../../shared/imageData';
 import type { AnnotationDoc } from '../AnnotationDoc';
 import { floodSpans, type Span } from '../raster';
+import type { LabelTileArrays } from '../SparseLabels';
 import type { Rect } from '../UndoHistory';
 import type { FillMode, IntensitySource } from './Tool';
 
@@ -7,6 +9,13 @@ import type { FillMode, IntensitySource } from './Tool';
 export const MAX_FILL_FRACTION = 0.25;
 /** Side of the square around the seed that a fill may cover, pixels. */
 export const FILL_WINDOW = 4096;
+/**
+ * The most pixels a preview floods (past it, the preview only says "more than"): a region of up
+ * to 512² is previewed whole, on images up to 1024² a larger one is past the Shift threshold
+ * anyway, and hovering a slide costs a few tens of milliseconds a frame at most
+ * (`npm run bench -- fillPreview`).
+ */
+export const PREVIEW_AREA_CAP = 1 << 18;
 
 /** What a fill region depends on besides the labels and pixels themselves. */
 export interface FillSettings {
@@ -32,6 +41,8 @@ export interface FillRegion {
   fraction: number;
   /** Bounding box of the spans (image pixels). */
   bounds: Rect;
+  /** A preview that stopped at its cap: the region holds more than `area` pixels. */
+  truncated: boolean;
 }
 
 /** The window a fill seeded at pixel (x, y) stays in. */
@@ -49,14 +60,22 @@ export function fillWindow(x: number, y: number, width: number, height: number):
  * object; 'intensity': those whose first-channel value is within the tolerance of the seed's.
  * Null outside the image, or when the seed's intensity is not loaded yet (NaN pixels are never
  * within tolerance, so a fill also stops where tiles are missing).
+ * `preview`: stop once the region is past PREVIEW_AREA_CAP (`truncated`), and read labels where
+ * they lie instead of copying the window first.
  */
-export function computeFillRegion(s: FillSettings, x: number, y: number): FillRegion | null {
+export function computeFillRegion(
+  s: FillSettings,
+  x: number,
+  y: number,
+  opts: { preview?: boolean } = {},
+): FillRegion | null {
   const { doc } = s;
   if (x < 0 || y < 0 || x >= doc.width || y >= doc.height) return null;
   const win = fillWindow(x, y, doc.width, doc.height);
-  const inside = regionTest(s, x, y, win);
+  const cap = opts.preview ? PREVIEW_AREA_CAP : Infinity;
+  const inside = regionTest(s, x, y, win, opts.preview === true);
   if (!inside) return null;
-  const spans = floodSpans({ x: x - win.x, y: y - win.y }, win.w, win.h, inside);
+  const spans = floodSpans({ x: x - win.x, y: y - win.y }, win.w, win.h, inside, cap + 1);
   let area = 0;
   let x0 = Infinity;
   let y0 = Infinity;
@@ -82,12 +101,39 @@ export function computeFillRegion(s: FillSettings, x: number, y: number): FillRe
     area,
     fraction: area / (win.w * win.h),
     bounds: area > 0 ? { x: x0, y: y0, w: x1 - x0 + 1, h: y1 - y0 + 1 } : { x, y, w: 0, h: 0 },
+    truncated: area > cap,
   };
 }
 
 /** Whether window pixel i (row-major in `win`) belongs to the seed's region. */
-function regionTest(s: FillSettings, sx: number, sy: number, win: Rect): ((i: number) => boolean) | null {
+function regionTest(
+  s: FillSettings,
+  sx: number,
+  sy: number,
+  win: Rect,
+  lazy: boolean,
+): ((i: number) => boolean) | null {
   const { doc, fillMode, intensity, fillTolerance } = s;
+  if (fillMode === 'label' && lazy) {
+    // Tile by tile where the labels lie: a preview on a slide must not copy a 4096² window.
+    const seed = doc.labelAt(sx, sy);
+    let key = -1;
+    let tile: LabelTileArrays | undefined;
+    return (i) => {
+      const x = win.x + (i % win.w);
+      const y = win.y + Math.floor(i / win.w);
+      const tx = Math.floor(x / TILE_SIZE);
+      const ty = Math.floor(y / TILE_SIZE);
+      const k = doc.labels.key(tx, ty);
+      if (k !== key) {
+        key = k;
+        tile = doc.labels.get(tx, ty);
+      }
+      if (!tile) return seed.classId === 0 && seed.instanceId === 0;
+      const j = (y % TILE_SIZE) * TILE_SIZE + (x % TILE_SIZE);
+      return tile.classes[j] === seed.classId && tile.instances[j] === seed.instanceId;
+    };
+  }
   if (fillMode === 'label') {
     const { classes, instances } = doc.extract(win);
     const seed = (sy - win.y) * win.w + (sx - win.x);
