@@ -100,8 +100,8 @@ export function ClassPanel({ controller }: { controller: StudioController }) {
           value={fillMode}
           onChange={(e) => store.set({ fillMode: e.target.value === 'intensity' ? 'intensity' : 'label' })}
         >
-          <option value="label">label region (same class and object)</option>
-          <option value="intensity">image intensity within tolerance</option>
+          <option value="label">label region (same class, object)</option>
+          <option value="intensity">intensity within tolerance</option>
         </select>
       </label>
       {fillMode === 'intensity' && (
