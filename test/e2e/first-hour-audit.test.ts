@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode, encode } from 'fast-png';
 import type { Browser, Page } from 'playwright-core';
@@ -173,5 +173,30 @@ describe('a first hour, the smaller items', () => {
       expect(Array.from(file.data)).toEqual(Array.from(saved.value.classes));
       expect(saved.value.classes.filter((c) => c === 2).length).toBeGreaterThan(200);
     }
+  });
+
+  it('says, and keeps saying after it is done, that a folder of gray images went through an RGB model', async () => {
+    const dir = join(server.workspace, 'audit');
+    const rgbModel = 'run_audit0002.last';
+    const architecture = { depth: 1, baseFilters: 2, inputChannels: 3, classes: 2, dropout: 0 };
+    const tile = nearestLegalInputSize(1, 24, 'up');
+    const normalization = { scale: 255, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] };
+    await saveTinyModel(modelFolder(dir, rgbModel), tinyModelMetadata(architecture, tile, normalization), 8);
+    const folder = join(server.workspace, 'gray-folder');
+    mkdirSync(folder);
+    discPng(join(folder, 'g0.png'), 0);
+    discPng(join(folder, 'g1.png'), 1);
+    await page.getByTestId('mode-annotate').click();
+    await page.getByTestId('mode-export').click();
+    await page.getByTestId('export-model').selectOption(rgbModel);
+    await page.getByTestId('predict-folder').fill(folder);
+    await page.getByTestId('predict-folder-run').click();
+    const job = page.locator('[data-testid="predict-job"][data-status="done"]');
+    await job.waitFor({ timeout: 120_000 });
+    expect(await job.textContent()).toMatch(/done: 2 image\(s\) predicted, masks in \S*folders\/gray-folder/);
+    await expect
+      .poll(() => page.getByTestId('predict-note').textContent())
+      .toMatch(/2 image\(s\): 1-channel image repeated into the 3 \(RGB\) channels the model was trained on/);
+    await screenshot(page, 'audit-5-rgb-model-gray-folder');
   });
 });

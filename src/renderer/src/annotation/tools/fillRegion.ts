@@ -13,7 +13,7 @@ export const FILL_WINDOW = 4096;
  * The most pixels a preview floods (past it, the preview only says "more than"): a region of up
  * to 512² is previewed whole, on images up to 1024² a larger one is past the Shift threshold
  * anyway, and hovering a slide costs a few tens of milliseconds a frame at most
- * (`npm run bench -- fillPreview`).
+ * (fillPreview.bench.ts).
  */
 export const PREVIEW_AREA_CAP = 1 << 18;
 
