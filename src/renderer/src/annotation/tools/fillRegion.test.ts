@@ -4,6 +4,7 @@ import { FillTool } from './FillTool';
 import { fillPreviewInfo, regionMask } from './fillPreview';
 import { computeFillRegion, FILL_WINDOW, type FillRegion, PREVIEW_AREA_CAP } from './fillRegion';
 import type { ToolContext } from './Tool';
+import { testToolContext } from './testContext';
 
 /** A small deterministic generator (tests must not depend on Math.random). */
 function lcg(seed: number): () => number {
@@ -48,21 +49,9 @@ function regionPixels(region: FillRegion, w: number): Set<number> {
   return out;
 }
 
+/** Intensity fill unless `over` says otherwise. */
 function context(doc: AnnotationDoc, over: Partial<ToolContext>): ToolContext {
-  return {
-    doc,
-    classId: 2,
-    isObjectClass: (c) => c >= 2,
-    instanceMode: true,
-    continueObject: false,
-    currentObjectId: 0,
-    brushSize: 1,
-    fillMode: 'intensity',
-    fillTolerance: 0,
-    intensity: null,
-    onPick: () => {},
-    ...over,
-  };
+  return testToolContext(doc, { brushSize: 1, fillMode: 'intensity', ...over });
 }
 
 /** A blobby 16-bit picture: smooth bumps plus noise, so regions have holes and ragged edges. */
