@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioApi } from '../../src/shared/api';
-import { nodeApiClient } from '../support/nodeApiClient';
-import { launchBrowser, newPage, screenshot } from './support/browser';
-import { type StudioServer, startStudioServer } from './support/studioServer';
+import { screenshot } from './support/browser';
+import { type Shell, startShell } from './support/shell';
+import type { StudioServer } from './support/studioServer';
 import { canvasTransform, clickImage, createProject, importImages, waitSaved } from './support/workstation';
 
 const W = 96;
@@ -56,21 +56,17 @@ async function hoverImage(page: Page, p: { x: number; y: number }): Promise<void
 }
 
 describe('the Fill preview shows what a click fills', () => {
+  let shell: Shell;
   let server: StudioServer;
-  let browser: Browser;
   let page: Page;
   let api: StudioApi;
 
   beforeAll(async () => {
-    server = await startStudioServer();
-    browser = await launchBrowser();
-    page = await newPage(browser);
-    page.setDefaultTimeout(60_000);
-    api = nodeApiClient(server.origin, new URL(server.url).searchParams.get('token'), { events: false });
+    shell = await startShell();
+    ({ server, page, api } = shell);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await shell?.stop();
   });
 
   it('previews a cell in raw 16-bit units, fills exactly it, and says when Shift is needed', async () => {

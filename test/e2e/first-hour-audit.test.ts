@@ -1,14 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode, encode } from 'fast-png';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelFolder, nearestLegalInputSize, writePrediction } from '../../src/engine/index';
 import type { StudioApi } from '../../src/shared/api';
-import { nodeApiClient } from '../support/nodeApiClient';
 import { saveTinyModel, tinyModelMetadata } from '../support/tinyModel';
-import { launchBrowser, newPage, screenshot } from './support/browser';
-import { type StudioServer, startStudioServer } from './support/studioServer';
+import { screenshot } from './support/browser';
+import { type Shell, startShell } from './support/shell';
+import type { StudioServer } from './support/studioServer';
 import { clickImage, createProject, importImages, waitPainted, waitSaved } from './support/workstation';
 
 const MODEL = 'run_audit0001.last';
@@ -36,22 +36,18 @@ function discPng(path: string, k: number): string {
  * the app, and hand annotations exported as label images.
  */
 describe('a first hour, the smaller items', () => {
+  let shell: Shell;
   let server: StudioServer;
-  let browser: Browser;
   let page: Page;
   let api: StudioApi;
   const ids: string[] = [];
 
   beforeAll(async () => {
-    server = await startStudioServer();
-    browser = await launchBrowser();
-    page = await newPage(browser);
-    page.setDefaultTimeout(60_000);
-    api = nodeApiClient(server.origin, new URL(server.url).searchParams.get('token'), { events: false });
+    shell = await startShell();
+    ({ server, page, api } = shell);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await shell?.stop();
   });
 
   it('shows paint tools on Annotate only, and warns that one image gives no validation', async () => {
