@@ -122,5 +122,15 @@ describe('the Fill preview shows what a click fills', () => {
     });
     expect(labelled).toEqual(want);
     expect(new Set([...want].map((i) => saved.value.classes[i]))).toEqual(new Set([2]));
+
+    // Background: Shift-click fills it once; hovering it again says a click changes nothing.
+    await page.getByTestId('class-background').click();
+    await hoverImage(page, { x: 5.5, y: 58.5 });
+    await expect.poll(() => preview.getAttribute('data-needs-shift')).toBe('yes');
+    await clickImage(page, { x: 5.5, y: 58.5 }, { shift: true });
+    await hoverImage(page, { x: 6.5, y: 57.5 });
+    await expect.poll(() => preview.getAttribute('data-unchanged')).toBe('yes');
+    expect(await preview.textContent()).toMatch(/Already background here .*: a click changes nothing/);
+    await screenshot(page, 'fill-preview-4-background-done');
   });
 });

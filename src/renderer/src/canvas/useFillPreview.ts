@@ -8,7 +8,7 @@ import type { StudioController } from '../store/StudioController';
 
 interface Shown {
   region: FillRegion;
-  /** Null for an empty or truncated region (the panel still has its figures). */
+  /** Null for an empty or truncated region, or one a click leaves as it is (the panel says). */
   overlay: { canvas: HTMLCanvasElement; step: number } | null;
 }
 
@@ -52,10 +52,14 @@ export function useFillPreview(
       if (region !== shown.current?.region) {
         const s = store.get();
         const colour = s.project?.classes.find((c) => c.id === s.classId)?.color;
-        const overlay = region && regionOverlay(region, hexRgb(colour));
+        // A click that would change nothing (a background filled twice) shows no overlay.
+        const unchanged = region !== null && fill !== null && !fill.wouldChange(region);
+        const overlay = region && !unchanged ? regionOverlay(region, hexRgb(colour)) : null;
         shown.current = region ? { region, overlay } : null;
         store.set({
-          fillPreview: region ? fillPreviewInfo(region, session.raw.width, session.raw.height) : null,
+          fillPreview: region
+            ? fillPreviewInfo(region, session.raw.width, session.raw.height, unchanged)
+            : null,
         });
         redrawRef.current();
       }

@@ -130,6 +130,7 @@ export function ClassPanel({ controller }: { controller: StudioController }) {
         <FillPreviewLine
           preview={preview}
           tolerance={fillMode === 'intensity' ? `±${formatValue(fillTolerance)} ${units}` : null}
+          className={classes.find((c) => c.id === classId)?.name ?? `class ${classId}`}
         />
       )}
       {renaming && (
@@ -157,14 +158,28 @@ function valueUnits(bitDepth: number | undefined): string {
 }
 
 /** What a Fill click under the pointer would cover, and whether it needs Shift. */
-function FillPreviewLine({ preview, tolerance }: { preview: FillPreviewInfo; tolerance: string | null }) {
+function FillPreviewLine({
+  preview,
+  tolerance,
+  className,
+}: {
+  preview: FillPreviewInfo;
+  tolerance: string | null;
+  className: string;
+}) {
   const share = preview.fraction * 100;
   const pct = share < 1 ? share.toFixed(2) : share.toFixed(share < 10 ? 1 : 0);
+  const attrs = { 'data-testid': 'fill-preview', 'data-area': preview.area };
+  if (preview.unchanged)
+    return (
+      <p className="small fill-preview" {...attrs} data-needs-shift="no" data-unchanged="yes">
+        Already {className} here ({preview.area.toLocaleString('en-US')} px): a click changes nothing.
+      </p>
+    );
   return (
     <p
       className={`small fill-preview ${preview.needsShift ? 'warn' : ''}`}
-      data-testid="fill-preview"
-      data-area={preview.area}
+      {...attrs}
       data-needs-shift={preview.needsShift ? 'yes' : 'no'}
     >
       Click fills {preview.truncated ? 'more than ' : ''}

@@ -49,6 +49,23 @@ export class FillTool implements Tool {
     return region;
   }
 
+  /**
+   * Whether a click filling `region` now would change any pixel: not when every pixel already
+   * holds the class it would paint (a background filled twice). A new object id always changes
+   * them; a truncated preview is not known whole, so it counts as a change.
+   */
+  wouldChange(region: FillRegion): boolean {
+    const { doc, classId, instanceMode, isObjectClass } = this.ctx;
+    if (region.truncated || (instanceMode && isObjectClass(classId))) return true;
+    for (const span of region.spans) {
+      for (let x = span.x0; x <= span.x1; x++) {
+        const label = doc.labelAt(x, span.y);
+        if (label.classId !== classId || label.instanceId !== 0) return true;
+      }
+    }
+    return false;
+  }
+
   /** Forgets the kept region (labels changed, or pixels arrived). */
   invalidate(): void {
     this.cached = null;
@@ -59,7 +76,8 @@ export class FillTool implements Tool {
     const x = Math.floor(p.x);
     const y = Math.floor(p.y);
     const region = this.regionAt(x, y);
-    if (!region) return;
+    // Nothing would change: no empty undo step.
+    if (!region || !this.wouldChange(region)) return;
     doc.beginStroke();
     const value = labelForGesture(this.ctx, mods);
     const seed = doc.labelAt(x, y);

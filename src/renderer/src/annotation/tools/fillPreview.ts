@@ -12,15 +12,20 @@ export interface FillPreviewInfo {
   windowed: boolean;
   /** The preview stopped counting: the region holds more than `area` pixels. */
   truncated: boolean;
+  /** Every pixel already holds what a click would paint: the click changes nothing. */
+  unchanged: boolean;
 }
 
+/** The panel's figures for a region; `unchanged`: a click would leave every pixel as it is. */
 export function fillPreviewInfo(
   region: FillRegion,
   imageWidth: number,
   imageHeight: number,
+  unchanged = false,
 ): FillPreviewInfo {
   const { area, fraction, window } = region;
   return {
+    unchanged,
     area,
     fraction,
     needsShift: fraction > MAX_FILL_FRACTION,

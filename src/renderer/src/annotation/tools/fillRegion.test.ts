@@ -157,6 +157,7 @@ describe('fill region (the preview) against a brute-force flood fill', () => {
       needsShift: true,
       windowed: true,
       truncated: false,
+      unchanged: false,
     });
     // The overlay bitmap of a 4096-wide region is drawn 4 px per cell: 1024 cells wide.
     const mask = region && regionMask(region);
@@ -216,5 +217,32 @@ describe('the Fill tool fills what it previewed', () => {
     expect(after).not.toBe(first);
     expect(after?.area).toBe(50);
     expect(first?.area).toBe(100);
+  });
+
+  it('says when a click would change nothing (a background filled twice) and then adds no undo step', () => {
+    const doc = new AnnotationDoc(12, 8);
+    const data = (x: number, y: number) => ((x - 6) ** 2 + (y - 4) ** 2 <= 4 ? 200 : 20);
+    const ctx = context(doc, { classId: 1, fillTolerance: 10, intensity: { valueAt: data } });
+    const tool = new FillTool(ctx);
+    const background = tool.regionAt(0, 0);
+    if (!background) throw new Error('no region');
+    expect(tool.wouldChange(background)).toBe(true);
+    tool.down({ x: 0.5, y: 0.5 }, { shift: true });
+    expect(doc.canUndo).toBe(true);
+    doc.undo();
+    doc.redo();
+    const again = tool.regionAt(0, 0);
+    expect(again && tool.wouldChange(again)).toBe(false);
+    expect(again && fillPreviewInfo(again, 12, 8, true).unchanged).toBe(true);
+    tool.down({ x: 0.5, y: 0.5 }, { shift: true });
+    // The second click added nothing: one undo brings the image back to unlabelled.
+    doc.undo();
+    expect(doc.canUndo).toBe(false);
+    expect(doc.labelAt(0, 0).classId).toBe(0);
+    // An object class in instance mode always changes labels: each fill is a new object.
+    ctx.classId = 2;
+    tool.invalidate();
+    const cell = tool.regionAt(6, 4);
+    expect(cell && tool.wouldChange(cell)).toBe(true);
   });
 });
