@@ -83,14 +83,16 @@ export function useFillPreview(
     const offTiles = session.tiles.onLoaded(() => {
       if (store.get().fillMode === 'intensity') api.invalidate();
     });
-    // Tolerance, mode or class changed in the panel: the same pointer shows a new region.
+    // Tolerance, fill mode, class or instance mode changed in the panel: the same pointer shows
+    // a new region, or one a click now changes.
     let last = store.get();
     const offStore = store.subscribe(() => {
       const s = store.get();
       if (
         s.fillTolerance !== last.fillTolerance ||
         s.fillMode !== last.fillMode ||
-        s.classId !== last.classId
+        s.classId !== last.classId ||
+        s.instanceMode !== last.instanceMode
       )
         api.invalidate();
       last = s;
