@@ -236,7 +236,7 @@ export function AnnotationCanvas({
             <Shape sceneFunc={drawLabels} listening={false} />
           </Layer>
           <Layer ref={overlayLayer} listening={false}>
-            <Shape sceneFunc={(g) => fillPreview.draw(g._context)} listening={false} />
+            <Shape sceneFunc={(g) => fillPreview.draw(g._context, view.current.vp.scale)} listening={false} />
             <Circle
               ref={cursorRef}
               visible={false}

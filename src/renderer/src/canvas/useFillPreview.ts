@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { FillTool } from '../annotation/tools/FillTool';
 import { fillPreviewInfo, regionOverlay } from '../annotation/tools/fillPreview';
-import type { FillRegion } from '../annotation/tools/fillRegion';
+import { type FillRegion, MAX_FILL_FRACTION } from '../annotation/tools/fillRegion';
 import type { Tool } from '../annotation/tools/Tool';
 import type { ImageSession } from '../store/ImageSession';
 import type { StudioController } from '../store/StudioController';
@@ -10,11 +10,40 @@ interface Shown {
   region: FillRegion;
   /** Null for an empty or truncated region, or one a click leaves as it is (the panel says). */
   overlay: { canvas: HTMLCanvasElement; step: number } | null;
+  /** A click here leaves every pixel as it is. */
+  unchanged: boolean;
 }
 
 function hexRgb(hex: string | undefined): [number, number, number] {
   const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex ?? '');
   return m ? [parseInt(m[1], 16), parseInt(m[2], 16), parseInt(m[3], 16)] : [34, 211, 238];
+}
+
+/** The short text beside the pointer: what a click fills, or that it needs Shift. */
+function fillPreviewLabel(region: FillRegion, unchanged: boolean): string {
+  if (unchanged) return 'no change';
+  const px = `${region.truncated ? '> ' : ''}${region.area.toLocaleString('en-US')} px`;
+  return region.fraction > MAX_FILL_FRACTION ? `${px} · Shift-click` : px;
+}
+
+/** A small label at the pointer, in screen pixels whatever the zoom (the context is in image units). */
+function drawPointerLabel(
+  g: CanvasRenderingContext2D,
+  scale: number,
+  p: { x: number; y: number },
+  text: string,
+): void {
+  g.save();
+  g.translate(p.x, p.y);
+  g.scale(1 / scale, 1 / scale);
+  g.font = '12px system-ui, sans-serif';
+  const w = g.measureText(text).width + 10;
+  g.fillStyle = 'rgba(15, 17, 23, 0.8)';
+  g.fillRect(14, 14, w, 18);
+  g.fillStyle = '#f8fafc';
+  g.textBaseline = 'middle';
+  g.fillText(text, 19, 23);
+  g.restore();
 }
 
 /**
@@ -23,15 +52,20 @@ function hexRgb(hex: string | undefined): [number, number, number] {
  * (`fillPreview`) for the panel. Recomputed at most once per animation frame, when the pointer
  * moves to another pixel, the settings change, the labels change or image tiles arrive; the
  * tool keeps the region, so the click fills exactly what was shown.
+ * A small label beside the pointer repeats the pixel count (and "Shift-click" past the limit).
  * `hover` takes the pointer's image point (null: it left); `draw` paints into the overlay layer's
- * context (image coordinates); `redraw` asks that layer to draw again.
+ * context (image coordinates, `scale` screen pixels per image pixel); `redraw` asks that layer
+ * to draw again.
  */
 export function useFillPreview(
   controller: StudioController,
   session: ImageSession,
   tool: Tool,
   redraw: () => void,
-): { hover: (p: { x: number; y: number } | null) => void; draw: (g: CanvasRenderingContext2D) => void } {
+): {
+  hover: (p: { x: number; y: number } | null) => void;
+  draw: (g: CanvasRenderingContext2D, scale: number) => void;
+} {
   const { store } = controller;
   const pointer = useRef<{ x: number; y: number } | null>(null);
   const shown = useRef<Shown | null>(null);
@@ -55,14 +89,15 @@ export function useFillPreview(
         // A click that would change nothing (a background filled twice) shows no overlay.
         const unchanged = region !== null && fill !== null && !fill.wouldChange(region);
         const overlay = region && !unchanged ? regionOverlay(region, hexRgb(colour)) : null;
-        shown.current = region ? { region, overlay } : null;
+        shown.current = region ? { region, overlay, unchanged } : null;
         store.set({
           fillPreview: region
             ? fillPreviewInfo(region, session.raw.width, session.raw.height, unchanged)
             : null,
         });
-        redrawRef.current();
       }
+      // The label beside the pointer follows it even within one region.
+      redrawRef.current();
     };
     const schedule = () => {
       if (!frame.current) frame.current = requestAnimationFrame(update);
@@ -117,13 +152,17 @@ export function useFillPreview(
     if (!samePixel) api.schedule();
   };
 
-  const draw = (g: CanvasRenderingContext2D) => {
+  const draw = (g: CanvasRenderingContext2D, scale: number) => {
     const s = shown.current;
-    if (!s?.overlay || !pointer.current) return;
-    const { bounds } = s.region;
-    const { canvas, step } = s.overlay;
-    g.imageSmoothingEnabled = false;
-    g.drawImage(canvas, bounds.x, bounds.y, canvas.width * step, canvas.height * step);
+    const p = pointer.current;
+    if (!s || !p) return;
+    if (s.overlay) {
+      const { bounds } = s.region;
+      const { canvas, step } = s.overlay;
+      g.imageSmoothingEnabled = false;
+      g.drawImage(canvas, bounds.x, bounds.y, canvas.width * step, canvas.height * step);
+    }
+    drawPointerLabel(g, scale, p, fillPreviewLabel(s.region, s.unchanged));
   };
 
   return { hover, draw };
