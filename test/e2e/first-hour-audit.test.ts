@@ -186,8 +186,12 @@ describe('a first hour, the smaller items', () => {
     await page.getByTestId('mode-export').click();
     await page.getByTestId('export-model').selectOption(rgbModel);
     await page.getByTestId('predict-folder').fill(folder);
+    // The project's prediction job is still listed: wait for the row of a new one.
+    const before = await page.getByTestId('predict-job').getAttribute('data-job-id');
     await page.getByTestId('predict-folder-run').click();
-    const job = page.locator('[data-testid="predict-job"][data-status="done"]');
+    const job = page.locator(
+      `[data-testid="predict-job"][data-status="done"]:not([data-job-id="${before}"])`,
+    );
     await job.waitFor({ timeout: 120_000 });
     expect(await job.textContent()).toMatch(/done: 2 image\(s\) predicted, masks in \S*folders\/gray-folder/);
     await expect
