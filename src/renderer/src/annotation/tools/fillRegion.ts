@@ -116,24 +116,29 @@ function regionTest(
   const { doc, fillMode, intensity, fillTolerance } = s;
   if (fillMode === 'label' && lazy) {
     // Tile by tile where the labels lie: a preview on a slide must not copy a 4096² window.
-    const seed = doc.labelAt(sx, sy);
+    const { classId, instanceId } = doc.labelAt(sx, sy);
+    const unlabelled = classId === 0 && instanceId === 0;
+    const { x: wx, y: wy, w: ww } = win;
+    const tilesX = doc.labels.tilesX;
     let key = -1;
     let tile: LabelTileArrays | undefined;
     return (i) => {
-      const x = win.x + (i % win.w);
-      const y = win.y + Math.floor(i / win.w);
-      const tx = Math.floor(x / TILE_SIZE);
-      const ty = Math.floor(y / TILE_SIZE);
-      const k = doc.labels.key(tx, ty);
+      const ly = (i / ww) | 0;
+      const x = wx + i - ly * ww;
+      const y = wy + ly;
+      const tx = (x / TILE_SIZE) | 0;
+      const ty = (y / TILE_SIZE) | 0;
+      const k = ty * tilesX + tx;
       if (k !== key) {
         key = k;
         tile = doc.labels.get(tx, ty);
       }
-      if (!tile) return seed.classId === 0 && seed.instanceId === 0;
-      const j = (y % TILE_SIZE) * TILE_SIZE + (x % TILE_SIZE);
-      return tile.classes[j] === seed.classId && tile.instances[j] === seed.instanceId;
+      if (!tile) return unlabelled;
+      const j = (y - ty * TILE_SIZE) * TILE_SIZE + (x - tx * TILE_SIZE);
+      return tile.classes[j] === classId && tile.instances[j] === instanceId;
     };
   }
+
   if (fillMode === 'label') {
     const { classes, instances } = doc.extract(win);
     const seed = (sy - win.y) * win.w + (sx - win.x);
