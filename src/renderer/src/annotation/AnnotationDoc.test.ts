@@ -3,21 +3,10 @@ import { AnnotationDoc } from './AnnotationDoc';
 import type { Span } from './raster';
 import { createTool } from './tools/createTool';
 import type { ToolContext } from './tools/Tool';
+import { testToolContext } from './tools/testContext';
 
 function ctxFor(doc: AnnotationDoc): ToolContext {
-  return {
-    doc,
-    classId: 2,
-    isObjectClass: (c) => c >= 2,
-    instanceMode: true,
-    continueObject: false,
-    currentObjectId: 0,
-    brushSize: 3,
-    fillMode: 'label',
-    fillTolerance: 0,
-    intensity: null,
-    onPick: () => {},
-  };
+  return testToolContext(doc, { brushSize: 3 });
 }
 
 const rowSpan = (y: number, x0: number, x1: number): Span => ({ y, x0, x1 });

@@ -120,12 +120,14 @@ export function polygonSpans(points: readonly Point[], width: number, height: nu
 /**
  * Spans of the 4-connected region around `seed` whose pixels satisfy `inside(index)` (index =
  * y * width + x). Scanline flood fill: memory O(width * height) bits for the visited mask.
+ * With `limit`, it stops once the spans found hold `limit` pixels or more (part of the region).
  */
 export function floodSpans(
   seed: Point,
   width: number,
   height: number,
   inside: (index: number) => boolean,
+  limit = Infinity,
 ): Span[] {
   const sx = Math.floor(seed.x);
   const sy = Math.floor(seed.y);
@@ -133,6 +135,7 @@ export function floodSpans(
   if (sx < 0 || sy < 0 || sx >= width || sy >= height || !inside(sy * width + sx)) return spans;
   const visited = new Uint8Array(width * height);
   const stack: number[] = [sx, sy];
+  let area = 0;
   while (stack.length > 0) {
     const y = stack.pop()!;
     const x = stack.pop()!;
@@ -144,6 +147,8 @@ export function floodSpans(
     while (x1 < width - 1 && !visited[row + x1 + 1] && inside(row + x1 + 1)) x1++;
     visited.fill(1, row + x0, row + x1 + 1);
     spans.push({ y, x0, x1 });
+    area += x1 - x0 + 1;
+    if (area >= limit) break;
     for (const ny of [y - 1, y + 1]) {
       if (ny < 0 || ny >= height) continue;
       const nrow = ny * width;

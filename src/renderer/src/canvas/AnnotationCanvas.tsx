@@ -10,6 +10,7 @@ import { LabelTileLayer } from './LabelTileLayer';
 import { classPalette } from './labelOverlay';
 import { timed } from './perfProbe';
 import { TiledImageLayer } from './TiledImageLayer';
+import { useFillPreview } from './useFillPreview';
 import { useViewport } from './useViewport';
 
 function union(a: Rect | null, b: Rect): Rect {
@@ -132,6 +133,8 @@ export function AnnotationCanvas({
     };
   }, [controller, tool]);
 
+  const fillPreview = useFillPreview(controller, session, tool, () => overlayLayer.current?.batchDraw());
+
   const drawOverlay = (p: { x: number; y: number } | null) => {
     const cursor = cursorRef.current;
     const line = lineRef.current;
@@ -141,6 +144,7 @@ export function AnnotationCanvas({
       if (p) cursor.position(p);
       cursor.radius(brushSize / 2);
     }
+    fillPreview.hover(p);
     if (line) {
       const poly = tool.preview().polyline;
       line.visible(poly !== null);
@@ -232,6 +236,7 @@ export function AnnotationCanvas({
             <Shape sceneFunc={drawLabels} listening={false} />
           </Layer>
           <Layer ref={overlayLayer} listening={false}>
+            <Shape sceneFunc={(g) => fillPreview.draw(g._context, view.current.vp.scale)} listening={false} />
             <Circle
               ref={cursorRef}
               visible={false}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { ClassDef } from '../../../shared/schemas';
+import type { FillPreviewInfo } from '../annotation/tools/fillPreview';
 import { useStore } from '../store/Store';
 import type { StudioController } from '../store/StudioController';
 import { TextDialog } from './Dialog';
@@ -17,6 +18,9 @@ export function ClassPanel({ controller }: { controller: StudioController }) {
   const fillMode = useStore(store, (s) => s.fillMode);
   const fillTolerance = useStore(store, (s) => s.fillTolerance);
   const noise = useStore(store, (s) => s.imageNoise);
+  const preview = useStore(store, (s) => s.fillPreview);
+  useStore(store, (s) => s.sessionVersion);
+  const units = valueUnits(controller.current()?.info.bitDepth);
   const [renaming, setRenaming] = useState<ClassDef | null>(null);
 
   const save = async (next: ClassDef[]) => {
@@ -96,8 +100,8 @@ export function ClassPanel({ controller }: { controller: StudioController }) {
           value={fillMode}
           onChange={(e) => store.set({ fillMode: e.target.value === 'intensity' ? 'intensity' : 'label' })}
         >
-          <option value="label">label region (same class and object)</option>
-          <option value="intensity">image intensity within tolerance</option>
+          <option value="label">label region (same class, object)</option>
+          <option value="intensity">intensity within tolerance</option>
         </select>
       </label>
       {fillMode === 'intensity' && (
@@ -105,7 +109,7 @@ export function ClassPanel({ controller }: { controller: StudioController }) {
           className="field"
           title="Fill takes the connected pixels whose value differs from the clicked one by at most this much. Start: 3x the image's noise or 15% of its range, whichever is larger."
         >
-          <span>Tolerance (image values, ± around the clicked pixel)</span>
+          <span>Tolerance (± around the clicked pixel, in {units})</span>
           <input
             type="number"
             min={0}
@@ -122,6 +126,13 @@ export function ClassPanel({ controller }: { controller: StudioController }) {
           `Noise here ≈ ${formatValue(noise)}; raise the tolerance if a fill stops short. `}
         More than a quarter of the image needs Shift-click.
       </p>
+      {preview && (
+        <FillPreviewLine
+          preview={preview}
+          tolerance={fillMode === 'intensity' ? `±${formatValue(fillTolerance)} ${units}` : null}
+          className={classes.find((c) => c.id === classId)?.name ?? `class ${classId}`}
+        />
+      )}
       {renaming && (
         <TextDialog
           title="Rename class"
@@ -135,6 +146,47 @@ export function ClassPanel({ controller }: { controller: StudioController }) {
         />
       )}
     </section>
+  );
+}
+
+/** How the image's own values are named (float images are shown in quantised 16-bit units). */
+function valueUnits(bitDepth: number | undefined): string {
+  if (bitDepth === 8) return 'raw 8-bit values';
+  if (bitDepth === 16) return 'raw 16-bit values';
+  if (bitDepth === 32) return 'display units (the float range as 0-65535)';
+  return 'image values';
+}
+
+/** What a Fill click under the pointer would cover, and whether it needs Shift. */
+function FillPreviewLine({
+  preview,
+  tolerance,
+  className,
+}: {
+  preview: FillPreviewInfo;
+  tolerance: string | null;
+  className: string;
+}) {
+  const share = preview.fraction * 100;
+  const pct = share < 1 ? share.toFixed(2) : share.toFixed(share < 10 ? 1 : 0);
+  const attrs = { 'data-testid': 'fill-preview', 'data-area': preview.area };
+  if (preview.unchanged)
+    return (
+      <p className="small fill-preview" {...attrs} data-needs-shift="no" data-unchanged="yes">
+        Already {className} here ({preview.area.toLocaleString('en-US')} px): a click changes nothing.
+      </p>
+    );
+  return (
+    <p
+      className={`small fill-preview ${preview.needsShift ? 'warn' : ''}`}
+      {...attrs}
+      data-needs-shift={preview.needsShift ? 'yes' : 'no'}
+    >
+      Click fills {preview.truncated ? 'more than ' : ''}
+      {preview.area.toLocaleString('en-US')} px ({preview.truncated ? 'over ' : ''}
+      {pct}% of the {preview.windowed ? 'fill window' : 'image'}){tolerance && `, tolerance ${tolerance}`}.
+      {preview.needsShift && ' Too large for a plain click: Shift-click to fill it anyway.'}
+    </p>
   );
 }
 

@@ -6,7 +6,7 @@ export const SHORTCUTS: readonly [string, string][] = [
   ['B', 'Brush'],
   ['E', 'Eraser'],
   ['P', 'Polygon / lasso (drag = lasso, clicks = polygon, Enter or double-click closes)'],
-  ['F', 'Flood fill (label region or intensity, see side panel)'],
+  ['F', 'Flood fill (label region or intensity, see side panel); hover to preview, Shift-click past 25%'],
   ['I', 'Pick class and object under the cursor'],
   ['[  ]', 'Brush size smaller / larger'],
   ['1 … 9 (with Shift)', 'Select class by position'],

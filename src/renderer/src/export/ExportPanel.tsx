@@ -128,7 +128,7 @@ export function ExportPanel({ lab, children }: { lab: LabController; children?: 
               {running && <progress max={1} value={job.fraction} />}
               {running && <span className="num">{Math.round(job.fraction * 100)}%</span>}
               <span className="muted small">
-                {job.status === 'running' ? job.message : job.status}
+                {job.status === 'running' || job.status === 'done' ? job.message : job.status}
                 {job.backend ? ` · ${job.backend}` : ''}
               </span>
               {running && (
@@ -142,6 +142,12 @@ export function ExportPanel({ lab, children }: { lab: LabController; children?: 
               )}
             </div>
           )}
+          {/* Said while it runs and kept after: a channel conversion must not pass unseen. */}
+          {job?.notes.map((note) => (
+            <p key={note} className="backend-warning small" data-testid="predict-note">
+              {note}
+            </p>
+          ))}
         </div>
         <ExportMasksSection lab={lab} modelId={model} />
         {children}

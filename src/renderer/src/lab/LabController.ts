@@ -5,6 +5,7 @@ import { Store } from '../store/Store';
 import type { StudioController } from '../store/StudioController';
 import { applyAcceptedPatch } from './applyAcceptedPatch';
 import { initialLabState, type LabState, type StudioMode } from './labState';
+import { predictionNote, withNote } from './predictNotes';
 
 /** Live curve points kept before the curve is reloaded, averaged, from the run log. */
 const LIVE_POINTS_LIMIT = 4000;
@@ -184,9 +185,19 @@ export class LabController {
 
   async predict(modelId: string, target: PredictTarget): Promise<void> {
     const r = this.unwrap(await this.api.predictImages(modelId, target), 'Predict');
+    // An earlier export's result no longer describes the predictions this job writes.
     if (r)
       this.store.set({
-        job: { jobId: r.jobId, modelId, status: 'running', fraction: 0, message: 'starting…', backend: null },
+        exported: null,
+        job: {
+          jobId: r.jobId,
+          modelId,
+          status: 'running',
+          fraction: 0,
+          message: 'starting…',
+          backend: null,
+          notes: [],
+        },
       });
   }
 
@@ -352,15 +363,28 @@ export class LabController {
       case 'started':
         this.store.set({ job: { ...job, backend: event.backend ?? null } });
         break;
-      case 'progress':
+      case 'progress': {
+        const names = this.studio.store.get().project?.images.map((i) => i.name) ?? [];
+        const note = event.message === undefined ? null : predictionNote(event.message, names);
         this.store.set({
-          job: { ...job, fraction: event.fraction ?? job.fraction, message: event.message ?? job.message },
+          job: {
+            ...job,
+            fraction: event.fraction ?? job.fraction,
+            message: event.message ?? job.message,
+            notes: withNote(job.notes, note),
+          },
         });
         break;
-      case 'done':
-        this.store.set({ job: { ...job, status: 'done', fraction: 1, message: 'done' } });
+      }
+      case 'done': {
+        const result = event.result;
+        // Say how many, and for a folder where its masks went.
+        const count = result && 'predicted' in result ? `: ${result.predicted} image(s) predicted` : '';
+        const where = result && 'outDir' in result && result.outDir ? `, masks in ${result.outDir}` : '';
+        this.store.set({ job: { ...job, status: 'done', fraction: 1, message: `done${count}${where}` } });
         void this.runCompare();
         break;
+      }
       case 'cancelled':
         this.store.set({ job: { ...job, status: 'cancelled', message: 'cancelled' } });
         break;

@@ -31,6 +31,8 @@ export interface PredictJob {
   fraction: number;
   message: string;
   backend: string | null;
+  /** Notes kept after the job ends (a channel conversion), see predictNotes. */
+  notes: readonly string[];
 }
 
 /** Training settings offered to the form by someone who knows the data (the sample tour). */

@@ -2,6 +2,7 @@ import type { AppInfo } from '../../../shared/api';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { ImageDisplay, ProjectSnapshot, RecentProject } from '../../../shared/schemas';
 import type { SaveState } from '../annotation/Autosaver';
+import type { FillPreviewInfo } from '../annotation/tools/fillPreview';
 import type { FillMode, ToolName } from '../annotation/tools/Tool';
 
 /**
@@ -38,6 +39,8 @@ export interface StudioState {
   opacity: number;
   fillMode: FillMode;
   fillTolerance: number;
+  /** The region a Fill click under the pointer would cover (null: Fill not hovering the image). */
+  fillPreview: FillPreviewInfo | null;
   /** Pixel noise of the shown image (standard deviation, its own units), for the Fill hint. */
   imageNoise: number | null;
   display: DisplaySettings;
@@ -74,6 +77,7 @@ export const initialState: StudioState = {
   opacity: 0.55,
   fillMode: 'intensity',
   fillTolerance: 10,
+  fillPreview: null,
   imageNoise: null,
   display: { min: 0, max: 255, lut: 'gray', channels: [] },
   saveState: 'saved',

@@ -1,12 +1,15 @@
-import { floodSpans, type Point } from '../raster';
-import type { Rect } from '../UndoHistory';
+import type { Point } from '../raster';
+import {
+  computeFillRegion,
+  type FillRegion,
+  fillWindow,
+  MAX_FILL_FRACTION,
+  regionContains,
+} from './fillRegion';
 import type { Modifiers, Tool, ToolContext, ToolPreview } from './Tool';
 import { labelForGesture } from './Tool';
 
-/** The largest share of the image (of the fill window, on a slide) one fill covers without Shift. */
-export const MAX_FILL_FRACTION = 0.25;
-/** Side of the square around the seed that a fill may cover, pixels. */
-export const FILL_WINDOW = 4096;
+export { FILL_WINDOW, MAX_FILL_FRACTION } from './fillRegion';
 
 /**
  * Flood fill from the clicked pixel over its 4-connected region, painted with the active class.
@@ -15,27 +18,66 @@ export const FILL_WINDOW = 4096;
  * within ctx.fillTolerance of the seed's (a magic wand). One click = one undo step.
  * A region larger than MAX_FILL_FRACTION of the image is not filled unless Shift is held
  * (ctx.onFillRefused says why): one click must never label the whole image by surprise.
+ *
+ * `regionAt` is the preview: the canvas shows it under the pointer, and a click at the same
+ * pixel with the same settings fills that very region (it is kept until the labels, the pixels
+ * or the settings change: the canvas calls `invalidate` when labels change or tiles arrive).
  */
 export class FillTool implements Tool {
   readonly name = 'fill';
+  private cached: FillRegion | null = null;
 
   constructor(private readonly ctx: ToolContext) {}
+
+  /**
+   * The region a click at pixel (x, y) would fill now (null: nothing to fill there). `preview`
+   * may stop early (`truncated`: past PREVIEW_AREA_CAP); a click never uses a truncated region
+   * but floods the whole one.
+   */
+  regionAt(x: number, y: number, opts: { preview?: boolean } = {}): FillRegion | null {
+    const { fillMode, fillTolerance, doc } = this.ctx;
+    const c = this.cached;
+    if (c && c.mode === fillMode && (opts.preview || !c.truncated)) {
+      if (c.seedX === x && c.seedY === y && (fillMode === 'label' || c.tolerance === fillTolerance)) return c;
+      // Any seed inside a whole label region has that same region, when its window is the same.
+      const win = fillWindow(x, y, doc.width, doc.height);
+      const sameWindow = win.x === c.window.x && win.y === c.window.y;
+      if (fillMode === 'label' && !c.truncated && sameWindow && regionContains(c, x, y)) return c;
+    }
+    const region = computeFillRegion(this.ctx, x, y, opts);
+    this.cached = region;
+    return region;
+  }
+
+  /**
+   * Whether a click filling `region` now would change any pixel: not when every pixel already
+   * holds the class it would paint (a background filled twice). A new object id always changes
+   * them; a truncated preview is not known whole, so it counts as a change.
+   */
+  wouldChange(region: FillRegion): boolean {
+    const { doc, classId, instanceMode, isObjectClass } = this.ctx;
+    if (region.truncated || (instanceMode && isObjectClass(classId))) return true;
+    for (const span of region.spans) {
+      for (let x = span.x0; x <= span.x1; x++) {
+        const label = doc.labelAt(x, span.y);
+        if (label.classId !== classId || label.instanceId !== 0) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Forgets the kept region (labels changed, or pixels arrived). */
+  invalidate(): void {
+    this.cached = null;
+  }
 
   down(p: Point, mods?: Modifiers): void {
     const { doc } = this.ctx;
     const x = Math.floor(p.x);
     const y = Math.floor(p.y);
-    if (x < 0 || y < 0 || x >= doc.width || y >= doc.height) return;
-    // The fill stays inside a window around the seed: on a slide, a fill of an unlabelled
-    // area would otherwise cover (and allocate) the whole image.
-    const win = {
-      x: Math.max(0, Math.min(doc.width - FILL_WINDOW, x - FILL_WINDOW / 2)),
-      y: Math.max(0, Math.min(doc.height - FILL_WINDOW, y - FILL_WINDOW / 2)),
-      w: Math.min(doc.width, FILL_WINDOW),
-      h: Math.min(doc.height, FILL_WINDOW),
-    };
-    const inside = this.regionTest(x, y, win);
-    if (!inside) return;
+    const region = this.regionAt(x, y);
+    // Nothing would change: no empty undo step.
+    if (!region || !this.wouldChange(region)) return;
     doc.beginStroke();
     const value = labelForGesture(this.ctx, mods);
     const seed = doc.labelAt(x, y);
@@ -47,22 +89,14 @@ export class FillTool implements Tool {
       doc.abortStroke();
       return;
     }
-    const local = { x: p.x - win.x, y: p.y - win.y };
-    const spans = floodSpans(local, win.w, win.h, inside).map((s) => ({
-      y: s.y + win.y,
-      x0: s.x0 + win.x,
-      x1: s.x1 + win.x,
-    }));
-    let area = 0;
-    for (const span of spans) area += span.x1 - span.x0 + 1;
-    const fraction = area / (win.w * win.h);
-    if (fraction > MAX_FILL_FRACTION && !mods?.shift) {
+    if (region.fraction > MAX_FILL_FRACTION && !mods?.shift) {
       doc.abortStroke();
-      this.ctx.onFillRefused?.(fraction);
+      this.ctx.onFillRefused?.(region.fraction);
       return;
     }
-    doc.paintSpans(spans, value);
+    doc.paintSpans(region.spans, value);
     doc.commitStroke();
+    this.invalidate();
   }
 
   move(): void {}
@@ -75,23 +109,5 @@ export class FillTool implements Tool {
 
   preview(): ToolPreview {
     return { polyline: null };
-  }
-
-  /** Whether window pixel i (row-major in `win`) belongs to the seed's region. */
-  private regionTest(sx: number, sy: number, win: Rect): ((i: number) => boolean) | null {
-    const { doc, fillMode, intensity, fillTolerance } = this.ctx;
-    if (fillMode === 'label') {
-      const { classes, instances } = doc.extract(win);
-      const seed = (sy - win.y) * win.w + (sx - win.x);
-      const c = classes[seed];
-      const id = instances[seed];
-      return (i) => classes[i] === c && instances[i] === id;
-    }
-    if (!intensity) return null;
-    const v = intensity.valueAt(sx, sy);
-    if (Number.isNaN(v)) return null;
-    // NaN (pixels not loaded yet) is never within tolerance: the fill stops there.
-    return (i) =>
-      Math.abs(intensity.valueAt(win.x + (i % win.w), win.y + Math.floor(i / win.w)) - v) <= fillTolerance;
   }
 }

@@ -4,23 +4,9 @@ import type { Point } from '../raster';
 import { createTool } from './createTool';
 import { FILL_WINDOW } from './FillTool';
 import type { ToolContext, ToolName } from './Tool';
+import { testToolContext } from './testContext';
 
-function context(doc: AnnotationDoc, over: Partial<ToolContext> = {}): ToolContext {
-  return {
-    doc,
-    classId: 2,
-    isObjectClass: (c) => c >= 2,
-    instanceMode: true,
-    continueObject: false,
-    currentObjectId: 0,
-    brushSize: 5,
-    fillMode: 'label',
-    fillTolerance: 0,
-    intensity: null,
-    onPick: () => {},
-    ...over,
-  };
-}
+const context = testToolContext;
 
 /** Distance from pixel centre to segment, computed the plain way (independent of capsuleSpans). */
 function distToSegment(px: number, py: number, a: Point, b: Point): number {
