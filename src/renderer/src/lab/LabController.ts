@@ -37,7 +37,9 @@ export class LabController {
 
   setMode(mode: StudioMode): void {
     this.store.set({ mode });
-    if (this.studio.store.get().notice !== null) this.studio.store.set({ notice: null });
+    // A notice or an error belongs to the screen that raised it: another tab starts clean.
+    const { notice, error } = this.studio.store.get();
+    if (notice !== null || error !== null) this.studio.store.set({ notice: null, error: null });
     if (mode === 'compare') void this.refresh().then(() => this.compareOnArrival());
     else if (mode !== 'annotate') void this.refresh();
   }
