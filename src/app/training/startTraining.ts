@@ -1,12 +1,13 @@
 import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fsError, newRunId, parseModelId, runFolder, writeLabelPngs } from '../../engine/index';
+import { fsError, isLargeImage, newRunId, parseModelId, runFolder, writeLabelPngs } from '../../engine/index';
 import type { RunInfo, TrainingRequest } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
 import type { AppContext } from '../AppContext';
 import { imageInputFile } from './imageInputFile';
 import { type RunRecord, readRunRecord, writeRunRecord } from './runRecord';
 import { summarizeRun } from './runSummary';
+import { tiledTrainImage } from './tiledTrainImage';
 import { type TrainImageFiles, trainConfigOf } from './trainConfigOf';
 
 /**
@@ -39,6 +40,10 @@ export async function startTraining(ctx: AppContext, request: TrainingRequest): 
   });
   const images: TrainImageFiles[] = [];
   for (const entry of entries) {
+    if (isLargeImage(entry)) {
+      images.push(await tiledTrainImage(project, folder, entry, request.channels));
+      continue;
+    }
     // Labels are stored as sparse tiles; the run reads them as one PNG pair per image.
     const paths = await writeLabelPngs(join(folder, 'labels'), await project.readAnnotation(entry.id));
     images.push({
