@@ -80,6 +80,11 @@ describe('training on the annotated tiles of an image too large to load', () => 
       const patch = { x: tx * TILE_SIZE, y: ty * TILE_SIZE, w: TILE_SIZE, h: TILE_SIZE, classes, instances };
       await handlers.saveAnnotationPatch(entry.id, patch);
     }
+    const request = { imageIds: [entry.id], valFraction: 0, preset: 'fast' as const, advanced: {} };
+    await expect(handlers.startTraining({ ...request, channels: [0] })).rejects.toMatchObject({
+      code: 'invalid_argument',
+      message: expect.stringContaining('trains with all its channels'),
+    });
     const run = await handlers.startTraining({
       imageIds: [entry.id],
       valFraction: 0,
@@ -100,6 +105,7 @@ describe('training on the annotated tiles of an image too large to load', () => 
     }
     const end = events.find((e) => e.jobId === run.runId && (e.kind === 'done' || e.kind === 'failed'));
     expect(end).toMatchObject({ kind: 'done' });
+    await expect(handlers.getPreview(run.runId, entry.id)).rejects.toMatchObject({ code: 'too_large' });
     const [info] = await handlers.listRuns();
     expect(info.status).toBe('done');
     expect(info.modelIds.length).toBeGreaterThan(0);

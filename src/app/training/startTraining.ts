@@ -34,6 +34,14 @@ export async function startTraining(ctx: AppContext, request: TrainingRequest): 
       `${lacking.name} has ${lacking.channels} channel(s); channels ${wanted.map((c) => c + 1).join(', ')} were chosen: leave it out or choose others.`,
     );
   }
+  const regionRead = request.channels !== undefined ? entries.find((e) => isLargeImage(e)) : undefined;
+  if (regionRead !== undefined) {
+    throw new AppError(
+      'invalid_argument',
+      `${regionRead.name} (${regionRead.width}x${regionRead.height}) is read by regions and trains with all its channels; ` +
+        'clear the channel choice or leave this image out.',
+    );
+  }
   const folder = runFolder(project.dir, runId);
   await mkdir(folder, { recursive: true }).catch((error: unknown) => {
     throw fsError(error, folder);
@@ -41,7 +49,7 @@ export async function startTraining(ctx: AppContext, request: TrainingRequest): 
   const images: TrainImageFiles[] = [];
   for (const entry of entries) {
     if (isLargeImage(entry)) {
-      images.push(await tiledTrainImage(project, folder, entry, request.channels));
+      images.push(await tiledTrainImage(project, folder, entry));
       continue;
     }
     // Labels are stored as sparse tiles; the run reads them as one PNG pair per image.
