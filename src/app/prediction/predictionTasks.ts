@@ -36,7 +36,9 @@ export interface PredictImagesTask {
   projectDir: string;
   jobId: string;
   modelId: string;
-  images: Pick<ImageEntry, 'id' | 'name' | 'file' | 'page' | 'width' | 'height'>[];
+  /** With their size, images too large to hold are streamed (see largePrediction). */
+  images: (Pick<ImageEntry, 'id' | 'name' | 'file' | 'page'> &
+    Partial<Pick<ImageEntry, 'width' | 'height'>>)[];
   /** Test-time augmentation: the mean of the 8 flips and rotations (8x the time). */
   tta?: boolean;
 }
@@ -81,9 +83,10 @@ export async function predictProjectImages(
           fraction: (index + done / total) / images.length,
           message: entry.name,
         });
-      if (isLargeImage(entry)) {
+      const { width, height } = entry;
+      if (width !== undefined && height !== undefined && isLargeImage({ width, height })) {
         // Streamed from its TIFF to a tiled mask and an objects CSV, never held whole.
-        await predictLargeEntry(model, projectDir, modelId, entry, channels, {
+        await predictLargeEntry(model, projectDir, modelId, { ...entry, width, height }, channels, {
           name: entry.name,
           signal,
           tta,

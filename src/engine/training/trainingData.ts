@@ -146,6 +146,11 @@ async function loadAnnotation(
     }
     return { classes, instances: mask.instances, bytes: [await readBytes(source.path)] };
   }
+  if (source.kind === 'labelTiles')
+    throw new AppError(
+      'invalid_argument',
+      `${entry.image}: tiled labels are read by regions (tiledLabelSamples)`,
+    );
   const classImage = await readLabel(source.classesPath, width, height, entry.image);
   const classes = new Uint8Array(width * height);
   for (let i = 0; i < classes.length; i++) {
