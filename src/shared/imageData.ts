@@ -75,6 +75,11 @@ export interface Prediction {
  * and fetched as sparse tiles of this size on the full-resolution grid.
  */
 export const TILE_SIZE = 512;
+/**
+ * Images over this many pixels are never held whole (read region by region from their TIFF):
+ * prediction streams them, and views that need the whole image show what to do instead.
+ */
+export const LARGE_IMAGE_PIXELS = 4096 * 4096;
 /** Largest side of an image opened as tiles (never decoded whole), pixels. */
 export const MAX_TILED_IMAGE_SIDE = 1 << 20;
 

@@ -2,6 +2,7 @@ import type { AcceptedPrediction, AcceptOptions } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
 import type { AppContext } from '../AppContext';
 import { getPrediction } from '../prediction/getPrediction';
+import { refuseWholePrediction } from '../prediction/largePrediction';
 import { acceptPatch, mergeAccepted } from './acceptPatch';
 
 /**
@@ -15,6 +16,7 @@ export async function acceptPrediction(
   options: AcceptOptions,
 ): Promise<AcceptedPrediction> {
   const project = ctx.session.current();
+  refuseWholePrediction(project.dir, modelId, project.image(imageId), 'to take its prediction over whole');
   const p = await getPrediction(ctx, modelId, imageId);
   const annotation = await project.readAnnotation(imageId);
   const patch = acceptPatch(p, annotation.nextInstanceId, options.objects);

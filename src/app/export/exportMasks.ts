@@ -1,3 +1,4 @@
+import { isLargeImage } from '../../engine/index';
 import type { ExportRequest, ExportResult } from '../../shared/apiModels';
 import type { AppContext } from '../AppContext';
 import { modelInfo } from '../models/modelCatalog';
@@ -17,7 +18,8 @@ export async function exportMasks(ctx: AppContext, request: ExportRequest): Prom
   const images: ExportMasksTask['images'] = [];
   for (const imageId of request.imageIds) {
     const entry = project.image(imageId);
-    if (request.source !== 'annotation') images.push({ entry });
+    // A large image's labels are read tile by tile where its mask is written.
+    if (request.source !== 'annotation' || isLargeImage(entry)) images.push({ entry });
     else if (entry.annotation.labelledPixels > 0)
       images.push({ entry, annotation: await project.readAnnotation(imageId) });
     else images.push({ entry });

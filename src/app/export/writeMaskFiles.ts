@@ -1,10 +1,11 @@
 import { basename, extname, join } from 'node:path';
-import { type RasterImage, writeFileAtomic, writePng, writeTiff } from '../../engine/index';
+import { isLargeImage, type RasterImage, writeFileAtomic, writePng, writeTiff } from '../../engine/index';
 import type { ExportRequest, ExportResult, ExportSkip } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
 import type { Annotation } from '../../shared/imageData';
 import type { ImageEntry } from '../../shared/schemas';
 import { annotationLabels, type ExportLabels, predictionLabels } from './exportLabels';
+import { writeLargeMask } from './largeMasks';
 
 /** Name of the per-image table written beside the masks. */
 export const EXPORT_CSV = 'objects.csv';
@@ -89,8 +90,12 @@ function csvField(value: string | number): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-function csvRow(entry: ImageEntry, file: string, labels: ExportLabels): string {
-  const { objects, foreground, areas } = objectAreas(labels);
+function csvRow(
+  entry: ImageEntry,
+  file: string,
+  labels: Pick<ExportLabels, 'width' | 'height'> & ReturnType<typeof objectAreas>,
+): string {
+  const { objects, foreground, areas } = labels;
   let total = 0;
   let min = Number.POSITIVE_INFINITY;
   let max = 0;
@@ -132,6 +137,15 @@ export async function exportMaskFiles(task: ExportMasksTask): Promise<ExportResu
       continue;
     }
     try {
+      if (isLargeImage(entry)) {
+        if (request.source === 'annotation' && entry.annotation.labelledPixels === 0) missingAnnotation();
+        const path = join(request.folder, file);
+        const summary = await writeLargeMask(projectDir, request, entry, path);
+        taken.set(file, entry.name);
+        files.push(path);
+        rows.push(csvRow(entry, file, { width: entry.width, height: entry.height, ...summary }));
+        continue;
+      }
       const labels =
         request.source === 'annotation'
           ? annotationLabels(annotation ?? missingAnnotation())
@@ -145,7 +159,7 @@ export async function exportMaskFiles(task: ExportMasksTask): Promise<ExportResu
       else await writePng(path, mask, size);
       taken.set(file, entry.name);
       files.push(path);
-      rows.push(csvRow(entry, file, labels));
+      rows.push(csvRow(entry, file, { ...labels, ...objectAreas(labels) }));
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       skip(error.message);

@@ -1,5 +1,6 @@
 import { basename, join } from 'node:path';
 import {
+  isLargeImage,
   listImages,
   modelFolder,
   openModelPredictor,
@@ -14,6 +15,7 @@ import type { PredictionResult } from '../../shared/jobs';
 import type { ImageEntry } from '../../shared/schemas';
 import { modelInfo } from '../models/modelCatalog';
 import { modelChannels } from '../models/modelChannels';
+import { predictLargeEntry } from './largePrediction';
 import type { PredictionEmitter } from './predictionJobs';
 
 /** Minimum time between progress events (at most every ~100-200 ms, like training's). */
@@ -34,8 +36,12 @@ export interface PredictImagesTask {
   projectDir: string;
   jobId: string;
   modelId: string;
-  /** With `plane` for a hyperstack plane (all its channels are read). */
-  images: (Pick<ImageEntry, 'id' | 'name' | 'file' | 'page'> & Partial<Pick<ImageEntry, 'plane'>>)[];
+  /**
+   * With `plane` for a hyperstack plane (all its channels are read); with their size, images too
+   * large to hold are streamed (see largePrediction).
+   */
+  images: (Pick<ImageEntry, 'id' | 'name' | 'file' | 'page'> &
+    Partial<Pick<ImageEntry, 'plane' | 'width' | 'height'>>)[];
   /** Test-time augmentation: the mean of the 8 flips and rotations (8x the time). */
   tta?: boolean;
 }
@@ -73,21 +79,36 @@ export async function predictProjectImages(
     });
     for (const [index, entry] of images.entries()) {
       if (signal.aborted) throw new AppError('cancelled', 'prediction cancelled');
+      const onTile = (done: number, total: number) =>
+        progress({
+          kind: 'progress',
+          jobId,
+          step: index,
+          totalSteps: images.length,
+          fraction: (index + done / total) / images.length,
+          message: entry.name,
+        });
+      const { width, height } = entry;
+      if (width !== undefined && height !== undefined && isLargeImage({ width, height })) {
+        // Streamed from its TIFF to a tiled mask and an objects CSV, never held whole.
+        await predictLargeEntry(model, projectDir, modelId, { ...entry, width, height }, channels, {
+          name: entry.name,
+          signal,
+          tta,
+          onTile,
+        });
+        progress({
+          kind: 'progress',
+          jobId,
+          step: index + 1,
+          totalSteps: images.length,
+          fraction: (index + 1) / images.length,
+          message: entry.name,
+        });
+        continue;
+      }
       const img = await readEntryImage(projectDir, entry, channels);
-      const predicted = await model.predict(img, {
-        name: entry.name,
-        signal,
-        tta,
-        onTile: (done, total) =>
-          progress({
-            kind: 'progress',
-            jobId,
-            step: index,
-            totalSteps: images.length,
-            fraction: (index + done / total) / images.length,
-            message: entry.name,
-          }),
-      });
+      const predicted = await model.predict(img, { name: entry.name, signal, tta, onTile });
       await writePrediction(projectDir, modelId, entry.id, storedPrediction(predicted, model.classCount));
       // A channel conversion is said, never silent (a gray image through an RGB model): that
       // event skips the throttle.

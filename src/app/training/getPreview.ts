@@ -1,5 +1,5 @@
 import type { StoredPrediction } from '../../engine/index';
-import { predictionObjects, previewPath, readPreviewFile, runFolder } from '../../engine/index';
+import { isLargeImage, predictionObjects, previewPath, readPreviewFile, runFolder } from '../../engine/index';
 import type { Prediction } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
 import type { AppContext } from '../AppContext';
@@ -17,6 +17,14 @@ import { readRunRecord } from './runRecord';
 export async function getPreview(ctx: AppContext, runId: string, imageId: string): Promise<Prediction> {
   const project = ctx.session.current();
   const entry = project.image(imageId);
+  if (isLargeImage(entry)) {
+    // A preview is a whole-image prediction; such an image is predicted to files, streamed.
+    throw new AppError(
+      'too_large',
+      `${entry.name} (${entry.width}x${entry.height}) is too large for a live preview: ` +
+        'predict it from the Predict & export panel, which streams it tile by tile.',
+    );
+  }
   const folder = runFolder(project.dir, runId);
   const file = previewPath(folder, imageId);
   const channels = (await readRunRecord(folder).catch(() => null))?.request.channels;

@@ -1,6 +1,6 @@
 import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fsError, newRunId, parseModelId, runFolder, writeLabelPngs } from '../../engine/index';
+import { fsError, isLargeImage, newRunId, parseModelId, runFolder, writeLabelPngs } from '../../engine/index';
 import type { RunInfo, TrainingRequest } from '../../shared/apiModels';
 import { AppError } from '../../shared/errors';
 import type { AppContext } from '../AppContext';
@@ -8,6 +8,7 @@ import { inputChannelsOf } from '../models/modelChannels';
 import { imageInputFile } from './imageInputFile';
 import { type RunRecord, readRunRecord, writeRunRecord } from './runRecord';
 import { summarizeRun } from './runSummary';
+import { tiledTrainImage } from './tiledTrainImage';
 import { type TrainImageFiles, trainConfigOf } from './trainConfigOf';
 
 /**
@@ -42,12 +43,24 @@ export async function startTraining(ctx: AppContext, request: TrainingRequest): 
       `${lacking.name} has ${lacking.channels} channel(s); channels ${wanted.map((c) => c + 1).join(', ')} were chosen: leave it out or choose others.`,
     );
   }
+  const regionRead = request.channels !== undefined ? entries.find((e) => isLargeImage(e)) : undefined;
+  if (regionRead !== undefined) {
+    throw new AppError(
+      'invalid_argument',
+      `${regionRead.name} (${regionRead.width}x${regionRead.height}) is read by regions and trains with all its channels; ` +
+        'clear the channel choice or leave this image out.',
+    );
+  }
   const folder = runFolder(project.dir, runId);
   await mkdir(folder, { recursive: true }).catch((error: unknown) => {
     throw fsError(error, folder);
   });
   const images: TrainImageFiles[] = [];
   for (const entry of entries) {
+    if (isLargeImage(entry)) {
+      images.push(await tiledTrainImage(project, folder, entry));
+      continue;
+    }
     // Labels are stored as sparse tiles; the run reads them as one PNG pair per image.
     const paths = await writeLabelPngs(join(folder, 'labels'), await project.readAnnotation(entry.id));
     images.push({

@@ -3,7 +3,9 @@ import type { TrainingRequest } from '../../shared/apiModels';
 /** One training image as the engine's TrainConfig takes it (files on disk). */
 export interface TrainImageFiles {
   image: string;
-  annotation: { kind: 'annotation'; classesPath: string; instancesPath?: string };
+  annotation:
+    | { kind: 'annotation'; classesPath: string; instancesPath?: string }
+    | { kind: 'labelTiles'; dir: string; imageId: string };
 }
 
 /** Time budget when the request gives neither steps nor minutes. */

@@ -1,4 +1,5 @@
 import { extname } from 'node:path';
+import { LARGE_IMAGE_PIXELS } from '../../shared/imageData';
 import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from './rasterImage';
 import { LazyTiff } from './tiff/LazyTiff';
 
@@ -7,7 +8,7 @@ import { LazyTiff } from './tiff/LazyTiff';
  * prediction and evaluation): the whole-image prediction path holds about 30 bytes per pixel
  * (input, padded copy, logits, probabilities), 0.5 GB at 4096 x 4096.
  */
-export const STREAM_PIXELS = 4096 * 4096;
+export const STREAM_PIXELS = LARGE_IMAGE_PIXELS;
 
 /** True for a .tif/.tiff name. */
 export function isTiffName(path: string): boolean {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { unetOutputSize } from '../model/index';
 import { mirrorPad, reflectIndex } from './mirrorPad';
 import { chooseTileSize, tileLayout } from './tileLayout';
 
@@ -95,5 +96,18 @@ describe('chooseTileSize', () => {
       for (let s = 44; s <= 400; s += 4) if (costOf(s) < costOf(best)) best = s;
       expect(got).toBe(best);
     }
+  });
+
+  it('chooses for a 100000x100000 slide without laying out its smallest tiles', () => {
+    // Laid out, the 28 px tiles alone (4 px out) would be 625 million tile origins.
+    const before = process.memoryUsage().rss;
+    const started = performance.now();
+    const got = chooseTileSize(100_000, 100_000, 3, 1132);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 2 ** 20);
+    // The same cost as counting by hand.
+    const layout = tileLayout(100_000, 100_000, got, unetOutputSize(got, 3) as number, 8);
+    expect(layout.tilesX * layout.tilesY).toBe(layout.origins.length);
+    expect(got).toBeGreaterThan(1000);
   });
 });

@@ -40,26 +40,34 @@ export async function streamNormalization(
   }
   const bounds = await percentileBounds(source, channels, norm, onBand);
   const scale = scaleOfBitDepth(source.bitDepth);
-  const groups = norm.perChannel ? channels : 1;
   return (tile) => {
     const data = pixelsWithChannels(tile, channels);
     for (let i = 0; i < data.length; i++) data[i] /= scale;
-    // As applyNormalization: x' = (x - lo) / (hi - lo + eps), per group.
-    for (let g = 0; g < groups; g++) {
-      const [lo, hi] = bounds[g];
-      const inverse = 1 / (hi - lo + norm.epsilon);
-      for (let i = g; i < data.length; i += groups) data[i] = (data[i] - lo) * inverse;
-    }
-    return data;
+    return scaleByBounds(data, bounds, norm.epsilon);
   };
+}
+
+/**
+ * As applyNormalization with fixed percentiles: x' = (x - lo) / (hi - lo + eps) per group
+ * (`bounds` has one [lo, hi] per channel, or one for all), in place on scaled HWC values.
+ */
+export function scaleByBounds(data: Float32Array, bounds: [number, number][], epsilon: number): Float32Array {
+  const groups = bounds.length;
+  for (let g = 0; g < groups; g++) {
+    const [lo, hi] = bounds[g];
+    const inverse = 1 / (hi - lo + epsilon);
+    for (let i = g; i < data.length; i += groups) data[i] = (data[i] - lo) * inverse;
+  }
+  return data;
 }
 
 /**
  * [low, high] percentiles per group (per channel, or one group), equal to `percentiles` over
  * the scaled `pixelsWithChannels` values of the whole image: histograms of integer keys whose
- * float32 values sort like the keys (a sample, or the sum of three for RGB -> gray).
+ * float32 values sort like the keys (a sample, or the sum of three for RGB -> gray). One pass
+ * over the image in bands of BAND_SAMPLES samples; 8/16-bit sources only.
  */
-async function percentileBounds(
+export async function percentileBounds(
   source: RegionSource,
   channels: 1 | 3,
   norm: PercentileNormalization,

@@ -34,6 +34,22 @@ export function tileLayout(
   outputSize: number,
   alignment: number,
 ): TileLayout {
+  const grid = tileGrid(width, height, inputSize, outputSize, alignment);
+  const origins: { x: number; y: number }[] = [];
+  for (let ty = 0; ty < grid.tilesY; ty++) {
+    for (let tx = 0; tx < grid.tilesX; tx++) origins.push({ x: tx * grid.stride, y: ty * grid.stride });
+  }
+  return { ...grid, origins };
+}
+
+/** `tileLayout` without the origins: no allocation per tile, for counting tiles of many layouts. */
+export function tileGrid(
+  width: number,
+  height: number,
+  inputSize: number,
+  outputSize: number,
+  alignment: number,
+): Omit<TileLayout, 'origins'> {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new AppError('invalid_argument', `image size must be positive integers, got ${width}x${height}`);
   }
@@ -50,10 +66,6 @@ export function tileLayout(
   const tilesY = count(height);
   const coveredWidth = (tilesX - 1) * stride + outputSize;
   const coveredHeight = (tilesY - 1) * stride + outputSize;
-  const origins: { x: number; y: number }[] = [];
-  for (let ty = 0; ty < tilesY; ty++) {
-    for (let tx = 0; tx < tilesX; tx++) origins.push({ x: tx * stride, y: ty * stride });
-  }
   return {
     inputSize,
     outputSize,
@@ -66,7 +78,6 @@ export function tileLayout(
       right: coveredWidth - width + border,
       bottom: coveredHeight - height + border,
     },
-    origins,
   };
 }
 
@@ -82,7 +93,9 @@ export function chooseTileSize(width: number, height: number, depth: number, max
   let bestCost = Number.POSITIVE_INFINITY;
   for (const size of legalInputSizes(depth, 1, maxInputSize)) {
     const outputSize = unetOutputSize(size, depth) as number;
-    const cost = tileLayout(width, height, size, outputSize, 2 ** depth).origins.length * size * size;
+    // Counted, not laid out: a 30000 px slide has tens of millions of the smallest tiles.
+    const { tilesX, tilesY } = tileGrid(width, height, size, outputSize, 2 ** depth);
+    const cost = tilesX * tilesY * size * size;
     if (cost < bestCost) {
       best = size;
       bestCost = cost;

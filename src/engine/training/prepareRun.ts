@@ -90,7 +90,7 @@ export async function prepareRun(config: TrainConfig, backend: BackendInfo): Pro
           ),
           scale: data.scale,
         });
-  normalizeSamples(data.samples, normalization);
+  await normalizeSamples(data.samples, normalization);
 
   const entries = samplerEntries(train);
   const unlabelled = train.length - entries.length;

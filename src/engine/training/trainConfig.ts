@@ -10,6 +10,9 @@ import type { UNetConfig } from '../model/types';
  *   is labelled.
  * - `annotation`: a project annotation: a class map PNG (0 = unlabelled, 1 = background,
  *   2.. = foreground classes) and optionally a 16-bit instance-id PNG (0 = no object).
+ * - `labelTiles`: the sparse label tiles of an image too large to load
+ *   (`<dir>/annotations/<imageId>/<tx>_<ty>.*.png`, as a project stores them); only the
+ *   annotated tiles are read, with their image context read region by region.
  */
 export const AnnotationSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('mask'), path: z.string().min(1) }),
@@ -18,6 +21,7 @@ export const AnnotationSourceSchema = z.discriminatedUnion('kind', [
     classesPath: z.string().min(1),
     instancesPath: z.string().min(1).optional(),
   }),
+  z.object({ kind: z.literal('labelTiles'), dir: z.string().min(1), imageId: z.string().min(1) }),
 ]);
 export type AnnotationSource = z.infer<typeof AnnotationSourceSchema>;
 

@@ -5,11 +5,13 @@ import type { Sample } from '../augment/index';
 import { fsError } from '../fsutil/index';
 import { type MultiChannelImage, type RasterImage, readImage } from '../image/index';
 import { maskFromImage } from '../metrics/index';
-import type { Normalization } from '../model/types';
+import type { Normalization, PercentileNormalization } from '../model/types';
+import { scaleByBounds } from '../prediction/streamNormalization';
 import { computeAnnotationWeightMap } from '../weightmap/index';
 import { applyNormalization, pixelsWithChannels, scaleOfBitDepth } from './normalization';
 import { readInputImage } from './readInputImage';
-import type { TrainConfig, TrainImage } from './trainConfig';
+import { lazyImageHeader, tiledLabelSamples } from './tiledLabelSamples';
+import { resolveSettings, type TrainConfig, type TrainImage } from './trainConfig';
 import { cachedWeightMap } from './weightMapCache';
 
 /**
@@ -17,7 +19,13 @@ import { cachedWeightMap } from './weightMapCache';
  * divided by the image's bit-depth full scale (0..1 for integer images); network class per pixel
  * (0 = background, 0 where unlabelled); loss weight per pixel (U-Net eq. 2; 0 = unlabelled).
  */
-export type LoadedSample = Sample & { name: string; imagePath: string; labelledPixels: number };
+export type LoadedSample = Sample & {
+  name: string;
+  imagePath: string;
+  labelledPixels: number;
+  /** A region of a larger image: that image's own percentiles (see tiledLabelSamples). */
+  percentileBounds?: (norm: PercentileNormalization) => Promise<[number, number][]>;
+};
 
 export interface LoadedData {
   samples: LoadedSample[];
@@ -40,11 +48,41 @@ export interface LoadedData {
  */
 export async function loadTrainingData(config: TrainConfig, numClasses: number): Promise<LoadedData> {
   const rasters: { entry: TrainImage; img: MultiChannelImage }[] = [];
-  for (const entry of config.images) rasters.push({ entry, img: await readInputImage(entry.image) });
-  const channels = networkChannels(rasters, config.inputChannels?.length);
-  const scale = scaleOfBitDepth(rasters[0].img.bitDepth);
+  // Images with tiled labels are read region by region; only their header is read here.
+  const tiled: { entry: TrainImage; channels: number; bitDepth: 8 | 16 | 32 }[] = [];
+  for (const entry of config.images) {
+    if (entry.annotation.kind === 'labelTiles')
+      tiled.push({ entry, ...(await lazyImageHeader(entry.image)) });
+    else rasters.push({ entry, img: await readInputImage(entry.image) });
+  }
+  // Region-read images train as gray or RGB (their chosen channels are refused before a run
+  // starts); otherwise the network takes the images' (or the chosen) channel count.
+  const regionChannels: 1 | 3 = [
+    ...rasters.map((r) => r.img.channels),
+    ...tiled.map((t) => t.channels),
+  ].every((c) => c >= 3)
+    ? 3
+    : 1;
+  const channels = tiled.length > 0 ? regionChannels : networkChannels(rasters, config.inputChannels?.length);
   const cacheDir = join(config.outDir, 'cache');
   const samples: LoadedSample[] = [];
+  for (const { entry } of tiled) {
+    if (entry.annotation.kind !== 'labelTiles') continue;
+    samples.push(
+      ...(await tiledLabelSamples(entry.image, entry.annotation.dir, entry.annotation.imageId, {
+        channels: regionChannels,
+        numClasses,
+        w0: config.w0,
+        sigma: config.sigma,
+        classBalance: config.classBalance,
+        context: resolveSettings(config, channels).tileSize,
+      })),
+    );
+  }
+  const first = [...rasters, ...tiled].find((r) => r.entry === config.images[0]);
+  const scale = scaleOfBitDepth(
+    first === undefined ? 8 : 'img' in first ? first.img.bitDepth : first.bitDepth,
+  );
   let cacheHits = 0;
   for (const { entry, img } of rasters) {
     const { width, height } = img;
@@ -145,6 +183,11 @@ async function loadAnnotation(
     }
     return { classes, instances: mask.instances, bytes: [await readBytes(source.path)] };
   }
+  if (source.kind === 'labelTiles')
+    throw new AppError(
+      'invalid_argument',
+      `${entry.image}: tiled labels are read by regions (tiledLabelSamples)`,
+    );
   const classImage = await readLabel(source.classesPath, width, height, entry.image);
   const classes = new Uint8Array(width * height);
   for (let i = 0; i < classes.length; i++) {
@@ -204,9 +247,14 @@ async function readBytes(path: string): Promise<Uint8Array> {
 
 /**
  * Normalises every sample's pixels in place (they are already scaled by their bit depth):
- * mean/std x' = (x - mean[c]) / std[c], or each image's own percentiles (as prediction does).
+ * mean/std x' = (x - mean[c]) / std[c], or each image's own percentiles (as prediction does;
+ * a region of a large image takes its whole image's).
  */
-export function normalizeSamples(samples: LoadedSample[], norm: Normalization): void {
+export async function normalizeSamples(samples: LoadedSample[], norm: Normalization): Promise<void> {
   const unscaled: Normalization = norm.kind === 'percentile' ? norm : { ...norm, scale: 1 };
-  for (const s of samples) applyNormalization(s.image, s.channels, unscaled);
+  for (const s of samples) {
+    if (norm.kind === 'percentile' && s.percentileBounds !== undefined)
+      scaleByBounds(s.image, await s.percentileBounds(norm), norm.epsilon);
+    else applyNormalization(s.image, s.channels, unscaled);
+  }
 }

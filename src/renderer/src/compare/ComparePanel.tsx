@@ -1,3 +1,4 @@
+import { LARGE_IMAGE_PIXELS } from '../../../shared/imageData';
 import type { LabController } from '../lab/LabController';
 import { useStore } from '../store/Store';
 import { CompareViewer } from './CompareViewer';
@@ -24,6 +25,8 @@ export function ComparePanel({ lab }: { lab: LabController }) {
   const missingFor = (id: string) =>
     result?.missing.filter((m) => m.modelId === id).map((m) => m.imageId) ?? [];
   const busy = job?.status === 'running';
+  const images = useStore(store, (s) => s.images);
+  const large = images.find((i) => i.imageId === imageId && i.width * i.height > LARGE_IMAGE_PIXELS);
 
   if (models.length === 0) {
     return <div className="lab-empty muted">No trained model yet: train one first (Train tab).</div>;
@@ -120,6 +123,12 @@ export function ComparePanel({ lab }: { lab: LabController }) {
             modelIds={chosen}
             labels={chosen.map(label)}
           />
+        ) : large && imageId !== null ? (
+          <div className="lab-empty muted" data-testid="compare-large">
+            {large.name} ({large.width}×{large.height}) is scored over its annotated tiles; the side-by-side
+            view is drawn for images up to 4096×4096. Its predicted mask is predictions/&lt;model&gt;/
+            {imageId}.mask.tif in the project (export it from Predict &amp; export).
+          </div>
         ) : (
           <div className="lab-empty muted">Choose an image in the metrics table.</div>
         )}

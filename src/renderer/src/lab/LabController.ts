@@ -1,5 +1,6 @@
 import type { Result, Unsubscribe } from '../../../shared/api';
 import type { ExportRequest, PredictTarget, TrainingRequest } from '../../../shared/apiModels';
+import { LARGE_IMAGE_PIXELS } from '../../../shared/imageData';
 import type { JobUpdate } from '../../../shared/jobs';
 import { Store } from '../store/Store';
 import type { StudioController } from '../store/StudioController';
@@ -230,8 +231,14 @@ export class LabController {
 
   /** Loads the compare image's pixels, annotation and each compared model's prediction. */
   async loadCompareImage(): Promise<void> {
-    const { compareImageId: imageId, compareModels } = this.store.get();
+    const { compareImageId: imageId, compareModels, images } = this.store.get();
     if (imageId === null) return;
+    const image = images.find((i) => i.imageId === imageId);
+    // An image too large to hold is scored, but has no whole-image view (ComparePanel says so).
+    if (image !== undefined && image.width * image.height > LARGE_IMAGE_PIXELS) {
+      this.store.set({ compareData: null });
+      return;
+    }
     // Loads overlap (Compare's arrival and a prediction finishing both reload): the last one wins.
     const load = ++this.compareLoads;
     await this.studio.flushAll();
