@@ -22,6 +22,10 @@ export interface TrainingPreset {
   emaDecay: number;
   /** Input normalisation of new runs: per-image percentiles or the training set's mean/std. */
   normalization: 'percentile' | 'meanStd';
+  /** Border weight amplitude of the weight map (eq. 2); 0 = no border term. */
+  w0: number;
+  /** Class-frequency weights w_c of the weight map (eq. 2). */
+  classBalance: boolean;
 }
 
 /**
@@ -50,6 +54,8 @@ export const PRESETS: Record<TrainingPreset['name'], TrainingPreset> = {
     warmup: 0,
     emaDecay: 0,
     normalization: 'percentile',
+    w0: 10,
+    classBalance: true,
   },
   fast: {
     name: 'fast',
@@ -62,5 +68,7 @@ export const PRESETS: Record<TrainingPreset['name'], TrainingPreset> = {
     warmup: 0.05,
     emaDecay: 0.995,
     normalization: 'percentile',
+    w0: 10,
+    classBalance: true,
   },
 };

@@ -82,9 +82,11 @@ export const TrainConfigSchema = z
     momentum: z.number().min(0).lt(1).default(0.99),
     valFraction: z.number().min(0).max(0.9).default(0.2),
     seed: z.number().int().min(0).default(1),
-    w0: z.number().min(0).default(10),
+    /** Border weight amplitude of eq. 2 (preset: paper 10, fast see presets.ts). */
+    w0: z.number().min(0).optional(),
     sigma: z.number().positive().default(5),
-    classBalance: z.boolean().default(true),
+    /** Class-frequency weights w_c of eq. 2 (preset). */
+    classBalance: z.boolean().optional(),
     augmentation: AugmentationSchema.default({
       enabled: true,
       elasticSigma: 10,
@@ -113,7 +115,12 @@ export const TrainConfigSchema = z
   .refine((c) => c.steps !== undefined || c.minutes !== undefined, {
     message: 'give a number of steps or a time budget in minutes',
     path: ['steps'],
-  });
+  })
+  .transform((c) => ({
+    ...c,
+    w0: c.w0 ?? PRESETS[c.preset].w0,
+    classBalance: c.classBalance ?? PRESETS[c.preset].classBalance,
+  }));
 
 /** A validated config with defaults filled in. */
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
