@@ -109,7 +109,7 @@ export function registerTrain(program: Command): void {
     .option('--batch <b>', 'tiles per step', number('--batch', true))
     .option('--lr <x>', 'learning rate', number('--lr', false))
     .addOption(new Option('--optimizer <name>', 'optimiser').choices(['sgd', 'adam']))
-    .option('--w0 <x>', 'border weight amplitude of the weight map (paper: 10)', number('--w0', false))
+    .option('--w0 <x>', 'border weight amplitude of the weight map (fast 0, paper 10)', number('--w0', false))
     .option('--sigma <px>', 'border weight width in px (paper: 5)', number('--sigma', false))
     .option('--no-augment', 'turn off augmentation')
     .option(
@@ -117,7 +117,10 @@ export function registerTrain(program: Command): void {
       'elastic deformation strength, std of the grid displacement in px; 0 = off (paper: 10)',
       number('--elastic', false),
     )
-    .option('--no-class-balance', 'weigh every pixel alike instead of balancing class frequencies')
+    .option(
+      '--no-class-balance',
+      'weigh every pixel alike (fast: balance only where the background is the majority, paper: always)',
+    )
     .addOption(
       new Option(
         '--schedule <kind>',

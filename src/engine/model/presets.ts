@@ -24,8 +24,8 @@ export interface TrainingPreset {
   normalization: 'percentile' | 'meanStd';
   /** Border weight amplitude of the weight map (eq. 2); 0 = no border term. */
   w0: number;
-  /** Class-frequency weights w_c of the weight map (eq. 2). */
-  classBalance: boolean;
+  /** Class-frequency weights w_c of the weight map (eq. 2); 'auto' = only for sparse objects. */
+  classBalance: boolean | 'auto';
 }
 
 /**
@@ -68,7 +68,7 @@ export const PRESETS: Record<TrainingPreset['name'], TrainingPreset> = {
     warmup: 0.05,
     emaDecay: 0.995,
     normalization: 'percentile',
-    w0: 10,
-    classBalance: true,
+    w0: 0,
+    classBalance: 'auto',
   },
 };

@@ -6,7 +6,7 @@ import type { PercentileNormalization } from '../model/types';
 import { lazyTiffSource } from '../prediction/regionSource';
 import { percentileBounds } from '../prediction/streamNormalization';
 import { type LabelTileData, listLabelTiles, readLabelTile } from '../project/labelTiles';
-import { computeAnnotationWeightMap } from '../weightmap/index';
+import { type ClassBalance, computeAnnotationWeightMap } from '../weightmap/index';
 import { pixelsWithChannels, scaleOfBitDepth } from './normalization';
 import { type LabelledRegion, regionTrainingSamples } from './regionSamples';
 import type { LoadedSample } from './trainingData';
@@ -21,7 +21,7 @@ export interface TiledLabelOptions {
   numClasses: number;
   w0: number;
   sigma: number;
-  classBalance: boolean;
+  classBalance: ClassBalance;
   /** Image context around each region (px): at least the training input tile. */
   context: number;
 }

@@ -86,7 +86,7 @@ export const TrainConfigSchema = z
     w0: z.number().min(0).optional(),
     sigma: z.number().positive().default(5),
     /** Class-frequency weights w_c of eq. 2 (preset). */
-    classBalance: z.boolean().optional(),
+    classBalance: z.union([z.boolean(), z.literal('auto')]).optional(),
     augmentation: AugmentationSchema.default({
       enabled: true,
       elasticSigma: 10,

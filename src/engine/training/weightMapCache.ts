@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fsutil/index';
-import type { WeightMap } from '../weightmap/index';
+import type { ClassBalance, WeightMap } from '../weightmap/index';
 
 /** Everything a weight map depends on besides the label files. */
 export interface WeightMapKey {
@@ -10,7 +10,7 @@ export interface WeightMapKey {
   labelBytes: Uint8Array[];
   w0: number;
   sigma: number;
-  classBalance: boolean;
+  classBalance: ClassBalance;
   numClasses: number;
 }
 

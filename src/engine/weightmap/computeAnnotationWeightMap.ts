@@ -2,14 +2,22 @@ import { AppError } from '../../shared/errors';
 import { separateInstances } from './separateInstances';
 import { twoNearestDistances } from './twoNearestDistances';
 
+/** Class-frequency weighting of eq. 2: on, off, or on where the background is the majority. */
+export type ClassBalance = boolean | 'auto';
+
 /** U-Net eq. 2 parameters. */
 export interface WeightMapOptions {
   /** Border weight amplitude; default 10 (paper). */
   w0?: number;
   /** Border weight width in pixels; default 5 (paper). */
   sigma?: number;
-  /** Add w_c(x) = N / (C * N_class(x)); when false w_c = 1. Default true. */
-  classBalance?: boolean;
+  /**
+   * Add w_c(x) = N / (C * N_class(x)); when false w_c = 1. 'auto': balance only when the
+   * background holds most labelled pixels (sparse objects such as nuclei), not when the objects
+   * do (cells packed between thin membranes, where balancing would thicken the membranes).
+   * Default true.
+   */
+  classBalance?: ClassBalance;
 }
 
 /** Input of {@link computeAnnotationWeightMap}: a partial annotation. */
@@ -145,6 +153,30 @@ function classifyAnnotation(
   return { weights, targets, classOf: labels, background: 1 };
 }
 
+/** Whether background pixels (after separation) outnumber object pixels among labelled ones. */
+function backgroundIsMajority(
+  classes: Uint8Array | null,
+  objects: Int32Array,
+  separated: Int32Array,
+): boolean {
+  let background = 0;
+  let labelled = 0;
+  for (let i = 0; i < separated.length; i++) {
+    const c =
+      classes === null
+        ? separated[i] !== 0
+          ? 2
+          : 1
+        : objects[i] !== 0 && separated[i] === 0
+          ? 1
+          : classes[i];
+    if (c === 0) continue;
+    labelled++;
+    if (c === 1) background++;
+  }
+  return background * 2 > labelled;
+}
+
 /**
  * Steps 1-3 of {@link computeAnnotationWeightMap} on checked input: `classes` in 0..numClasses,
  * or null for a complete label image (class 2 on objects, 1 elsewhere); `objects` the object id
@@ -163,7 +195,10 @@ export function weightMapOfObjects(
   checkOptions(w0, sigma);
   checkSize(width, height, objects.length, 'objects');
   const separated = separateInstances(objects, width, height);
-  const balance = opts.classBalance !== false;
+  const balance =
+    opts.classBalance === 'auto'
+      ? backgroundIsMajority(classes, objects, separated)
+      : opts.classBalance !== false;
   const { weights, targets, classOf, background } =
     classes === null
       ? classifyComplete(separated, balance)

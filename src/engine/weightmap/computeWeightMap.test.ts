@@ -104,6 +104,25 @@ describe('computeWeightMap', () => {
     expect(Array.from(weights)).toEqual([0.75, 1.5, 1.5, 0.75, 0.75, 0.75]);
   });
 
+  it("'auto' class balance weighs sparse objects up and leaves objects that fill most of the image alone", () => {
+    // Sparse: 2 object pixels of 6 -> balanced as with classBalance true.
+    const sparse = [0, 3, 3, 0, 0, 0];
+    expect(computeWeightMap(sparse, 3, 2, { classBalance: 'auto' }).weights).toEqual(
+      computeWeightMap(sparse, 3, 2, { classBalance: true }).weights,
+    );
+    // Dense: 4 object pixels of 6 (a thin background between packed cells) -> w_c = 1.
+    const dense = [3, 3, 0, 3, 3, 0];
+    const auto = computeWeightMap(dense, 3, 2, { classBalance: 'auto', w0: 0 });
+    expect(Array.from(auto.weights)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(Array.from(computeWeightMap(dense, 3, 2, { classBalance: true, w0: 0 }).weights)).toEqual([
+      0.75, 0.75, 1.5, 0.75, 0.75, 1.5,
+    ]);
+    // A tie is not a background majority: no balance.
+    expect(Array.from(computeWeightMap([3, 3, 3, 0, 0, 0], 3, 2, { classBalance: 'auto' }).weights)).toEqual([
+      1, 1, 1, 1, 1, 1,
+    ]);
+  });
+
   it('matches the brute force on small random images (max abs diff < 1e-3)', () => {
     for (let t = 0; t < 12; t++) {
       const width = 20 + t * 3;

@@ -1,5 +1,6 @@
 export {
   type AnnotationWeightMapArgs,
+  type ClassBalance,
   computeAnnotationWeightMap,
   type WeightMap,
   type WeightMapOptions,

@@ -45,9 +45,9 @@ const FIELDS: { key: keyof AdvancedText; label: string; hint: string; paper: str
   {
     key: 'w0',
     label: 'Border emphasis (w0)',
-    hint: '10',
+    hint: 'fast 0, paper 10',
     paper:
-      'How much more the thin background gaps between touching cells count in the loss (w0 = 10 in the paper, eq. 2). Raise it when touching cells merge; 0 turns it off.',
+      'How much more the thin background gaps between touching cells count in the loss (w0 = 10 in the paper, eq. 2). The fast preset leaves it at 0 and splits touching objects after prediction; raise it when touching cells merge.',
     integer: false,
   },
   {
