@@ -68,7 +68,8 @@ describe('training data', () => {
     };
     const label = await png('b_ids.png', ids);
     const data = await loadTrainingData(
-      configOf([{ image, annotation: { kind: 'mask', path: label } }], 'o2'),
+      // The paper's loss: border term and class balance (the fast preset leaves both off here).
+      configOf([{ image, annotation: { kind: 'mask', path: label } }], 'o2', { w0: 10, classBalance: true }),
       2,
     );
     const s = data.samples[0];
