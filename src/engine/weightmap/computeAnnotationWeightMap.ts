@@ -106,8 +106,13 @@ function classWeight(count: number, labelled: number, numClasses: number, balanc
   return !balance ? 1 : count > 0 ? labelled / (numClasses * count) : 0;
 }
 
+/** Whether to balance: 'auto' balances only when background pixels outnumber the others. */
+function balances(balance: ClassBalance, background: number, labelled: number): boolean {
+  return balance === 'auto' ? background * 2 > labelled : balance;
+}
+
 /** A complete label image: every separated object pixel is class 2, every other one class 1. */
-function classifyComplete(separated: Int32Array, balance: boolean): Classified {
+function classifyComplete(separated: Int32Array, balance: ClassBalance): Classified {
   const n = separated.length;
   const targets = new Uint8Array(n);
   let objects = 0;
@@ -117,7 +122,8 @@ function classifyComplete(separated: Int32Array, balance: boolean): Classified {
       objects++;
     }
   }
-  const weightOf = [classWeight(n - objects, n, 2, balance), classWeight(objects, n, 2, balance)];
+  const on = balances(balance, n - objects, n);
+  const weightOf = [classWeight(n - objects, n, 2, on), classWeight(objects, n, 2, on)];
   const weights = new Float32Array(n);
   for (let i = 0; i < n; i++) weights[i] = weightOf[targets[i]];
   return { weights, targets, classOf: targets, background: 0 };
@@ -129,7 +135,7 @@ function classifyAnnotation(
   objects: Int32Array,
   separated: Int32Array,
   numClasses: number,
-  balance: boolean,
+  balance: ClassBalance,
 ): Classified {
   const n = classes.length;
   const labels = new Uint8Array(n);
@@ -139,9 +145,9 @@ function classifyAnnotation(
     labels[i] = c;
     counts[c]++;
   }
+  const on = balances(balance, counts[1], n - counts[0]);
   const weightOf = new Float64Array(numClasses + 1);
-  for (let c = 1; c <= numClasses; c++)
-    weightOf[c] = classWeight(counts[c], n - counts[0], numClasses, balance);
+  for (let c = 1; c <= numClasses; c++) weightOf[c] = classWeight(counts[c], n - counts[0], numClasses, on);
   const weights = new Float32Array(n);
   const targets = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -151,30 +157,6 @@ function classifyAnnotation(
     weights[i] = weightOf[c];
   }
   return { weights, targets, classOf: labels, background: 1 };
-}
-
-/** Whether background pixels (after separation) outnumber object pixels among labelled ones. */
-function backgroundIsMajority(
-  classes: Uint8Array | null,
-  objects: Int32Array,
-  separated: Int32Array,
-): boolean {
-  let background = 0;
-  let labelled = 0;
-  for (let i = 0; i < separated.length; i++) {
-    const c =
-      classes === null
-        ? separated[i] !== 0
-          ? 2
-          : 1
-        : objects[i] !== 0 && separated[i] === 0
-          ? 1
-          : classes[i];
-    if (c === 0) continue;
-    labelled++;
-    if (c === 1) background++;
-  }
-  return background * 2 > labelled;
 }
 
 /**
@@ -195,10 +177,7 @@ export function weightMapOfObjects(
   checkOptions(w0, sigma);
   checkSize(width, height, objects.length, 'objects');
   const separated = separateInstances(objects, width, height);
-  const balance =
-    opts.classBalance === 'auto'
-      ? backgroundIsMajority(classes, objects, separated)
-      : opts.classBalance !== false;
+  const balance = opts.classBalance ?? true;
   const { weights, targets, classOf, background } =
     classes === null
       ? classifyComplete(separated, balance)
