@@ -1,5 +1,40 @@
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { doneLines } from './train';
+import { parseTrainConfig } from '../../engine/index';
+import { doneLines, lossLine, registerTrain, type TrainCliOptions, trainConfigInputOf } from './train';
+
+/** The config `unet-studio train ARGS` would run, parsed by the real command definition. */
+function configOf(args: string[]) {
+  const program = new Command().exitOverride();
+  registerTrain(program);
+  let options: TrainCliOptions | undefined;
+  program.commands[0]!.action((o: TrainCliOptions) => {
+    options = o;
+  });
+  program.parse(['train', '--images', 'i', '--labels', 'l', '--out', 'o', '--steps', '5', ...args], {
+    from: 'user',
+  });
+  return parseTrainConfig(
+    trainConfigInputOf(options!, [{ image: 'i/a.png', annotation: { kind: 'mask', path: 'l/a.png' } }]),
+  );
+}
+
+describe('unet-studio train: flags left out leave the preset in charge', () => {
+  it('the fast preset keeps its loss (no border term, class balance only for sparse objects)', () => {
+    const fast = configOf([]);
+    expect(fast.w0).toBe(0);
+    expect(fast.classBalance).toBe('auto');
+    expect(lossLine(fast)).toBe(
+      'loss: weighted cross-entropy, border weight w0 0, class balance where the background is the majority',
+    );
+    const paper = configOf(['--preset', 'paper']);
+    expect([paper.w0, paper.classBalance]).toEqual([10, true]);
+    expect(lossLine(paper)).toMatch(/w0 10, class balance on$/);
+    const off = configOf(['--no-class-balance', '--w0', '3']);
+    expect([off.w0, off.classBalance]).toEqual([3, false]);
+    expect(lossLine(off)).toMatch(/w0 3, class balance off$/);
+  });
+});
 
 describe('unet-studio train: the closing lines', () => {
   it('say which saved model is the final one, which the best on validation, and which to use', () => {

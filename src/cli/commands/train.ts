@@ -6,6 +6,7 @@ import {
   matchTrainingPairs,
   parseTrainConfig,
   startTrainingProcess,
+  type TrainConfig,
   type TrainConfigInput,
   type TrainingOutcome,
   writeChannelInputs,
@@ -13,7 +14,7 @@ import {
 import { formatSeconds } from '../../shared/format';
 import type { TrainingEvent, TrainingResult } from '../../shared/jobs';
 
-interface TrainCliOptions {
+export interface TrainCliOptions {
   images: string;
   labels: string;
   out: string;
@@ -156,28 +157,19 @@ export function registerTrain(program: Command): void {
     .action(async (options: TrainCliOptions) => runTrain(options));
 }
 
-/** `1,3` -> [0, 2]: 1-based channel numbers, each once. */
-function channelList(value: string): number[] {
-  const channels = value.split(',').map((s) => Number(s.trim()));
-  if (
-    channels.some((c) => !Number.isInteger(c) || c < 1 || c > 64) ||
-    new Set(channels).size !== channels.length
-  ) {
-    throw new InvalidArgumentError('--channels takes channel numbers 1..64, each once, e.g. 1,3');
-  }
-  return channels.map((c) => c - 1);
-}
-
-async function runTrain(options: TrainCliOptions): Promise<void> {
-  const matched = await matchTrainingPairs(options.images, options.labels);
-  // Chosen channels are cut out once, into the run folder, and recorded in the model.
-  const chosen =
-    options.channels === undefined
-      ? undefined
-      : await writeChannelInputs(matched.pairs, options.channels, join(options.out, 'inputs'));
-  const input: TrainConfigInput = {
-    images: chosen?.images ?? matched.pairs,
-    ...(chosen === undefined ? {} : { inputChannels: chosen.inputChannels }),
+/**
+ * The training configuration the flags ask for. A flag the user did not give stays undefined, so
+ * the preset decides: commander sets a `--no-x` flag's option to true when it is absent, which
+ * would otherwise override presets whose default is not "on" (the fast preset's class balance).
+ */
+export function trainConfigInputOf(
+  options: TrainCliOptions,
+  images: TrainConfigInput['images'],
+  inputChannels?: TrainConfigInput['inputChannels'],
+): TrainConfigInput {
+  return {
+    images,
+    ...(inputChannels === undefined ? {} : { inputChannels }),
     outDir: options.out,
     preset: options.preset,
     steps: options.steps,
@@ -197,7 +189,7 @@ async function runTrain(options: TrainCliOptions): Promise<void> {
     optimizer: options.optimizer,
     w0: options.w0,
     sigma: options.sigma,
-    classBalance: options.classBalance,
+    classBalance: options.classBalance === false ? false : undefined,
     augmentation: !options.augment
       ? { enabled: false }
       : options.augmentInvert !== undefined || options.elastic !== undefined
@@ -208,11 +200,45 @@ async function runTrain(options: TrainCliOptions): Promise<void> {
     ema: options.ema,
     normalization: options.normalization,
   };
+}
+
+/** The loss a run uses, stated once at the start, since the presets differ in it. */
+export function lossLine(config: Pick<TrainConfig, 'w0' | 'classBalance'>): string {
+  const balance =
+    config.classBalance === 'auto'
+      ? 'where the background is the majority'
+      : config.classBalance
+        ? 'on'
+        : 'off';
+  return `loss: weighted cross-entropy, border weight w0 ${config.w0}, class balance ${balance}`;
+}
+
+/** `1,3` -> [0, 2]: 1-based channel numbers, each once. */
+function channelList(value: string): number[] {
+  const channels = value.split(',').map((s) => Number(s.trim()));
+  if (
+    channels.some((c) => !Number.isInteger(c) || c < 1 || c > 64) ||
+    new Set(channels).size !== channels.length
+  ) {
+    throw new InvalidArgumentError('--channels takes channel numbers 1..64, each once, e.g. 1,3');
+  }
+  return channels.map((c) => c - 1);
+}
+
+async function runTrain(options: TrainCliOptions): Promise<void> {
+  const matched = await matchTrainingPairs(options.images, options.labels);
+  // Chosen channels are cut out once, into the run folder, and recorded in the model.
+  const chosen =
+    options.channels === undefined
+      ? undefined
+      : await writeChannelInputs(matched.pairs, options.channels, join(options.out, 'inputs'));
+  const input = trainConfigInputOf(options, chosen?.images ?? matched.pairs, chosen?.inputChannels);
   const config = parseTrainConfig(input); // fail fast, before a process starts
   const say = (line: string): void => {
     process.stdout.write(`${line}\n`);
   };
   say(`training on ${matched.pairs.length} image(s) from ${options.images} -> ${options.out}`);
+  say(lossLine(config));
   if (matched.unlabelledImages.length > 0)
     say(`note: ${matched.unlabelledImages.length} image(s) without a label are not used`);
   if (matched.orphanLabels.length > 0)
