@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSlideTiff } from '../../../test/fixtures/slideTiff';
-import { defaultTrainingProcessFactory } from '../../engine/index';
+import { createTrainingTestService } from '../../../test/support/testService';
 import type { ApiHandlers } from '../../shared/api';
 import { TILE_SIZE } from '../../shared/imageData';
 import type { JobUpdate } from '../../shared/jobs';
-import { createStudioService, type StudioService } from '../studioService';
+import type { StudioService } from '../studioService';
 
 // A real training process on a 20000x20000 8-bit slide (400 MB of pixels, 1.6 GB as float
 // input) with three painted label tiles: it must train on them without loading the image.
@@ -16,25 +16,12 @@ const SIDE = 20_000;
 let root: string;
 let service: StudioService;
 let handlers: ApiHandlers;
-const events: JobUpdate[] = [];
-let child: ChildProcess | null = null;
+let events: JobUpdate[];
+let child: () => ChildProcess | null;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'unet-large-train-'));
-  service = createStudioService({
-    shell: 'browser',
-    version: 'test',
-    workspaceRoot: root,
-    env: { ...process.env, UNET_STUDIO_CONFIG_DIR: join(root, '.config') },
-    work: 'in-process',
-    trainingProcessFactory: () => {
-      child = defaultTrainingProcessFactory();
-      return child;
-    },
-  });
-  service.subscribe((m) => {
-    if (m.event === 'jobEvent') events.push(m.payload);
-  });
+  ({ service, events, child } = createTrainingTestService(root));
   handlers = service.handlers;
   await handlers.createProject(join(root, 'p'), 'p');
   await writeSlideTiff(join(root, 'p', 'slide.tif'), SIDE, SIDE, 8);
@@ -100,7 +87,8 @@ describe('training on the annotated tiles of an image too large to load', () => 
     const start = Date.now();
     while (!events.some((e) => e.jobId === run.runId && (e.kind === 'done' || e.kind === 'failed'))) {
       if (Date.now() - start > 240_000) throw new Error('timed out waiting for the run to end');
-      if (child?.pid !== undefined) peak = await peakRssMiB(child.pid).catch(() => peak);
+      const pid = child()?.pid;
+      if (pid !== undefined) peak = await peakRssMiB(pid).catch(() => peak);
       await new Promise((r) => setTimeout(r, 100));
     }
     const end = events.find((e) => e.jobId === run.runId && (e.kind === 'done' || e.kind === 'failed'));

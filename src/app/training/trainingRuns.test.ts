@@ -4,34 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultTrainingProcessFactory } from '../../engine/index';
+import { createTrainingTestService } from '../../../test/support/testService';
 import type { ApiHandlers } from '../../shared/api';
 import type { JobUpdate } from '../../shared/jobs';
-import { createStudioService, type StudioService } from '../studioService';
+import type { StudioService } from '../studioService';
 
 // A real training child on a 40x40 image with a tiny U-Net, killed with SIGKILL mid-run.
 let root: string;
 let service: StudioService;
 let handlers: ApiHandlers;
-const events: JobUpdate[] = [];
-let child: ChildProcess | null = null;
+let events: JobUpdate[];
+let child: () => ChildProcess | null;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'unet-runs-'));
-  service = createStudioService({
-    shell: 'browser',
-    version: 'test',
-    workspaceRoot: null,
-    env: { UNET_STUDIO_CONFIG_DIR: join(root, '.config') },
-    work: 'in-process',
-    trainingProcessFactory: () => {
-      child = defaultTrainingProcessFactory();
-      return child;
-    },
-  });
-  service.subscribe((m) => {
-    if (m.event === 'jobEvent') events.push(m.payload);
-  });
+  ({ service, events, child } = createTrainingTestService(root));
   handlers = service.handlers;
   await handlers.createProject(join(root, 'p'), 'p');
 });
@@ -87,7 +74,7 @@ describe('training runs owned by the studio service', () => {
     expect(preview).toMatchObject({ imageId: entry.id, width: w, height: w, classCount: 2 });
     expect(preview.modelId).toMatch(new RegExp(`^${run.runId} @ step \\d+$`));
     expect(service.busy()).toBe(true);
-    child!.kill('SIGKILL');
+    child()!.kill('SIGKILL');
     await waitFor(() => events.some((e) => e.kind === 'failed'), 'the crash event');
     const [after] = await handlers.listRuns();
     expect(after.status).toBe('interrupted');
