@@ -22,71 +22,94 @@ export interface NucleiImage {
   nuclei: number;
 }
 
+interface Nucleus {
+  cx: number;
+  cy: number;
+  /** Semi-axes (px) and orientation. */
+  a: number;
+  b: number;
+  theta: number;
+  /** Brightness 0..1 of the stain. */
+  level: number;
+}
+
 /**
- * One deterministic image. Nuclei are ellipses (radius range per image: small, medium or large),
- * placed in clumps so many touch or overlap; where two overlap, a pixel belongs to the nucleus
- * whose ellipse-normalised distance is smaller, which gives touching objects a shared border.
- * Intensity: per-nucleus brightness, mottled texture, a blurred edge, uneven illumination and
- * noise; brightfield and stain images are dark nuclei on a bright background.
+ * One deterministic image, built like a real field of nuclei: a size per image (radius 4 to 14
+ * px, so 8 to 28 px across), a coverage of 10-35% of the field, and about 60% of the nuclei set
+ * down against a neighbour so clumps of two to many form. Neighbours touch or overlap slightly
+ * (centres at least 0.8 of the sum of their radii apart; a nucleus never hides another). Where
+ * two overlap, a pixel belongs to the nucleus whose ellipse-normalised distance is smaller,
+ * which gives touching objects a shared border, as in hand-drawn instance labels.
+ * Intensity: per-nucleus stain level, brighter towards the centre (chromatin, a rounded
+ * nucleus), so touching nuclei meet in a shallow valley, mottled texture, a blurred edge,
+ * uneven illumination and noise; brightfield and stain images are dark nuclei on a bright
+ * background.
  */
 export function syntheticNuclei(seed: string, index: number, size = 256): NucleiImage {
   const rng = seedrandom(`nuclei:${seed}:${index}`);
   const width = size;
   const height = size;
   const style = STYLES[index % STYLES.length]!;
-  const scale = [5, 9, 14][Math.floor(rng() * 3)]!;
-  const count = Math.round((0.35 * width * height) / (Math.PI * scale * scale * 1.2));
-  const best = new Float32Array(width * height).fill(1);
-  const instances = new Uint16Array(width * height);
-  const level = new Float32Array(count + 1);
-  let placed = 0;
-  let cx = rng() * width;
-  let cy = rng() * height;
-  for (let k = 1; k <= count; k++) {
-    // Clumps: most nuclei start next to the previous one, some jump elsewhere.
-    if (rng() < 0.3) {
+  const scale = 4 + 10 * rng();
+  const coverage = 0.1 + 0.25 * rng();
+  const nuclei: Nucleus[] = [];
+  let area = 0;
+  for (let attempt = 0; attempt < 5000 && area < coverage * width * height; attempt++) {
+    const a = scale * (0.8 + 0.4 * rng());
+    const b = a * (0.65 + 0.35 * rng());
+    const r = (a + b) / 2;
+    let cx: number;
+    let cy: number;
+    if (nuclei.length > 0 && rng() < 0.6) {
+      const next = nuclei[Math.floor(rng() * nuclei.length)]!;
+      const angle = rng() * 2 * Math.PI;
+      const reach = ((next.a + next.b) / 2 + r) * (0.85 + 0.15 * rng());
+      cx = next.cx + Math.cos(angle) * reach;
+      cy = next.cy + Math.sin(angle) * reach;
+    } else {
       cx = rng() * width;
       cy = rng() * height;
-    } else {
-      const angle = rng() * 2 * Math.PI;
-      cx = Math.min(width - 1, Math.max(0, cx + Math.cos(angle) * scale * 1.7));
-      cy = Math.min(height - 1, Math.max(0, cy + Math.sin(angle) * scale * 1.7));
     }
-    const a = scale * (0.8 + 0.5 * rng());
-    const b = a * (0.6 + 0.4 * rng());
-    const theta = rng() * Math.PI;
-    const cos = Math.cos(theta);
-    const sin = Math.sin(theta);
-    level[k] = 0.55 + 0.45 * rng();
-    const reach = Math.ceil(a) + 1;
-    for (let y = Math.max(0, Math.floor(cy - reach)); y <= Math.min(height - 1, cy + reach); y++) {
-      for (let x = Math.max(0, Math.floor(cx - reach)); x <= Math.min(width - 1, cx + reach); x++) {
-        const dx = x - cx;
-        const dy = y - cy;
-        const u = (dx * cos + dy * sin) / a;
-        const v = (-dx * sin + dy * cos) / b;
+    if (cx < -r / 2 || cy < -r / 2 || cx > width + r / 2 || cy > height + r / 2) continue;
+    const crowded = nuclei.some(
+      (q) => Math.hypot(q.cx - cx, q.cy - cy) < 0.8 * ((q.a + q.b) / 2 + r),
+    );
+    if (crowded) continue;
+    nuclei.push({ cx, cy, a, b, theta: rng() * Math.PI, level: 0.45 + 0.55 * rng() });
+    area += Math.PI * a * b;
+  }
+  const best = new Float32Array(width * height).fill(1);
+  const instances = new Uint16Array(width * height);
+  nuclei.forEach((q, k) => {
+    const cos = Math.cos(q.theta);
+    const sin = Math.sin(q.theta);
+    const reach = Math.ceil(q.a) + 1;
+    for (let y = Math.max(0, Math.floor(q.cy - reach)); y <= Math.min(height - 1, q.cy + reach); y++) {
+      for (let x = Math.max(0, Math.floor(q.cx - reach)); x <= Math.min(width - 1, q.cx + reach); x++) {
+        const dx = x - q.cx;
+        const dy = y - q.cy;
+        const u = (dx * cos + dy * sin) / q.a;
+        const v = (-dx * sin + dy * cos) / q.b;
         const d = u * u + v * v;
         const i = y * width + x;
         if (d < best[i]) {
           best[i] = d;
-          instances[i] = k;
+          instances[i] = k + 1;
         }
       }
     }
-    placed++;
-  }
-  // Drop ids that lost every pixel, renumber 1..n.
-  const remap = new Uint16Array(count + 1);
+  });
+  // Drop ids that lost every pixel (nuclei cut off at the edge), renumber 1..n.
+  const remap = new Uint16Array(nuclei.length + 1);
   let next = 0;
   for (const id of instances) if (id > 0 && remap[id] === 0) remap[id] = ++next;
-  for (let i = 0; i < instances.length; i++) instances[i] = remap[instances[i]];
   const signal = new Float32Array(width * height);
-  for (let i = 0; i < signal.length; i++) {
+  for (let i = 0; i < instances.length; i++) {
     const id = instances[i];
+    instances[i] = remap[id];
     if (id === 0) continue;
-    const original = remap.indexOf(id);
-    const texture = 0.85 + 0.15 * Math.sin(i * 0.37 + original) * Math.cos(i * 0.011 * original);
-    signal[i] = level[original] * texture;
+    const texture = 0.88 + 0.12 * Math.sin(i * 0.37 + id) * Math.cos(i * 0.011 * id);
+    signal[i] = nuclei[id - 1]!.level * (1 - 0.35 * Math.sqrt(best[i])) * texture;
   }
   blur(signal, width, height);
   const gx = rng() - 0.5;
@@ -106,7 +129,7 @@ export function syntheticNuclei(seed: string, index: number, size = 256): Nuclei
       }
     }
   }
-  return { width, height, style, rgb, bitDepth, instances, nuclei: Math.min(placed, next) };
+  return { width, height, style, rgb, bitDepth, instances, nuclei: next };
 }
 
 function styleColours(

@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchRoot, type Cell, printTable, writeResults } from './_common';
+import { predictedObjects, readImage, writePng } from '../src/engine/index';
 import { writeNucleiSet } from './_nuclei';
 
 const { values } = parseArgs({
@@ -142,6 +143,35 @@ function score(
 }
 
 const rows: Record<string, Cell>[] = [];
+const oracle: Record<string, Cell> = {
+  protocol: 'nuclei',
+  variant: 'truth foreground (ceiling)',
+  model: '-',
+  'fg IoU': 1,
+  'pixel error': 0,
+};
+
+/** Splits each truth image's foreground (no probabilities) with the app's instance step. */
+async function splitTruthForeground(
+  set: { labels: string; names: string[] },
+  out: string,
+  method: 'watershed' | 'components',
+): Promise<void> {
+  mkdirSync(out, { recursive: true });
+  for (const name of set.names) {
+    const truth = await readImage(join(set.labels, `${name}.png`));
+    const classes = new Uint8Array(truth.width * truth.height);
+    for (let i = 0; i < classes.length; i++) classes[i] = truth.data[i] !== 0 ? 1 : 0;
+    const { labels } = predictedObjects(classes, null, truth.width, truth.height, { method });
+    await writePng(join(out, `${name}_instances.png`), {
+      width: truth.width,
+      height: truth.height,
+      channels: 1,
+      bitDepth: 16,
+      data: Uint16Array.from(labels),
+    });
+  }
+}
 const tta = values.tta ? ['--tta'] : [];
 const base = {
   variant: values.variant,
@@ -177,6 +207,14 @@ if (values.protocol!.includes('isbi')) {
 if (values.protocol!.includes('nuclei')) {
   const trainSet = await writeNucleiSet(join(work, 'nuclei-train'), 'train', 0, 40);
   const heldOut = await writeNucleiSet(join(work, 'nuclei-test'), 'test', 0, 10);
+  // The ceiling of the instance step: the truth's own foreground, split as predictions are.
+  for (const method of ['watershed', 'components'] as const) {
+    const out = join(work, `nuclei-oracle-${method}`);
+    await splitTruthForeground(heldOut, out, method);
+    const s = score('objects', out, heldOut.labels, '_instances');
+    oracle[method === 'watershed' ? 'object F1' : 'object F1 (no split)'] = s.objectF1;
+  }
+  rows.push(oracle);
   const trained = train('nuclei', trainSet);
   for (const model of ['best', 'model'] as const) {
     const folder = join(trained.folder, model);
