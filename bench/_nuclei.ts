@@ -71,9 +71,7 @@ export function syntheticNuclei(seed: string, index: number, size = 256): Nuclei
       cy = rng() * height;
     }
     if (cx < -r / 2 || cy < -r / 2 || cx > width + r / 2 || cy > height + r / 2) continue;
-    const crowded = nuclei.some(
-      (q) => Math.hypot(q.cx - cx, q.cy - cy) < 0.8 * ((q.a + q.b) / 2 + r),
-    );
+    const crowded = nuclei.some((q) => Math.hypot(q.cx - cx, q.cy - cy) < 0.8 * ((q.a + q.b) / 2 + r));
     if (crowded) continue;
     nuclei.push({ cx, cy, a, b, theta: rng() * Math.PI, level: 0.45 + 0.55 * rng() });
     area += Math.PI * a * b;

@@ -24,8 +24,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchRoot, type Cell, printTable, writeResults } from './_common';
 import { predictedObjects, readImage, writePng } from '../src/engine/index';
+import { benchRoot, type Cell, printTable, writeResults } from './_common';
 import { writeNucleiSet } from './_nuclei';
 
 const { values } = parseArgs({
