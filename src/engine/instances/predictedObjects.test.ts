@@ -91,6 +91,21 @@ describe('predictedObjects', () => {
     expect(predictedObjects(blob, noisy, w, h).count).toBe(1);
   });
 
+  it('splits small touching nuclei (radius 5, a shallow neck) that a 2 px depth rule kept joined', () => {
+    // A row of three discs of radius 5 whose centres are 8 px apart: the saddles lie 1.5-2 px
+    // below the peaks, as between touching nuclei 10 px across.
+    const row = discs(w, h, [
+      [15, 20, 5],
+      [23, 20, 5],
+      [31, 20, 5],
+    ]);
+    const split = predictedObjects(row, null, w, h);
+    expect(split.count).toBe(3);
+    expect(new Set([20 * w + 15, 20 * w + 23, 20 * w + 31].map((i) => split.labels[i])).size).toBe(3);
+    const strict = predictedObjects(row, null, w, h, { minDepth: 2, relativeDepth: 0.2, minBasinArea: 16 });
+    expect(strict.count).toBeLessThan(3);
+  });
+
   it('keeps classes apart and drops objects under minArea', () => {
     const classes = discs(w, h, [[10, 10, 5]]);
     for (let y = 25; y < 35; y++) for (let x = 30; x < 40; x++) classes[y * w + x] = 2;
