@@ -2,9 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StudioService } from '../../src/app/index';
-import type { ApiEventMessage } from '../../src/shared/api';
 import type { JobUpdate } from '../../src/shared/jobs';
-import { createTestService } from './testService';
+import { collectJobEvents, createTestService } from './testService';
 
 /** A test service with a project open at `<root>/p`, the job events it sent, and a way to await a job's end. */
 export interface ProjectService {
@@ -19,10 +18,7 @@ export interface ProjectService {
 export async function openProjectService(prefix: string): Promise<ProjectService> {
   const root = await mkdtemp(join(tmpdir(), prefix));
   const service = createTestService(root);
-  const events: JobUpdate[] = [];
-  service.subscribe((m: ApiEventMessage) => {
-    if (m.event === 'jobEvent') events.push(m.payload);
-  });
+  const events = collectJobEvents(service);
   await service.handlers.createProject(join(root, 'p'), 'p');
   return {
     root,

@@ -42,9 +42,14 @@ export function createTrainingTestService(root: string): TrainingTestService {
       return child;
     },
   });
+  return { service, events: collectJobEvents(service), child: () => child };
+}
+
+/** Every job event the service sends from now on, in order (the array fills as they come). */
+export function collectJobEvents(service: StudioService): JobUpdate[] {
   const events: JobUpdate[] = [];
   service.subscribe((m) => {
     if (m.event === 'jobEvent') events.push(m.payload);
   });
-  return { service, events, child: () => child };
+  return events;
 }
