@@ -143,13 +143,6 @@ function score(
 }
 
 const rows: Record<string, Cell>[] = [];
-const oracle: Record<string, Cell> = {
-  protocol: 'nuclei',
-  variant: 'truth foreground (ceiling)',
-  model: '-',
-  'fg IoU': 1,
-  'pixel error': 0,
-};
 
 /** Splits each truth image's foreground (no probabilities) with the app's instance step. */
 async function splitTruthForeground(
@@ -172,6 +165,7 @@ async function splitTruthForeground(
     });
   }
 }
+
 const tta = values.tta ? ['--tta'] : [];
 const base = {
   variant: values.variant,
@@ -208,6 +202,13 @@ if (values.protocol!.includes('nuclei')) {
   const trainSet = await writeNucleiSet(join(work, 'nuclei-train'), 'train', 0, 40);
   const heldOut = await writeNucleiSet(join(work, 'nuclei-test'), 'test', 0, 10);
   // The ceiling of the instance step: the truth's own foreground, split as predictions are.
+  const oracle: Record<string, Cell> = {
+    protocol: 'nuclei',
+    variant: 'truth foreground (ceiling)',
+    model: '-',
+    'fg IoU': 1,
+    'pixel error': 0,
+  };
   for (const method of ['watershed', 'components'] as const) {
     const out = join(work, `nuclei-oracle-${method}`);
     await splitTruthForeground(heldOut, out, method);
