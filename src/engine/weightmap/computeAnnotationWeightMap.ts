@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors';
+import { BORDER_CLASS, withObjectBorders } from './objectBorders';
 import { separateInstances } from './separateInstances';
 import { twoNearestDistances } from './twoNearestDistances';
 
@@ -30,6 +31,11 @@ export interface AnnotationWeightMapArgs extends WeightMapOptions {
   height: number;
   /** Network classes, background included (2 for cell/background). */
   numClasses: number;
+  /**
+   * Learn object borders (objectBorders.ts): `classes` hold one foreground class (0..2), the
+   * network has 3 (`numClasses` must be 3), and each object's outline becomes class 3.
+   */
+  objectBorders?: boolean;
 }
 
 /** A weight map and the matching per-pixel training targets. */
@@ -73,23 +79,42 @@ function checkSize(width: number, height: number, length: number, what: string):
  *    distances to the nearest and second-nearest object (0 with fewer than two objects).
  * Unlabelled pixels get weight 0. Distances are evaluated only up to the cut-off where the
  * border term drops below 1e-5, so the result is within 1e-5 of the exact formula.
+ * With `objectBorders`, object outlines become class 3 first (withObjectBorders) and the objects
+ * of steps 1 and 3 are their interiors, which never touch: no pixel turns background.
  */
 export function computeAnnotationWeightMap(args: AnnotationWeightMapArgs): WeightMap {
-  const { classes, instances, width, height, numClasses } = args;
+  const { instances, width, height, numClasses } = args;
+  let { classes } = args;
   checkOptions(args.w0 ?? 10, args.sigma ?? 5);
   checkSize(width, height, classes.length, 'classes');
   checkSize(width, height, instances.length, 'instances');
   if (!Number.isInteger(numClasses) || numClasses < 2 || numClasses > 255) {
     throw new AppError('invalid_argument', `numClasses must be an integer in 2..255, got ${numClasses}`);
   }
+  const labelClasses = args.objectBorders === true ? 2 : numClasses;
+  if (args.objectBorders === true && numClasses !== 3) {
+    throw new AppError(
+      'invalid_argument',
+      `object borders need 3 network classes (background, interior, border), got ${numClasses}`,
+    );
+  }
   const n = width * height;
   const objects = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const c = classes[i];
-    if (c > numClasses) {
-      throw new AppError('invalid_argument', `class ${c} at pixel ${i} exceeds numClasses ${numClasses}`);
+    if (c > labelClasses) {
+      throw new AppError(
+        'invalid_argument',
+        args.objectBorders === true
+          ? `class ${c} at pixel ${i}: object borders need one foreground class (values 0..2)`
+          : `class ${c} at pixel ${i} exceeds numClasses ${numClasses}`,
+      );
     }
     if (c >= 2 && instances[i] > 0) objects[i] = instances[i];
+  }
+  if (args.objectBorders === true) {
+    classes = withObjectBorders(classes, objects, width, height);
+    for (let i = 0; i < n; i++) if (classes[i] === BORDER_CLASS) objects[i] = 0;
   }
   return weightMapOfObjects(classes, objects, width, height, numClasses, args);
 }

@@ -6,4 +6,5 @@ export {
   type WeightMapOptions,
 } from './computeAnnotationWeightMap';
 export { computeWeightMap } from './computeWeightMap';
+export { BORDER_CLASS, withObjectBorders } from './objectBorders';
 export { separateInstances } from './separateInstances';
