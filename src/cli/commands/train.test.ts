@@ -33,6 +33,15 @@ describe('unet-studio train: flags left out leave the preset in charge', () => {
     const off = configOf(['--no-class-balance', '--w0', '3']);
     expect([off.w0, off.classBalance]).toEqual([3, false]);
     expect(lossLine(off)).toMatch(/w0 3, class balance off$/);
+    expect(fast.objectBorders).toBe(false);
+  });
+
+  it('--object-borders asks for the outline class and the loss line names the three classes', () => {
+    const borders = configOf(['--object-borders']);
+    expect(borders.objectBorders).toBe(true);
+    expect(lossLine(borders)).toBe(
+      'loss: weighted cross-entropy, 3 classes: background, object interior, object border, border weight w0 0, class balance where the background is the majority',
+    );
   });
 });
 

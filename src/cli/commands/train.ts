@@ -36,6 +36,7 @@ export interface TrainCliOptions {
   lr?: number;
   optimizer?: 'sgd' | 'adam';
   w0?: number;
+  objectBorders?: boolean;
   sigma?: number;
   augment: boolean;
   classBalance: boolean;
@@ -112,6 +113,10 @@ export function registerTrain(program: Command): void {
     .addOption(new Option('--optimizer <name>', 'optimiser').choices(['sgd', 'adam']))
     .option('--w0 <x>', 'border weight amplitude of the weight map (fast 0, paper 10)', number('--w0', false))
     .option('--sigma <px>', 'border weight width in px (paper: 5)', number('--sigma', false))
+    .option(
+      '--object-borders',
+      "learn each object's outline as a third class, so touching objects split at prediction (one foreground class)",
+    )
     .option('--no-augment', 'turn off augmentation')
     .option(
       '--elastic <px>',
@@ -189,6 +194,7 @@ export function trainConfigInputOf(
     optimizer: options.optimizer,
     w0: options.w0,
     sigma: options.sigma,
+    objectBorders: options.objectBorders === true ? true : undefined,
     classBalance: options.classBalance === false ? false : undefined,
     augmentation: !options.augment
       ? { enabled: false }
@@ -203,14 +209,15 @@ export function trainConfigInputOf(
 }
 
 /** The loss a run uses, stated once at the start, since the presets differ in it. */
-export function lossLine(config: Pick<TrainConfig, 'w0' | 'classBalance'>): string {
+export function lossLine(config: Pick<TrainConfig, 'w0' | 'classBalance' | 'objectBorders'>): string {
   const balance =
     config.classBalance === 'auto'
       ? 'where the background is the majority'
       : config.classBalance
         ? 'on'
         : 'off';
-  return `loss: weighted cross-entropy, border weight w0 ${config.w0}, class balance ${balance}`;
+  const classes = config.objectBorders ? ', 3 classes: background, object interior, object border' : '';
+  return `loss: weighted cross-entropy${classes}, border weight w0 ${config.w0}, class balance ${balance}`;
 }
 
 /** `1,3` -> [0, 2]: 1-based channel numbers, each once. */

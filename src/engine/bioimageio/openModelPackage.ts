@@ -48,6 +48,11 @@ export interface ModelPackage {
     architecture: { depth: number };
     /** The source channels the input's channels are (a model trained on chosen channels). */
     inputChannels?: ModelInputChannel[];
+    /**
+     * The network outputs background, object interior and object border (ModelMetadata.objectBorders):
+     * U-Net Studio predicts with it as with a 2-class model whose foreground is interior + border.
+     */
+    objectBorders?: boolean;
   };
 }
 
@@ -91,6 +96,7 @@ const unetStudioConfig = z.looseObject({
     .array(z.object({ index: z.number().int().min(0), name: z.string().optional() }))
     .min(1)
     .optional(),
+  objectBorders: z.boolean().optional(),
 });
 
 /** Colours given to classes of a package that names none (background black). */

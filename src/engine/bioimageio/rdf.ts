@@ -75,7 +75,11 @@ export function buildRdf(parts: RdfParts): Record<string, unknown> {
     name: info.name,
     description:
       info.description ??
-      `U-Net (${architecture.depth} levels, ${architecture.baseFilters} base filters) for ${metadata.classes.length}-class segmentation, trained in U-Net Studio.`,
+      `U-Net (${architecture.depth} levels, ${architecture.baseFilters} base filters) for ${
+        metadata.objectBorders === true
+          ? 'object segmentation with object borders (output: background, object interior, object border; foreground = interior + border)'
+          : `${metadata.classes.length}-class segmentation`
+      }, trained in U-Net Studio.`,
     authors: info.authors,
     cite: [
       {
@@ -132,6 +136,7 @@ export function buildRdf(parts: RdfParts): Record<string, unknown> {
         classes: metadata.classes,
         normalization: metadata.normalization,
         ...(metadata.inputChannels ? { inputChannels: metadata.inputChannels } : {}),
+        ...(metadata.objectBorders === true ? { objectBorders: true } : {}),
         provenance: metadata.provenance,
         ...(metadata.metrics ? { metrics: metadata.metrics } : {}),
       },

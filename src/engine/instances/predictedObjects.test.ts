@@ -81,6 +81,27 @@ describe('predictedObjects', () => {
     expect(predictedObjects(block, foreground, w, h).count).toBe(2);
   });
 
+  it('splits overlapping discs along a predicted object border (interior probability), not without it', () => {
+    // Centres 6 px apart, radius 10: the union is an ellipse with a shallow waist, one object by
+    // distance and by foreground probability alike. A model that learned object borders puts a
+    // line of low interior probability where they meet (x = 30), as the border class there.
+    const overlapping = discs(w, h, [
+      [27, 20, 10],
+      [33, 20, 10],
+    ]);
+    const foreground = Float32Array.from(overlapping, (c) => c);
+    const interior = Float32Array.from(overlapping, (c, i) => {
+      const x = i % w;
+      return c === 1 && (x < 29 || x > 31) ? 0.9 : 0.05;
+    });
+    expect(predictedObjects(overlapping, foreground, w, h).count).toBe(1);
+    const split = predictedObjects(overlapping, foreground, w, h, { interior });
+    expect(split.count).toBe(2);
+    expect(split.labels[20 * w + 24]).not.toBe(split.labels[20 * w + 36]);
+    // The border pixels themselves belong to one of the two objects: nothing is lost.
+    for (let i = 0; i < w * h; i++) expect(split.labels[i] > 0).toBe(overlapping[i] === 1);
+  });
+
   it('does not shatter a large object whose probability is noisy (texture bumps are not seeds)', () => {
     const blob = discs(w, h, [[30, 20, 19]]);
     let seed = 5;

@@ -23,6 +23,12 @@ export interface InstanceOptions {
   minBasinArea?: number;
   /** Objects smaller than this (px) are dropped to background in the instance image. */
   minArea?: number;
+  /**
+   * P(object interior) per pixel, from a model that learned object borders: it replaces the
+   * foreground probability in the elevation, so a predicted border between touching objects is a
+   * valley as deep as the objects are wide, and they split even where their union has no neck.
+   */
+  interior?: Float32Array | null;
 }
 
 /**
@@ -37,11 +43,13 @@ export const DEFAULT_INSTANCE_OPTIONS: Required<InstanceOptions> = {
   relativeDepth: 0.1,
   minBasinArea: 4,
   minArea: 0,
+  interior: null,
 };
 
 /**
  * Object ids 1..count of a predicted class map (0 = background). `foreground` is the foreground
- * probability per pixel (1 - P(background)); without it the elevation is the distance alone.
+ * probability per pixel (1 - P(background)); without it (and without `interior`) the elevation is
+ * the distance alone.
  */
 export function predictedObjects(
   classes: Uint8Array,
@@ -52,7 +60,12 @@ export function predictedObjects(
 ): { labels: Int32Array; count: number } {
   const o = { ...DEFAULT_INSTANCE_OPTIONS, ...options };
   const n = width * height;
-  if (classes.length !== n || (foreground !== null && foreground.length !== n)) {
+  const cue = o.interior ?? foreground;
+  if (
+    classes.length !== n ||
+    (cue !== null && cue.length !== n) ||
+    (foreground !== null && foreground.length !== n)
+  ) {
     throw new AppError(
       'size_mismatch',
       `instances: the class map and probabilities must hold ${width}x${height} pixels`,
@@ -66,7 +79,7 @@ export function predictedObjects(
     // Pixel-level noise of the probability would make seeds of its own: the 3x3 minimum keeps
     // every valley (a 1 px line of low probability between touching objects widens to 3 px)
     // while a lone bright pixel no longer rises above its neighbours.
-    const smooth = foreground === null ? null : boxMin3(foreground, width, height);
+    const smooth = cue === null ? null : boxMin3(cue, width, height);
     for (const k of new Set(classes)) {
       if (k === 0) continue;
       const distance = distanceTransform(width, height, (i) => classes[i] === k);

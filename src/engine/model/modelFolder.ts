@@ -70,6 +70,7 @@ const metadataSchema = z.object({
     .array(z.object({ index: z.number().int().min(0), name: z.string().optional() }))
     .min(1)
     .optional(),
+  objectBorders: z.boolean().optional(),
   provenance: z.looseObject({ createdAt: z.string() }),
   metrics: z.record(z.string(), z.number()).optional(),
 });
@@ -132,6 +133,12 @@ export async function loadModelFolder(
     throw new AppError(
       'corrupt_file',
       `${dir}: metadata.json names ${metadata.inputChannels.length} input channel(s) for a network of ${metadata.architecture.inputChannels}`,
+    );
+  }
+  if (metadata.objectBorders === true && metadata.architecture.classes !== 3) {
+    throw new AppError(
+      'corrupt_file',
+      `${dir}: metadata.json says the model learned object borders, which needs 3 classes, not ${metadata.architecture.classes}`,
     );
   }
   const manifest = modelJson.weightsManifest[0]!;

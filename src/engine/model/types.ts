@@ -86,6 +86,12 @@ export interface ModelMetadata {
    * image. Absent: the image is taken as it is (gray <-> RGB converted); older models lack it.
    */
   inputChannels?: ModelInputChannel[];
+  /**
+   * The network learned each object's border as a class of its own (output 0 background,
+   * 1 object interior, 2 object border; see training/objectBorders). Prediction reports one
+   * foreground class, interior + border, and splits touching objects along the predicted borders.
+   */
+  objectBorders?: boolean;
   provenance: {
     createdAt: string;
     preset?: string;

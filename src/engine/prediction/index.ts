@@ -3,6 +3,7 @@ export * from './inferenceBackend';
 export * from './mirrorPad';
 export * from './modelInput';
 export * from './modelPredictor';
+export * from './objectBorderOutput';
 export * from './Predictor';
 export * from './predictFiles';
 export * from './predictImage';

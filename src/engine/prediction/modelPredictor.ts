@@ -16,6 +16,7 @@ import {
 import type { StoredPrediction } from '../project/predictionStore';
 import { type InferenceBackendOptions, openInferenceBackend } from './inferenceBackend';
 import { channelConversion, modelChannelsOf, modelInput } from './modelInput';
+import { foregroundOfObjectBorders, foregroundPredictor } from './objectBorderOutput';
 import type { Predictor } from './Predictor';
 import { type PredictImageResult, predictImage } from './predictImage';
 import { type PredictedRows, predictStream } from './predictStream';
@@ -61,6 +62,11 @@ export interface ImagePrediction extends PredictImageResult {
   tileSize: number;
   /** How the image's channels were converted for the model (channelConversion), if they were. */
   channelNote?: string;
+  /**
+   * P(object interior) per pixel, of a model that learned object borders (metadata.objectBorders);
+   * `probabilities` and `classes` then hold background and foreground (interior + border) only.
+   */
+  interior?: Float32Array;
 }
 
 /** An opened model ready to segment images; `dispose()` frees the session and the weights. */
@@ -80,6 +86,7 @@ export interface ModelPredictor {
   backend: string;
   /** Why the preferred backend did not run, when inference fell back. */
   note?: string;
+  /** Classes of the predictions: the network's, or 2 for a model that learned object borders. */
   classCount: number;
   /** The threaded wasm backend runs: its workers keep Node alive, so a CLI should exit. */
   keepsProcessAlive: boolean;
@@ -169,6 +176,8 @@ export async function openModelPredictor(
   };
   const { unet, predictor, note, keepsProcessAlive } = await openInferenceBackend(load, options);
   const meta = metadata as ModelMetadata;
+  // A model that learned object borders is used as a 2-class one (foregroundOfObjectBorders).
+  const borders = meta.objectBorders === true;
   return {
     metadata: meta,
     resolved,
@@ -176,7 +185,7 @@ export async function openModelPredictor(
     ...(meta.inputChannels === undefined ? {} : { inputChannels: meta.inputChannels }),
     backend: predictor.backend,
     note,
-    classCount: predictor.classes,
+    classCount: borders ? 2 : predictor.classes,
     keepsProcessAlive,
     predict: async (source, opts = {}) => {
       const name = opts.name ?? 'image';
@@ -187,7 +196,8 @@ export async function openModelPredictor(
         modelInput(img, predictor.channels, meta.normalization, name),
         fixedTile ?? inferenceTileSize(unet.config, meta.tileSize, img.width, img.height),
         opts,
-      ).then((p) => {
+      ).then((predicted) => {
+        const p = borders ? { ...predicted, ...foregroundOfObjectBorders(predicted) } : predicted;
         const channelNote = channelConversion(img.channels, predictor.channels);
         return channelNote === undefined ? p : { ...p, channelNote };
       });
@@ -211,10 +221,16 @@ export async function openModelPredictor(
         inferenceTileSize(unet.config, meta.tileSize, source.width, source.height, STREAM_TILE_BUDGET);
       const sized = tileSize === predictor.inputSize ? predictor : predictor.withInputSize(tileSize);
       try {
-        const { tiles } = await predictStream(sized, source, prepare, onRows, {
-          signal: opts.signal,
-          onTile: opts.onTile,
-        });
+        const { tiles } = await predictStream(
+          borders ? foregroundPredictor(sized) : sized,
+          source,
+          prepare,
+          onRows,
+          {
+            signal: opts.signal,
+            onTile: opts.onTile,
+          },
+        );
         return { tiles, tileSize };
       } finally {
         if (sized !== predictor) await sized.dispose();
@@ -247,22 +263,24 @@ async function openPackagePredictor(path: string, options: ModelPredictorOptions
   });
   const { predictor } = opened;
   const inputChannels = opened.pkg.unetStudio?.inputChannels;
+  const borders = opened.pkg.unetStudio?.objectBorders === true && predictor.classes === 3;
   return {
     resolved,
     channels: predictor.channels,
     ...(inputChannels === undefined ? {} : { inputChannels }),
     backend: predictor.backend,
-    classCount: predictor.classes,
+    classCount: borders ? 2 : predictor.classes,
     keepsProcessAlive: false,
     predict: async (source, opts = {}) => {
       const img = modelChannelsOf(source, inputChannels, opts.name ?? 'image');
-      return predictTiled(
+      const predicted = await predictTiled(
         predictor,
         img,
         opened.prepare(img, opts.name ?? 'image'),
         opened.tileSizeFor(img.width, img.height),
         opts,
       );
+      return borders ? { ...predicted, ...foregroundOfObjectBorders(predicted) } : predicted;
     },
     predictRegions: async (source) => {
       throw new AppError(
@@ -298,7 +316,8 @@ async function predictTiled(
 /** What the project stores of a prediction: the class map and the foreground probability. */
 export function storedPrediction(p: ImagePrediction, classCount: number): StoredPrediction {
   const foreground = foregroundProbability(p.probabilities, classCount);
-  return { width: p.width, height: p.height, classCount, classes: p.classes, foreground };
+  const stored = { width: p.width, height: p.height, classCount, classes: p.classes, foreground };
+  return p.interior === undefined ? stored : { ...stored, interior: p.interior };
 }
 
 /** The foreground probability per pixel of HWC class probabilities: 1 - P(class 0). */

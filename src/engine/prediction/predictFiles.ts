@@ -249,7 +249,7 @@ async function writeOutputs(
   args: PredictFilesArgs,
   stem: string,
   img: Pick<MultiChannelImage, 'width' | 'height'>,
-  result: { probabilities: Float32Array; classes: Uint8Array },
+  result: { probabilities: Float32Array; classes: Uint8Array; interior?: Float32Array },
   classes: number,
   pixelSize?: PixelSize,
 ): Promise<{ mask: string; probabilities?: string; instances?: string }> {
@@ -293,6 +293,7 @@ async function writeOutputs(
         method,
         written.instances,
         args.minObjectArea ?? 0,
+        result.interior,
       ),
     );
   }
@@ -308,10 +309,12 @@ function instanceImage(
   method: InstanceMethod,
   name: string,
   minArea: number,
+  interior?: Float32Array,
 ): RasterImage {
   const { labels: components, count } = predictedObjects(labels, foreground, width, height, {
     method,
     minArea,
+    interior,
   });
   if (count > 65535) {
     throw new AppError('too_large', `${name}: ${count} objects do not fit a 16-bit label image`);

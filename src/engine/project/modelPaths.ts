@@ -8,7 +8,9 @@ import { AppError } from '../../shared/errors';
  *   runs/<runId>/            a training run's folder (train()'s outDir: run.jsonl, checkpoint/,
  *                            best/, model/, cache/) plus run.json (the request that started it)
  *   predictions/<modelId>/   <imageId>.classes.png (network classes) + <imageId>.fg.npy
- *                            (float32 foreground probability) per predicted image
+ *                            (float32 foreground probability) per predicted image, and
+ *                            <imageId>.interior.npy (float32 P(object interior)) where the
+ *                            model learned object borders
  *   predictions/<modelId>/folders/<name>/   masks of a predicted folder of files
  *
  *   models/<pkgId>/package.zip   a bioimage.io model package added to the project
@@ -82,12 +84,16 @@ export function predictionFolder(projectDir: string, id: string): string {
   return join(projectDir, 'predictions', id);
 }
 
-/** Files of one stored prediction. */
+/** Files of one stored prediction (`interior` exists only for a model that learned object borders). */
 export function predictionFiles(
   projectDir: string,
   id: string,
   imageId: string,
-): { classes: string; foreground: string } {
+): { classes: string; foreground: string; interior: string } {
   const folder = predictionFolder(projectDir, id);
-  return { classes: join(folder, `${imageId}.classes.png`), foreground: join(folder, `${imageId}.fg.npy`) };
+  return {
+    classes: join(folder, `${imageId}.classes.png`),
+    foreground: join(folder, `${imageId}.fg.npy`),
+    interior: join(folder, `${imageId}.interior.npy`),
+  };
 }

@@ -1,7 +1,17 @@
 import type { ClassInfo, ModelInputChannel, ModelMetadata, Normalization, UNetConfig } from '../model/types';
 
-/** Names and colours of a trained model's classes: background, then `class 1`, `class 2`, ... */
-export function trainedClasses(count: number): ClassInfo[] {
+/**
+ * Names and colours of a trained model's classes: background, then `class 1`, `class 2`, ...; a
+ * model that learned object borders has background, object (interior) and object border.
+ */
+export function trainedClasses(count: number, objectBorders = false): ClassInfo[] {
+  if (objectBorders) {
+    return [
+      { name: 'background', color: '#000000' },
+      { name: 'object', color: '#ffffff' },
+      { name: 'object border', color: '#ff0000' },
+    ];
+  }
   return Array.from({ length: count }, (_, i) =>
     i === 0
       ? { name: 'background', color: '#000000' }
@@ -20,6 +30,8 @@ export function trainedModelMetadata(parts: {
   normalization: Normalization;
   /** The source channels chosen for training, if any (see ModelMetadata.inputChannels). */
   inputChannels?: ModelInputChannel[];
+  /** The network learned object outlines as a third class (ModelMetadata.objectBorders). */
+  objectBorders?: boolean;
   provenance: Omit<ModelMetadata['provenance'], 'createdAt'>;
   metrics?: Record<string, number>;
 }): ModelMetadata {
@@ -28,9 +40,10 @@ export function trainedModelMetadata(parts: {
     version: 1,
     architecture: parts.architecture,
     tileSize: parts.tileSize,
-    classes: trainedClasses(parts.architecture.classes),
+    classes: trainedClasses(parts.architecture.classes, parts.objectBorders === true),
     normalization: parts.normalization,
     ...(parts.inputChannels === undefined ? {} : { inputChannels: parts.inputChannels }),
+    ...(parts.objectBorders === true ? { objectBorders: true } : {}),
     provenance: { createdAt: new Date().toISOString(), ...parts.provenance },
     ...(parts.metrics === undefined ? {} : { metrics: parts.metrics }),
   };

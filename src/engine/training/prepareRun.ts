@@ -65,7 +65,15 @@ export async function prepareRun(config: TrainConfig, backend: BackendInfo): Pro
   const early = resolveSettings(config, 1);
   assertLegalInputSize(early.tileSize, early.architecture.depth);
   const notes: string[] = [];
-  const numClasses = config.architecture.classes ?? 2;
+  const labelClasses = config.architecture.classes ?? 2;
+  if (config.objectBorders && labelClasses !== 2) {
+    throw new AppError(
+      'invalid_argument',
+      `Object borders need one foreground class; this run has ${labelClasses - 1}.`,
+    );
+  }
+  // Object borders add the outline class to the network: background, interior, border.
+  const numClasses = config.objectBorders ? 3 : labelClasses;
   const data = await loadTrainingData(config, numClasses);
   if (data.cacheHits > 0)
     notes.push(`weight maps: ${data.cacheHits} of ${data.samples.length} taken from the cache`);

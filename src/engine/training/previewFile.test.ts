@@ -33,6 +33,38 @@ describe('preview files', () => {
     expect([png.channels, png.depth, png.data[2]]).toEqual([2, 8, classes[1]]);
   });
 
+  it('keep the interior probability of a run that learns object borders as a third channel', async () => {
+    const classes = Uint8Array.from([0, 1, 1, 0]);
+    const foreground = Float32Array.from([0.1, 0.9, 0.8, 0.2]);
+    const interior = Float32Array.from([0, 0.7, 0.05, 0]);
+    const path = previewPath(dir, 'borders');
+    await writePreviewFile(path, {
+      step: 7,
+      at: 'now',
+      width: 2,
+      height: 2,
+      classCount: 2,
+      classes,
+      foreground,
+      interior,
+    });
+    const read = await readPreviewFile(path);
+    expect(read!.interior).toHaveLength(4);
+    for (let i = 0; i < 4; i++)
+      expect(Math.abs(read!.interior![i] - interior[i])).toBeLessThanOrEqual(0.5 / 255 + 1e-7);
+    // A preview without one reads without one.
+    await writePreviewFile(path, {
+      step: 8,
+      at: 'now',
+      width: 2,
+      height: 2,
+      classCount: 2,
+      classes,
+      foreground,
+    });
+    expect((await readPreviewFile(path))!.interior).toBeUndefined();
+  });
+
   it('reads as null when missing, refuses other files, and never names a path outside the run', async () => {
     expect(await readPreviewFile(join(dir, 'none.png'))).toBeNull();
     const other = join(dir, 'other.png');

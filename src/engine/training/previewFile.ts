@@ -18,12 +18,14 @@ export interface TrainingPreview {
   classes: Uint8Array;
   /** Foreground probability per pixel (1 - P(background)), in steps of 1/255. */
   foreground: Float32Array;
+  /** P(object interior) of a run that learns object borders, in steps of 1/255. */
+  interior?: Float32Array;
 }
 
 /** PNG text key of the preview's step, time and class count. */
 const TEXT_KEY = 'unet-studio-preview';
 const infoSchema = z.object({
-  version: z.literal(1),
+  version: z.union([z.literal(1), z.literal(2)]),
   step: z.number().int().min(0),
   at: z.string(),
   classCount: z.number().int().min(1).max(255),
@@ -40,24 +42,27 @@ export function previewPath(outDir: string, imageId: string): string {
 }
 
 /**
- * Writes a preview as one small file, atomically: an 8-bit two-channel PNG (class, foreground
- * probability x 255) whose text chunk holds the step, time and class count. A reader never sees
- * a half-written one.
+ * Writes a preview as one small file, atomically: an 8-bit PNG (class, foreground probability
+ * x 255, and with an interior probability a third channel: version 2) whose text chunk holds
+ * the step, time and class count. A reader never sees a half-written one.
  */
 export async function writePreviewFile(path: string, preview: TrainingPreview): Promise<void> {
   const n = preview.width * preview.height;
-  const data = new Uint8Array(n * 2);
+  const channels = preview.interior === undefined ? 2 : 3;
+  const data = new Uint8Array(n * channels);
+  const byte = (p: number) => Math.round(Math.min(1, Math.max(0, p)) * 255);
   for (let i = 0; i < n; i++) {
-    data[2 * i] = preview.classes[i];
-    data[2 * i + 1] = Math.round(Math.min(1, Math.max(0, preview.foreground[i])) * 255);
+    data[channels * i] = preview.classes[i];
+    data[channels * i + 1] = byte(preview.foreground[i]);
+    if (preview.interior !== undefined) data[channels * i + 2] = byte(preview.interior[i]);
   }
-  const info = { version: 1, step: preview.step, at: preview.at, classCount: preview.classCount };
+  const info = { version: channels - 1, step: preview.step, at: preview.at, classCount: preview.classCount };
   const bytes = encode({
     width: preview.width,
     height: preview.height,
     data,
     depth: 8,
-    channels: 2,
+    channels,
     text: { [TEXT_KEY]: JSON.stringify(info) },
   });
   await writeFileAtomic(path, bytes);
@@ -84,15 +89,18 @@ export async function readPreviewFile(path: string): Promise<TrainingPreview | n
   } catch {
     info = undefined;
   }
-  if (info === undefined || png.channels !== 2 || png.depth !== 8) {
+  const channels = info === undefined ? 0 : info.version + 1;
+  if (info === undefined || png.channels !== channels || png.depth !== 8) {
     throw new AppError('corrupt_file', `${path} is not a training preview.`);
   }
   const n = png.width * png.height;
   const classes = new Uint8Array(n);
   const foreground = new Float32Array(n);
+  const interior = channels === 3 ? new Float32Array(n) : undefined;
   for (let i = 0; i < n; i++) {
-    classes[i] = png.data[2 * i];
-    foreground[i] = png.data[2 * i + 1] / 255;
+    classes[i] = png.data[channels * i];
+    foreground[i] = png.data[channels * i + 1] / 255;
+    if (interior !== undefined) interior[i] = png.data[channels * i + 2] / 255;
   }
   return {
     step: info.step,
@@ -102,5 +110,6 @@ export async function readPreviewFile(path: string): Promise<TrainingPreview | n
     classCount: info.classCount,
     classes,
     foreground,
+    ...(interior === undefined ? {} : { interior }),
   };
 }

@@ -53,7 +53,7 @@ export async function readCheckpointModel(runDir: string): Promise<CheckpointMod
         data: new Float32Array(tensors.buffer.slice(start, start + t.length * 4)),
       });
     }
-    const { architecture, tileSize } = state.settings;
+    const { architecture, tileSize, objectBorders } = state.settings;
     return {
       step: manifest.step,
       weights,
@@ -61,6 +61,7 @@ export async function readCheckpointModel(runDir: string): Promise<CheckpointMod
         architecture,
         tileSize,
         normalization: state.normalization,
+        objectBorders,
         provenance: { steps: manifest.step },
       }),
     };

@@ -22,6 +22,8 @@ export interface TiledLabelOptions {
   w0: number;
   sigma: number;
   classBalance: ClassBalance;
+  /** Learn object outlines as a third class (weightmap/objectBorders); labels hold one foreground class. */
+  objectBorders?: boolean;
   /** Image context around each region (px): at least the training input tile. */
   context: number;
 }
@@ -58,7 +60,7 @@ export async function tiledLabelSamples(
   try {
     const source = lazyTiffSource(tiff);
     const { width, height } = source;
-    const tiles = new TileReader(dir, imageId, options.numClasses);
+    const tiles = new TileReader(dir, imageId, options.objectBorders === true ? 2 : options.numClasses);
     const regions: LabelledRegion[] = [];
     for (const run of tileRuns(await listLabelTiles(dir, imageId))) {
       const x = run.tx * TILE_SIZE;
@@ -150,6 +152,7 @@ async function labelledRegion(
     w0: options.w0,
     sigma: options.sigma,
     classBalance: options.classBalance,
+    objectBorders: options.objectBorders,
   });
   const targets = new Uint8Array(rect.width * rect.height);
   const weights = new Float32Array(rect.width * rect.height);

@@ -137,6 +137,7 @@ async function loop(
       tileSize: settings.tileSize,
       normalization: run.normalization,
       inputChannels: config.inputChannels,
+      objectBorders: settings.objectBorders,
       provenance: {
         preset: config.preset,
         steps: step,

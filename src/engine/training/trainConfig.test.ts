@@ -82,6 +82,16 @@ describe('training config', () => {
       /optimizer/,
     );
     expect(incompatibility(a, resolveSettings(parseTrainConfig(base), 3))).toMatch(/inputChannels/);
+    // A run that learned object borders has 3 network classes: say why, not "classes was 3, now 2".
+    const borders = resolveSettings(parseTrainConfig({ ...base, objectBorders: true }), 1);
+    borders.architecture.classes = 3;
+    expect(incompatibility(borders, a)).toBe(
+      'the run learned object borders; resume it with object borders on',
+    );
+    expect(incompatibility(a, borders)).toMatch(/did not learn object borders/);
+    // A checkpoint written before the setting existed has none: it learned no borders.
+    const { objectBorders: _older, ...older } = a;
+    expect(incompatibility(older, a)).toBeNull();
   });
 
   it('the validation split is seeded, disjoint and sized by the fraction', () => {

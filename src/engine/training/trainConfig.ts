@@ -87,6 +87,11 @@ export const TrainConfigSchema = z
     sigma: z.number().positive().default(5),
     /** Class-frequency weights w_c of eq. 2 (preset). */
     classBalance: z.union([z.boolean(), z.literal('auto')]).optional(),
+    /**
+     * Learn each object's border as a third network class (training/objectBorders), so that
+     * prediction splits touching objects along it. Needs one foreground class.
+     */
+    objectBorders: z.boolean().default(false),
     augmentation: AugmentationSchema.default({
       enabled: true,
       elasticSigma: 10,
@@ -147,6 +152,8 @@ export interface ResolvedSettings {
   /** 0 = no weight average. */
   emaDecay: number;
   normalization: 'percentile' | 'meanStd';
+  /** The network learns object outlines as a third class (absent in older checkpoints: off). */
+  objectBorders?: boolean;
 }
 
 /** Fills architecture, tile, batch and optimiser from the preset; inputChannels from the data. */
@@ -172,6 +179,7 @@ export function resolveSettings(config: TrainConfig, inputChannels: number): Res
     schedule: { kind: config.schedule ?? preset.schedule, warmup: config.warmup ?? preset.warmup },
     emaDecay: config.ema ?? preset.emaDecay,
     normalization: config.normalization ?? preset.normalization,
+    objectBorders: config.objectBorders,
   };
 }
 
@@ -180,6 +188,11 @@ export function resolveSettings(config: TrainConfig, inputChannels: number): Res
  * architecture, tile and optimiser kind must match; learning rate, steps, minutes may change.
  */
 export function incompatibility(saved: ResolvedSettings, now: ResolvedSettings): string | null {
+  if ((saved.objectBorders ?? false) !== (now.objectBorders ?? false)) {
+    return saved.objectBorders === true
+      ? 'the run learned object borders; resume it with object borders on'
+      : 'the run did not learn object borders; resume it without them';
+  }
   const a = saved.architecture;
   const b = now.architecture;
   for (const key of ['depth', 'baseFilters', 'inputChannels', 'classes'] as const) {

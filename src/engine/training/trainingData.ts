@@ -75,6 +75,7 @@ export async function loadTrainingData(config: TrainConfig, numClasses: number):
         w0: config.w0,
         sigma: config.sigma,
         classBalance: config.classBalance,
+        objectBorders: config.objectBorders,
         context: resolveSettings(config, channels).tileSize,
       })),
     );
@@ -86,7 +87,8 @@ export async function loadTrainingData(config: TrainConfig, numClasses: number):
   let cacheHits = 0;
   for (const { entry, img } of rasters) {
     const { width, height } = img;
-    const label = await loadAnnotation(entry, width, height, numClasses);
+    // With object borders the labels hold one foreground class; the outline class is derived.
+    const label = await loadAnnotation(entry, width, height, config.objectBorders ? 2 : numClasses);
     const { map, cached } = await cachedWeightMap(
       cacheDir,
       {
@@ -95,6 +97,7 @@ export async function loadTrainingData(config: TrainConfig, numClasses: number):
         sigma: config.sigma,
         classBalance: config.classBalance,
         numClasses,
+        objectBorders: config.objectBorders,
       },
       width * height,
       () =>
@@ -107,6 +110,7 @@ export async function loadTrainingData(config: TrainConfig, numClasses: number):
           w0: config.w0,
           sigma: config.sigma,
           classBalance: config.classBalance,
+          objectBorders: config.objectBorders,
         }),
     );
     if (cached) cacheHits++;

@@ -1,6 +1,7 @@
 import type { Normalization, UNet } from '../model/index';
 import { modelInput } from '../prediction/modelInput';
 import { foregroundProbability } from '../prediction/modelPredictor';
+import { foregroundOfObjectBorders } from '../prediction/objectBorderOutput';
 import { createTfPredictor } from '../prediction/Predictor';
 import { predictImage } from '../prediction/predictImage';
 import { chooseTileSize } from '../prediction/tileLayout';
@@ -45,6 +46,8 @@ export class TrainingPreviews {
   constructor(
     private readonly outDir: string,
     private readonly onWritten: (imageId: string, step: number) => void,
+    /** The run learns object borders: previews show foreground = interior + border, as prediction does. */
+    private readonly objectBorders = false,
   ) {}
 
   /** Asks for previews of an image (again: moves it to the front). */
@@ -98,9 +101,12 @@ export class TrainingPreviews {
     const view = unet.withInputSize(chooseTileSize(width, height, unet.config.depth, cap));
     const predictor = createTfPredictor(view);
     try {
-      const result = await predictImage(data, width, height, channels, predictor);
-      const classCount = unet.config.classes;
+      const raw = await predictImage(data, width, height, channels, predictor);
+      const borders = this.objectBorders ? foregroundOfObjectBorders(raw) : null;
+      const result = borders ?? raw;
+      const classCount = borders === null ? unet.config.classes : 2;
       await writePreviewFile(previewPath(this.outDir, imageId), {
+        ...(borders === null ? {} : { interior: borders.interior }),
         step,
         at: new Date().toISOString(),
         width,

@@ -12,6 +12,8 @@ export interface WeightMapKey {
   sigma: number;
   classBalance: ClassBalance;
   numClasses: number;
+  /** Object outlines as a class of their own (weightmap/objectBorders). */
+  objectBorders?: boolean;
 }
 
 /** Bump when the weight-map formula or this file format changes. */
@@ -27,6 +29,8 @@ export function weightMapCacheKey(key: WeightMapKey): string {
       sigma: key.sigma,
       cb: key.classBalance,
       c: key.numClasses,
+      // Absent when off, so the cache of runs without object borders keeps its keys.
+      ...(key.objectBorders === true ? { ob: true } : {}),
     }),
   );
   for (const bytes of key.labelBytes) {
