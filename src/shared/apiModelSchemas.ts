@@ -28,6 +28,7 @@ export const trainingAdvancedSchema = z
     w0: z.number().min(0).max(100),
     sigma: z.number().positive().max(100),
     augmentation: z.boolean(),
+    objectBorders: z.boolean(),
     steps: z.number().int().min(1).max(10_000_000),
     minutes: z
       .number()

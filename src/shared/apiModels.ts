@@ -31,6 +31,11 @@ export interface TrainingAdvanced {
   w0?: number;
   sigma?: number;
   augmentation?: boolean;
+  /**
+   * Learn each object's border as a class of its own (network classes background, interior,
+   * border), so touching objects split at prediction. Needs one foreground class.
+   */
+  objectBorders?: boolean;
   /** Budget: steps or minutes (one of them; steps wins when both are given). */
   steps?: number;
   minutes?: number;
@@ -115,6 +120,11 @@ export interface ModelInfo {
   depth: number;
   baseFilters: number;
   metrics: Record<string, number>;
+  /**
+   * The network learned object borders (3 network classes); `classes` is what its predictions
+   * hold all the same: background and foreground (interior + border).
+   */
+  objectBorders?: boolean;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { predictedObjects, predictionFiles, readImage, readNpy } from '../../engine/index';
+import { predictedObjects, predictionFiles, readImage, readInterior, readNpy } from '../../engine/index';
 import { AppError } from '../../shared/errors';
 import type { Annotation } from '../../shared/imageData';
 
@@ -22,9 +22,10 @@ export interface ExportLabels {
 /**
  * A stored prediction as export labels: class values as the app numbers classes (network class
  * k is project class k + 1: 1 background, 2 the first object class), objects by the same seeded
- * watershed the app shows (engine instances/predictedObjects), objects under `minArea` px
- * dropped to background in both maps (so specks vanish from every mask and from objects.csv).
- * Not predicted -> 'not_found'.
+ * watershed the app shows (engine instances/predictedObjects; split along the predicted object
+ * borders where the model learned them and stored P(object interior)), objects under `minArea`
+ * px dropped to background in both maps (so specks vanish from every mask and from objects.csv).
+ * Not predicted -> 'not_found'; a damaged interior file -> 'corrupt_file' naming it.
  */
 export async function predictionLabels(
   projectDir: string,
@@ -44,9 +45,11 @@ export async function predictionLabels(
   const classes = Uint8Array.from(map.data);
   const npy = await readNpy(files.foreground);
   const foreground = npy.data instanceof Float32Array && npy.data.length === width * height ? npy.data : null;
+  const interior = (await readInterior(files.interior, width, height)) ?? null;
   const { labels, count } = predictedObjects(classes, foreground, width, height, {
-    method: foreground === null ? 'components' : 'watershed',
+    method: foreground === null && interior === null ? 'components' : 'watershed',
     minArea,
+    interior,
   });
   // predictedObjects drops small objects from the ids only: they become background here too.
   const projectClasses = new Uint8Array(classes.length);

@@ -159,6 +159,47 @@ describe('exportMaskFiles', () => {
     expect([...second.data]).toEqual(Array.from({ length: 16 }, (_, i) => (i % 4 > 2 ? 255 : 0)));
   });
 
+  it('splits touching objects along the stored P(object interior) of a model that learned object borders', async () => {
+    // Two overlapping discs (radius 10, centres 6 px apart): no neck, so one object by shape;
+    // P(object interior) 0 on the line x = 30 across them makes two.
+    const [w, h] = [60, 40];
+    const inside = (x: number, y: number) => [27, 33].some((cx) => (x - cx) ** 2 + (y - 20) ** 2 <= 100);
+    const classes = new Uint8Array(w * h).map((_, i) => (inside(i % w, Math.floor(i / w)) ? 1 : 0));
+    const foreground = Float32Array.from(classes);
+    const interior = Float32Array.from(classes, (c, i) => (c === 1 && i % w !== 30 ? 1 : 0));
+    const images = [{ entry: entry('img_d', 'd.png', w, h) }];
+    const out = join(dir, 'borders');
+    const area = classes.reduce((a, c) => a + c, 0);
+    await writePrediction(dir, MODEL, 'img_d', { width: w, height: h, classCount: 2, classes, foreground });
+    const whole = await exportMaskFiles({
+      projectDir: dir,
+      request: request(out, { kind: 'instances' }),
+      images,
+    });
+    expect((await readFile(whole.csv, 'utf8')).split('\n')[1]).toMatch(
+      new RegExp(`^d.png,d.png,60,40,1,${area},`),
+    );
+    await writePrediction(dir, MODEL, 'img_d', {
+      width: w,
+      height: h,
+      classCount: 2,
+      classes,
+      foreground,
+      interior,
+    });
+    const split = await exportMaskFiles({
+      projectDir: dir,
+      request: request(out, { kind: 'instances' }),
+      images,
+    });
+    expect((await readFile(split.csv, 'utf8')).split('\n')[1]).toMatch(
+      new RegExp(`^d.png,d.png,60,40,2,${area},`),
+    );
+    const ids = decode(await readFile(join(out, 'd.png'))).data;
+    expect(ids[20 * w + 22]).not.toBe(ids[20 * w + 38]);
+    expect(new Set(ids)).toEqual(new Set([0, 1, 2]));
+  });
+
   it('exports hand annotations as label images (class ids as the app numbers them)', async () => {
     const classes = Uint8Array.from([0, 1, 2, 2, 0, 1, 3, 3]);
     const instances = Uint16Array.from([0, 0, 5, 5, 0, 0, 9, 9]);

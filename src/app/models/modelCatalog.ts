@@ -29,20 +29,31 @@ function describe(id: string, kind: ModelKind, m: ModelMetadata): ModelInfo {
     .join(', ');
   const detail =
     `${iou === undefined ? 'not validated' : `val IoU ${iou.toFixed(3)}`}, step ${steps ?? '?'}` +
-    (channels === undefined ? '' : `, channels ${channels}`);
-  return {
+    (channels === undefined ? '' : `, channels ${channels}`) +
+    (m.objectBorders === true ? ', object borders' : '');
+  const info: ModelInfo = {
     modelId: id,
     runId,
     kind,
     label: `${runId} ${kind === 'best' ? 'best on validation' : 'final'} (${detail})`,
     createdAt: m.provenance.createdAt,
     steps,
-    classes: m.architecture.classes,
+    classes: predictedClasses(m),
     tileSize: m.tileSize,
     depth: m.architecture.depth,
     baseFilters: m.architecture.baseFilters,
     metrics,
   };
+  return m.objectBorders === true ? { ...info, objectBorders: true } : info;
+}
+
+/**
+ * Classes the model's predictions hold: its network classes, except that a model that learned
+ * object borders (background, interior, border) predicts background and foreground
+ * (ModelPredictor.classCount).
+ */
+function predictedClasses(m: ModelMetadata): number {
+  return m.objectBorders === true ? 2 : m.architecture.classes;
 }
 
 /** The model of an id; 'not_found' when the run has not written it (yet). */

@@ -103,7 +103,8 @@ export async function importModelPackage(
       name: opened.name,
       fileName: name,
       addedAt: new Date().toISOString(),
-      classes: opened.classes.length,
+      // A model that learned object borders predicts background and foreground only.
+      classes: opened.unetStudio?.objectBorders === true ? 2 : opened.classes.length,
       channels: opened.channels,
       tileSize: opened.unetStudio?.tileSize ?? opened.inputSize.min,
       depth: opened.unetStudio?.architecture.depth ?? 0,

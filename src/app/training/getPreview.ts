@@ -52,8 +52,14 @@ export async function getPreview(ctx: AppContext, runId: string, imageId: string
   return predictionOf(source, imageId, prediction);
 }
 
+/**
+ * A preview as the app shows a prediction. Its objects split along the predicted object borders
+ * when it carries P(object interior): a checkpoint's prediction (runPreview) of a model that
+ * learned them does; a live run's preview file does not hold it (yet), so its objects are split
+ * by the foreground probability alone.
+ */
 function predictionOf(source: string, imageId: string, p: StoredPrediction): Prediction {
-  const { labels, count } = predictionObjects(p.classes, p.width, p.height, p.foreground);
+  const { labels, count } = predictionObjects(p.classes, p.width, p.height, p.foreground, p.interior);
   return {
     modelId: source,
     imageId,

@@ -51,6 +51,11 @@ export async function startTraining(ctx: AppContext, request: TrainingRequest): 
         'clear the channel choice or leave this image out.',
     );
   }
+  const classes = project.snapshot().classes;
+  const classCount = Math.max(2, ...classes.map((c) => c.id));
+  // A retrain keeps its source's settings, object borders included.
+  if ((sourceRecord?.request ?? request).advanced.objectBorders === true)
+    refuseObjectBorders(classes.filter((c) => c.id >= 2).length, classCount);
   const folder = runFolder(project.dir, runId);
   await mkdir(folder, { recursive: true }).catch((error: unknown) => {
     throw fsError(error, folder);
@@ -68,7 +73,6 @@ export async function startTraining(ctx: AppContext, request: TrainingRequest): 
       annotation: { kind: 'annotation', ...paths },
     });
   }
-  const classCount = Math.max(2, ...project.snapshot().classes.map((c) => c.id));
   let config = trainConfigOf(request, images, folder, classCount);
   let resume = false;
   if (source !== undefined && sourceRecord !== undefined) {
@@ -104,4 +108,20 @@ export async function startTraining(ctx: AppContext, request: TrainingRequest): 
   await writeRunRecord(folder, record);
   ctx.runs.launch(runId, { ...config, resume });
   return ctx.runs.info(project.dir, runId);
+}
+
+/**
+ * The engine learns object borders of one foreground class (network classes 0 background,
+ * 1 interior, 2 border) and refuses more, but only once the run's process reads its config: the
+ * same refusal here, worded for the panel, before a run folder fills and a process starts.
+ * `classCount`: network classes of the project (its highest class id).
+ */
+function refuseObjectBorders(foregroundClasses: number, classCount: number): void {
+  if (classCount <= 2) return;
+  throw new AppError(
+    'invalid_argument',
+    foregroundClasses > 1
+      ? `Object borders need a project with one foreground class; this project has ${foregroundClasses}.`
+      : `Object borders need a project with one foreground class, numbered 2; this project's class ids run up to ${classCount}.`,
+  );
 }

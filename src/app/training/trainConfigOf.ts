@@ -14,7 +14,8 @@ export const DEFAULT_MINUTES = 30;
 /**
  * The engine TrainConfigInput (training/trainConfig) of a panel request: unset advanced fields
  * are left out so the preset decides; `classCount` = network classes (project class ids 1..K
- * map to network classes 0..K-1). Steps win over minutes; neither -> DEFAULT_MINUTES.
+ * map to network classes 0..K-1; with `objectBorders` it stays 2 and the engine adds the border
+ * class itself). Steps win over minutes; neither -> DEFAULT_MINUTES.
  */
 export function trainConfigOf(
   request: TrainingRequest,
@@ -46,6 +47,8 @@ export function trainConfigOf(
   ] as const;
   for (const key of copy) if (a[key] !== undefined) config[key] = a[key];
   if (a.augmentation !== undefined) config.augmentation = { enabled: a.augmentation };
+  // The engine then trains 3 network classes (background, interior, border) of one foreground class.
+  if (a.objectBorders !== undefined) config.objectBorders = a.objectBorders;
   if (a.steps !== undefined) config.steps = a.steps;
   else config.minutes = a.minutes ?? DEFAULT_MINUTES;
   return config;

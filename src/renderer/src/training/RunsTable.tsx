@@ -46,6 +46,7 @@ export function RunsTable({
             a.depth && `depth ${a.depth}`,
             a.optimizer,
             a.learningRate && `lr ${a.learningRate}`,
+            a.objectBorders && 'object borders',
             a.steps ? `${a.steps} steps` : a.minutes && `${a.minutes} min`,
             `val ${Math.round(r.request.valFraction * 100)}%`,
             r.request.initFromModel && `from ${r.request.initFromModel}`,

@@ -1,11 +1,18 @@
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import type { TrainingAdvanced, TrainingRequest } from '../../../shared/apiModels';
 import type { LabController } from '../lab/LabController';
 import { useStore } from '../store/Store';
 import { ChannelChooser } from './ChannelChooser';
 
 /** Advanced fields as typed (empty = the preset's value). */
-type AdvancedText = Record<Exclude<keyof TrainingAdvanced, 'optimizer' | 'augmentation'>, string>;
+type AdvancedText = Record<
+  Exclude<keyof TrainingAdvanced, 'optimizer' | 'augmentation' | 'objectBorders'>,
+  string
+>;
+
+/** Hover text of the object borders checkbox, in the words of the fields' `paper` texts. */
+const OBJECT_BORDERS_HELP =
+  "Teaches the network each object's outline as a class of its own, so touching nuclei or cells come out as separate objects. Needs object labels (instance masks or painted objects) and one foreground class.";
 
 /**
  * Advanced fields: a plain label, the preset's value as placeholder, and what the setting means
@@ -47,7 +54,7 @@ const FIELDS: { key: keyof AdvancedText; label: string; hint: string; paper: str
     label: 'Border emphasis (w0)',
     hint: 'fast 0, paper 10',
     paper:
-      'How much more the thin background gaps between touching cells count in the loss (w0 = 10 in the paper, eq. 2). The fast preset leaves it at 0 and splits touching objects after prediction; raise it when touching cells merge.',
+      'How much more the thin background gaps between touching cells count in the loss (w0 = 10 in the paper, eq. 2). The fast preset leaves it at 0 and splits touching objects after prediction; when touching nuclei or cells still merge, tick "Split touching objects" below.',
     integer: false,
   },
   {
@@ -106,6 +113,7 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
   const [preset, setPreset] = useState<'fast' | 'paper'>('fast');
   const [optimizer, setOptimizer] = useState<'' | 'adam' | 'sgd'>('');
   const [augmentation, setAugmentation] = useState(true);
+  const [objectBorders, setObjectBorders] = useState(false);
   const [advanced, setAdvanced] = useState<AdvancedText>(emptyAdvanced);
   const [fromModel, setFromModel] = useState('');
   const [channels, setChannels] = useState<number[] | null>(null);
@@ -132,6 +140,7 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
 
   const request = (): TrainingRequest => {
     const a: TrainingAdvanced = { augmentation };
+    if (objectBorders) a.objectBorders = true;
     if (optimizer !== '') a.optimizer = optimizer;
     for (const f of FIELDS) {
       const text = advanced[f.key].trim();
@@ -262,17 +271,30 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
           Augmentation (elastic, flips, gray values)
         </label>
         {FIELDS.map((f) => (
-          <label key={f.key} className="field" title={f.paper}>
-            <span>{f.label}</span>
-            <input
-              type="number"
-              step="any"
-              placeholder={f.hint}
-              value={advanced[f.key]}
-              data-testid={`train-${f.key}`}
-              onChange={(e) => setAdvanced({ ...advanced, [f.key]: e.target.value })}
-            />
-          </label>
+          <Fragment key={f.key}>
+            <label className="field" title={f.paper}>
+              <span>{f.label}</span>
+              <input
+                type="number"
+                step="any"
+                placeholder={f.hint}
+                value={advanced[f.key]}
+                data-testid={`train-${f.key}`}
+                onChange={(e) => setAdvanced({ ...advanced, [f.key]: e.target.value })}
+              />
+            </label>
+            {f.key === 'w0' && (
+              <label className="check" title={OBJECT_BORDERS_HELP}>
+                <input
+                  type="checkbox"
+                  checked={objectBorders}
+                  data-testid="train-object-borders"
+                  onChange={(e) => setObjectBorders(e.target.checked)}
+                />
+                Split touching objects: learn object borders
+              </label>
+            )}
+          </Fragment>
         ))}
       </details>
       <p className="trains-on small" data-testid="train-backend-info">
