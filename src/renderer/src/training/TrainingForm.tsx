@@ -1,4 +1,4 @@
-import { Fragment, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { TrainingAdvanced, TrainingRequest } from '../../../shared/apiModels';
 import type { LabController } from '../lab/LabController';
 import { useStore } from '../store/Store';
@@ -54,7 +54,7 @@ const FIELDS: { key: keyof AdvancedText; label: string; hint: string; paper: str
     label: 'Border emphasis (w0)',
     hint: 'fast 0, paper 10',
     paper:
-      'How much more the thin background gaps between touching cells count in the loss (w0 = 10 in the paper, eq. 2). The fast preset leaves it at 0 and splits touching objects after prediction; when touching nuclei or cells still merge, tick "Split touching objects" below.',
+      'How much more the thin background gaps between touching cells count in the loss (w0 = 10 in the paper, eq. 2). The fast preset leaves it at 0 and splits touching objects after prediction; when touching nuclei or cells still merge, tick "Split touching objects" instead.',
     integer: false,
   },
   {
@@ -236,6 +236,19 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
           <option value="paper">paper (64 filters, 572 tile, SGD 0.99; GPU)</option>
         </select>
       </label>
+      <label className="check" title={OBJECT_BORDERS_HELP}>
+        <input
+          type="checkbox"
+          checked={objectBorders}
+          data-testid="train-object-borders"
+          onChange={(e) => setObjectBorders(e.target.checked)}
+        />
+        Split touching objects: learn object borders
+      </label>
+      <p className="small" data-testid="train-object-borders-help">
+        For crowded nuclei or cells that touch. Needs object labels (instance masks or painted objects) and
+        one foreground class.
+      </p>
       <label className="field">
         <span>Start from (retrain: continues that run's last checkpoint on the images chosen here)</span>
         <select value={fromModel} data-testid="train-from" onChange={(e) => setFromModel(e.target.value)}>
@@ -271,30 +284,17 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
           Augmentation (elastic, flips, gray values)
         </label>
         {FIELDS.map((f) => (
-          <Fragment key={f.key}>
-            <label className="field" title={f.paper}>
-              <span>{f.label}</span>
-              <input
-                type="number"
-                step="any"
-                placeholder={f.hint}
-                value={advanced[f.key]}
-                data-testid={`train-${f.key}`}
-                onChange={(e) => setAdvanced({ ...advanced, [f.key]: e.target.value })}
-              />
-            </label>
-            {f.key === 'w0' && (
-              <label className="check" title={OBJECT_BORDERS_HELP}>
-                <input
-                  type="checkbox"
-                  checked={objectBorders}
-                  data-testid="train-object-borders"
-                  onChange={(e) => setObjectBorders(e.target.checked)}
-                />
-                Split touching objects: learn object borders
-              </label>
-            )}
-          </Fragment>
+          <label key={f.key} className="field" title={f.paper}>
+            <span>{f.label}</span>
+            <input
+              type="number"
+              step="any"
+              placeholder={f.hint}
+              value={advanced[f.key]}
+              data-testid={`train-${f.key}`}
+              onChange={(e) => setAdvanced({ ...advanced, [f.key]: e.target.value })}
+            />
+          </label>
         ))}
       </details>
       <p className="trains-on small" data-testid="train-backend-info">
