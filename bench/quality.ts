@@ -7,8 +7,8 @@
 //   foreground IoU and Rand error.
 // - nuclei: synthetic touching nuclei (bench/_nuclei.ts: 40 training, 10 held-out images of mixed
 //   styles, 8/16-bit, inverted, stained), predict with --instances watershed and components, report
-//   object F1 at IoU 0.5 and foreground IoU. `--train-args="--object-borders"` trains the outline
-//   class that splits pressed-together nuclei (compare it with a run without, same budget).
+//   object F1 at IoU 0.5 and foreground IoU. Its labels hold touching nuclei, so the fast preset
+//   learns object borders; `--train-args="--no-object-borders"` measures the run without them.
 // --steps gives a step budget (quality per step does not depend on machine load; ablations),
 // --minutes a time budget (the 20-minute protocol). Rows are printed as a Markdown table, appended
 // to bench/results/quality-rows.jsonl and written to bench/results/quality.json.

@@ -50,7 +50,7 @@ describe('training a model that learns object borders, in the browser shell', ()
     await shell?.stop();
   });
 
-  it('ticks "Split touching objects", trains, and predicts foreground with the interior', async () => {
+  it('asks for "Split touching objects", trains, and predicts foreground with the interior', async () => {
     const images = join(server.workspace, 'pairs');
     const masks = join(server.workspace, 'pair-masks');
     mkdirSync(images, { recursive: true });
@@ -83,9 +83,13 @@ describe('training a model that learns object borders, in the browser shell', ()
     await page.locator('[data-testid="train-image"]:checked').nth(1).waitFor();
     await page.getByTestId('train-val').fill('0.5');
     await page.getByTestId('train-advanced').locator('summary').click();
-    const box = page.getByTestId('train-object-borders');
-    expect(await box.isChecked()).toBe(false);
-    await box.check();
+    const choice = page.getByTestId('train-object-borders');
+    // The fast preset decides from the labels unless told; here the user asks for it outright.
+    expect(await choice.inputValue()).toBe('');
+    expect(await choice.locator('option:checked').textContent()).toBe(
+      'automatic: when labelled objects touch',
+    );
+    await choice.selectOption('on');
     const settings: Record<string, string> = {
       tileSize: '124',
       baseFilters: '4',

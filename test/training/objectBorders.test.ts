@@ -125,13 +125,14 @@ describe('training with object borders', () => {
     const pairs = (await matchTrainingPairs(data.images, data.labels)).pairs;
     const runDir = join(root, 'run');
     // A watched image's training preview, as the app asks for one.
-    const previews = new TrainingPreviews(runDir, () => {}, true);
+    const previews = new TrainingPreviews(runDir, () => {});
+    const messages: string[] = [];
     previews.request({ imageId: 'watched', path: join(data.images, 'pair0.png') });
     const result = await train(
       {
         images: pairs,
         outDir: runDir,
-        objectBorders: true,
+        // Left to the fast preset: its labels hold touching objects, so it learns their borders.
         architecture: { depth: 2, baseFilters: 8, dropout: 0 },
         tileSize: 76,
         batch: 2,
@@ -143,9 +144,18 @@ describe('training with object borders', () => {
         backend: 'wasm',
         seed: 2,
       },
-      { signal: new AbortController().signal, onEvent: () => {}, previews },
+      {
+        signal: new AbortController().signal,
+        onEvent: (e) => {
+          if (e.kind === 'progress' && e.message !== undefined) messages.push(e.message);
+        },
+        previews,
+      },
     );
     expect(result.status).toBe('done');
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^note: object borders: on, labelled objects touch \(pair\d\.png\)/),
+    );
     // The preview shows foreground = interior + border, with the interior to split objects by.
     const preview = await readPreviewFile(previewPath(runDir, 'watched'));
     expect(preview?.classCount).toBe(2);

@@ -24,9 +24,11 @@ describe('trainConfigOf', () => {
     );
   });
 
-  it('leaves object borders out when the request does not set it (the engine default, off)', () => {
+  it('leaves object borders out when the request does not set it: the preset decides', () => {
     const config = trainConfigOf(request({ steps: 5 }), images, '/p/runs/r', 2);
     expect('objectBorders' in config).toBe(false);
-    expect(parseTrainConfig(config).objectBorders).toBe(false);
+    // The fast preset learns them when labelled objects touch; the paper preset never.
+    expect(parseTrainConfig(config).objectBorders).toBe('auto');
+    expect(parseTrainConfig({ ...config, preset: 'paper' }).objectBorders).toBe(false);
   });
 });

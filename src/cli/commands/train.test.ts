@@ -25,7 +25,7 @@ describe('unet-studio train: flags left out leave the preset in charge', () => {
     expect(fast.w0).toBe(0);
     expect(fast.classBalance).toBe('auto');
     expect(lossLine(fast)).toBe(
-      'loss: weighted cross-entropy, border weight w0 0, class balance where the background is the majority',
+      'loss: weighted cross-entropy, object borders as a third class if labelled objects touch, border weight w0 0, class balance where the background is the majority',
     );
     const paper = configOf(['--preset', 'paper']);
     expect([paper.w0, paper.classBalance]).toEqual([10, true]);
@@ -33,7 +33,9 @@ describe('unet-studio train: flags left out leave the preset in charge', () => {
     const off = configOf(['--no-class-balance', '--w0', '3']);
     expect([off.w0, off.classBalance]).toEqual([3, false]);
     expect(lossLine(off)).toMatch(/w0 3, class balance off$/);
-    expect(fast.objectBorders).toBe(false);
+    expect(fast.objectBorders).toBe('auto');
+    expect(configOf(['--preset', 'paper']).objectBorders).toBe(false);
+    expect(configOf(['--no-object-borders']).objectBorders).toBe(false);
   });
 
   it('--object-borders asks for the outline class and the loss line names the three classes', () => {

@@ -115,8 +115,9 @@ export function registerTrain(program: Command): void {
     .option('--sigma <px>', 'border weight width in px (paper: 5)', number('--sigma', false))
     .option(
       '--object-borders',
-      "learn each object's outline as a third class, so touching objects split at prediction (one foreground class)",
+      "learn each object's outline as a third class, so touching objects split at prediction (one foreground class; fast preset: when labelled objects touch)",
     )
+    .option('--no-object-borders', 'never learn object outlines (two classes, as in the paper)')
     .option('--no-augment', 'turn off augmentation')
     .option(
       '--elastic <px>',
@@ -194,7 +195,8 @@ export function trainConfigInputOf(
     optimizer: options.optimizer,
     w0: options.w0,
     sigma: options.sigma,
-    objectBorders: options.objectBorders === true ? true : undefined,
+    // Declared with its --no- form too, commander leaves it undefined when neither is given.
+    objectBorders: options.objectBorders,
     classBalance: options.classBalance === false ? false : undefined,
     augmentation: !options.augment
       ? { enabled: false }
@@ -216,7 +218,12 @@ export function lossLine(config: Pick<TrainConfig, 'w0' | 'classBalance' | 'obje
       : config.classBalance
         ? 'on'
         : 'off';
-  const classes = config.objectBorders ? ', 3 classes: background, object interior, object border' : '';
+  const classes =
+    config.objectBorders === 'auto'
+      ? ', object borders as a third class if labelled objects touch'
+      : config.objectBorders
+        ? ', 3 classes: background, object interior, object border'
+        : '';
   return `loss: weighted cross-entropy${classes}, border weight w0 ${config.w0}, class balance ${balance}`;
 }
 

@@ -26,6 +26,11 @@ export interface TrainingPreset {
   w0: number;
   /** Class-frequency weights w_c of the weight map (eq. 2); 'auto' = only for sparse objects. */
   classBalance: boolean | 'auto';
+  /**
+   * Learn object outlines as a third class (weightmap/objectBorders); 'auto' = when labelled
+   * objects touch (training/touchingObjects), which binary masks never show.
+   */
+  objectBorders: boolean | 'auto';
 }
 
 /**
@@ -56,6 +61,7 @@ export const PRESETS: Record<TrainingPreset['name'], TrainingPreset> = {
     normalization: 'percentile',
     w0: 10,
     classBalance: true,
+    objectBorders: false,
   },
   fast: {
     name: 'fast',
@@ -70,5 +76,6 @@ export const PRESETS: Record<TrainingPreset['name'], TrainingPreset> = {
     normalization: 'percentile',
     w0: 0,
     classBalance: 'auto',
+    objectBorders: 'auto',
   },
 };

@@ -9,6 +9,7 @@ import { computeNormalization } from './normalization';
 import { createOptimizer } from './optimizerState';
 import { readRunCheckpoint, restoreRunCheckpoint } from './runCheckpoint';
 import { splitSamples } from './splitSamples';
+import { firstImageWithTouchingObjects } from './touchingObjects';
 import { type ResolvedSettings, resolveSettings, type TrainConfig } from './trainConfig';
 import { type LoadedSample, loadTrainingData, normalizeSamples } from './trainingData';
 import { type SamplerEntry, samplerEntries } from './trainStep';
@@ -66,14 +67,18 @@ export async function prepareRun(config: TrainConfig, backend: BackendInfo): Pro
   assertLegalInputSize(early.tileSize, early.architecture.depth);
   const notes: string[] = [];
   const labelClasses = config.architecture.classes ?? 2;
-  if (config.objectBorders && labelClasses !== 2) {
+  if (config.objectBorders === 'auto') {
+    const objectBorders = await chooseObjectBorders(config, labelClasses, checkpoint, notes);
+    config = { ...config, objectBorders };
+  }
+  if (config.objectBorders === true && labelClasses !== 2) {
     throw new AppError(
       'invalid_argument',
       `Object borders need one foreground class; this run has ${labelClasses - 1}.`,
     );
   }
   // Object borders add the outline class to the network: background, interior, border.
-  const numClasses = config.objectBorders ? 3 : labelClasses;
+  const numClasses = config.objectBorders === true ? 3 : labelClasses;
   const data = await loadTrainingData(config, numClasses);
   if (data.cacheHits > 0)
     notes.push(`weight maps: ${data.cacheHits} of ${data.samples.length} taken from the cache`);
@@ -147,4 +152,26 @@ export async function prepareRun(config: TrainConfig, backend: BackendInfo): Pro
     notes,
     dispose,
   };
+}
+
+/**
+ * What 'auto' object borders become: a resumed run keeps what its checkpoint learned; a new run
+ * learns borders when it has one foreground class and some labelled objects touch (a binary
+ * mask never shows that), and a note says which image decided it.
+ */
+async function chooseObjectBorders(
+  config: TrainConfig,
+  labelClasses: number,
+  checkpoint: Awaited<ReturnType<typeof readRunCheckpoint>>,
+  notes: string[],
+): Promise<boolean> {
+  if (config.resume && checkpoint !== null) return checkpoint.state.settings.objectBorders === true;
+  if (labelClasses !== 2) return false;
+  const touching = await firstImageWithTouchingObjects(config.images);
+  notes.push(
+    touching === null
+      ? 'object borders: off (no labelled objects touch)'
+      : `object borders: on, labelled objects touch (${touching}): the network learns background, object interior and object border, and splits touching objects along the borders`,
+  );
+  return touching !== null;
 }

@@ -115,6 +115,7 @@ async function loop(
   previews: TrainingPreviews | undefined,
 ): Promise<TrainResult> {
   const { settings, outputSize, unet, optimizer, rng, average } = run;
+  if (previews !== undefined) previews.objectBorders = settings.objectBorders === true;
   // Validation, previews and saved models use the weight average when the run keeps one.
   const predictNet = average?.unet ?? unet;
   const augment = augmentOptions(config);

@@ -88,10 +88,11 @@ export const TrainConfigSchema = z
     /** Class-frequency weights w_c of eq. 2 (preset). */
     classBalance: z.union([z.boolean(), z.literal('auto')]).optional(),
     /**
-     * Learn each object's border as a third network class (training/objectBorders), so that
-     * prediction splits touching objects along it. Needs one foreground class.
+     * Learn each object's border as a third network class (weightmap/objectBorders), so that
+     * prediction splits touching objects along it; needs one foreground class. 'auto' (fast
+     * preset): when labelled objects touch (training/touchingObjects); a run resolves it once.
      */
-    objectBorders: z.boolean().default(false),
+    objectBorders: z.union([z.boolean(), z.literal('auto')]).optional(),
     augmentation: AugmentationSchema.default({
       enabled: true,
       elasticSigma: 10,
@@ -125,6 +126,7 @@ export const TrainConfigSchema = z
     ...c,
     w0: c.w0 ?? PRESETS[c.preset].w0,
     classBalance: c.classBalance ?? PRESETS[c.preset].classBalance,
+    objectBorders: c.objectBorders ?? PRESETS[c.preset].objectBorders,
   }));
 
 /** A validated config with defaults filled in. */
@@ -179,7 +181,8 @@ export function resolveSettings(config: TrainConfig, inputChannels: number): Res
     schedule: { kind: config.schedule ?? preset.schedule, warmup: config.warmup ?? preset.warmup },
     emaDecay: config.ema ?? preset.emaDecay,
     normalization: config.normalization ?? preset.normalization,
-    objectBorders: config.objectBorders,
+    // 'auto' is resolved by prepareRun before the settings it keeps are made.
+    objectBorders: config.objectBorders === true,
   };
 }
 

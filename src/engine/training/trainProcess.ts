@@ -45,10 +45,8 @@ async function run(message: Extract<TrainParentMessage, { type: 'start' }>): Pro
     pending.add(sent);
   };
   const { jobId } = message;
-  previews = new TrainingPreviews(
-    message.config.outDir,
-    (imageId, step) => relay({ kind: 'preview', jobId, step, imageId, at: new Date().toISOString() }),
-    message.config.objectBorders === true,
+  previews = new TrainingPreviews(message.config.outDir, (imageId, step) =>
+    relay({ kind: 'preview', jobId, step, imageId, at: new Date().toISOString() }),
   );
   for (const image of asked.splice(0)) ask(image);
   try {

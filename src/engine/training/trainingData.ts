@@ -75,7 +75,7 @@ export async function loadTrainingData(config: TrainConfig, numClasses: number):
         w0: config.w0,
         sigma: config.sigma,
         classBalance: config.classBalance,
-        objectBorders: config.objectBorders,
+        objectBorders: config.objectBorders === true,
         context: resolveSettings(config, channels).tileSize,
       })),
     );
@@ -88,7 +88,7 @@ export async function loadTrainingData(config: TrainConfig, numClasses: number):
   for (const { entry, img } of rasters) {
     const { width, height } = img;
     // With object borders the labels hold one foreground class; the outline class is derived.
-    const label = await loadAnnotation(entry, width, height, config.objectBorders ? 2 : numClasses);
+    const label = await loadAnnotation(entry, width, height, config.objectBorders === true ? 2 : numClasses);
     const { map, cached } = await cachedWeightMap(
       cacheDir,
       {
@@ -97,7 +97,7 @@ export async function loadTrainingData(config: TrainConfig, numClasses: number):
         sigma: config.sigma,
         classBalance: config.classBalance,
         numClasses,
-        objectBorders: config.objectBorders,
+        objectBorders: config.objectBorders === true,
       },
       width * height,
       () =>
@@ -110,7 +110,7 @@ export async function loadTrainingData(config: TrainConfig, numClasses: number):
           w0: config.w0,
           sigma: config.sigma,
           classBalance: config.classBalance,
-          objectBorders: config.objectBorders,
+          objectBorders: config.objectBorders === true,
         }),
     );
     if (cached) cacheHits++;

@@ -42,12 +42,15 @@ interface Entry {
  */
 export class TrainingPreviews {
   private readonly entries: Entry[] = [];
+  /**
+   * The run learns object borders: previews show foreground = interior + border, as prediction
+   * does. Set by `train` once the run has settled it (the fast preset decides from the labels).
+   */
+  objectBorders = false;
 
   constructor(
     private readonly outDir: string,
     private readonly onWritten: (imageId: string, step: number) => void,
-    /** The run learns object borders: previews show foreground = interior + border, as prediction does. */
-    private readonly objectBorders = false,
   ) {}
 
   /** Asks for previews of an image (again: moves it to the front). */

@@ -113,7 +113,7 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
   const [preset, setPreset] = useState<'fast' | 'paper'>('fast');
   const [optimizer, setOptimizer] = useState<'' | 'adam' | 'sgd'>('');
   const [augmentation, setAugmentation] = useState(true);
-  const [objectBorders, setObjectBorders] = useState(false);
+  const [objectBorders, setObjectBorders] = useState<'' | 'on' | 'off'>('');
   const [advanced, setAdvanced] = useState<AdvancedText>(emptyAdvanced);
   const [fromModel, setFromModel] = useState('');
   const [channels, setChannels] = useState<number[] | null>(null);
@@ -140,7 +140,7 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
 
   const request = (): TrainingRequest => {
     const a: TrainingAdvanced = { augmentation };
-    if (objectBorders) a.objectBorders = true;
+    if (objectBorders !== '') a.objectBorders = objectBorders === 'on';
     if (optimizer !== '') a.optimizer = optimizer;
     for (const f of FIELDS) {
       const text = advanced[f.key].trim();
@@ -236,17 +236,22 @@ export function TrainingForm({ lab, busy }: { lab: LabController; busy: boolean 
           <option value="paper">paper (64 filters, 572 tile, SGD 0.99; GPU)</option>
         </select>
       </label>
-      <label className="check" title={OBJECT_BORDERS_HELP}>
-        <input
-          type="checkbox"
-          checked={objectBorders}
+      <label className="field" title={OBJECT_BORDERS_HELP}>
+        <span>Split touching objects (learn object borders)</span>
+        <select
+          value={objectBorders}
           data-testid="train-object-borders"
-          onChange={(e) => setObjectBorders(e.target.checked)}
-        />
-        Split touching objects: learn object borders
+          onChange={(e) => setObjectBorders(e.target.value as '' | 'on' | 'off')}
+        >
+          <option value="">
+            {preset === 'fast' ? 'automatic: when labelled objects touch' : 'off (paper)'}
+          </option>
+          <option value="on">on</option>
+          <option value="off">off</option>
+        </select>
       </label>
       <p className="small" data-testid="train-object-borders-help">
-        For crowded nuclei or cells that touch. Needs object labels (instance masks or painted objects) and
+        For crowded nuclei or cells that touch: needs object labels (instance masks or painted objects) and
         one foreground class.
       </p>
       <label className="field">
