@@ -2,11 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StudioApi } from '../../src/shared/api';
+import { describe, expect, it } from 'vitest';
 import { screenshot } from './support/browser';
-import { type Shell, startShell } from './support/shell';
-import type { StudioServer } from './support/studioServer';
+import { useShell } from './support/shell';
 import { canvasTransform, clickImage, createProject, importImages, waitSaved } from './support/workstation';
 
 const W = 96;
@@ -56,20 +54,10 @@ async function hoverImage(page: Page, p: { x: number; y: number }): Promise<void
 }
 
 describe('the Fill preview shows what a click fills', () => {
-  let shell: Shell;
-  let server: StudioServer;
-  let page: Page;
-  let api: StudioApi;
-
-  beforeAll(async () => {
-    shell = await startShell();
-    ({ server, page, api } = shell);
-  });
-  afterAll(async () => {
-    await shell?.stop();
-  });
+  const shell = useShell();
 
   it('previews a cell in raw 16-bit units, fills exactly it, and says when Shift is needed', async () => {
+    const { server, page, api } = shell;
     const data = fixture();
     const file = join(server.workspace, 'cells16.png');
     writeFileSync(file, encode({ width: W, height: H, data, depth: 16, channels: 1 }));

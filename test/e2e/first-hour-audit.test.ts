@@ -1,14 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode, encode } from 'fast-png';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { modelFolder, nearestLegalInputSize, writePrediction } from '../../src/engine/index';
-import type { StudioApi } from '../../src/shared/api';
 import { saveTinyModel, tinyModelMetadata } from '../support/tinyModel';
 import { screenshot } from './support/browser';
-import { type Shell, startShell } from './support/shell';
-import type { StudioServer } from './support/studioServer';
+import { useShell } from './support/shell';
 import { clickImage, createProject, importImages, waitPainted, waitSaved } from './support/workstation';
 
 const MODEL = 'run_audit0001.last';
@@ -36,21 +33,11 @@ function discPng(path: string, k: number): string {
  * the app, and hand annotations exported as label images.
  */
 describe('a first hour, the smaller items', () => {
-  let shell: Shell;
-  let server: StudioServer;
-  let page: Page;
-  let api: StudioApi;
+  const shell = useShell();
   const ids: string[] = [];
 
-  beforeAll(async () => {
-    shell = await startShell();
-    ({ server, page, api } = shell);
-  });
-  afterAll(async () => {
-    await shell?.stop();
-  });
-
   it('shows paint tools on Annotate only, and warns that one image gives no validation', async () => {
+    const { server, page } = shell;
     await page.goto(server.url);
     await createProject(page, join(server.workspace, 'audit'), 'Audit');
     ids.push(
@@ -93,6 +80,7 @@ describe('a first hour, the smaller items', () => {
   });
 
   it('Compare scores on its first visit and keeps swipe + difference when the image changes', async () => {
+    const { server, page } = shell;
     const dir = join(server.workspace, 'audit');
     const architecture = { depth: 1, baseFilters: 2, inputChannels: 1, classes: 2, dropout: 0 };
     const tile = nearestLegalInputSize(1, 24, 'up');
@@ -130,6 +118,7 @@ describe('a first hour, the smaller items', () => {
   });
 
   it('exports class ids as the app numbers them, predicts without leaving a full bar, exports hand labels', async () => {
+    const { server, page, api } = shell;
     const dir = join(server.workspace, 'audit');
     await page.getByTestId('mode-export').click();
     await page.getByTestId('export-model').waitFor();
@@ -172,6 +161,7 @@ describe('a first hour, the smaller items', () => {
   });
 
   it('says, and keeps saying after it is done, that a folder of gray images went through an RGB model', async () => {
+    const { server, page } = shell;
     const dir = join(server.workspace, 'audit');
     const rgbModel = 'run_audit0002.last';
     const architecture = { depth: 1, baseFilters: 2, inputChannels: 3, classes: 2, dropout: 0 };

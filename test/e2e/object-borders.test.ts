@@ -1,12 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { predictionFiles, writePng } from '../../src/engine/index';
-import type { StudioApi } from '../../src/shared/api';
 import { screenshot } from './support/browser';
-import { type Shell, startShell } from './support/shell';
-import type { StudioServer } from './support/studioServer';
+import { useShell } from './support/shell';
 import { createProject, importImages, waitSaved } from './support/workstation';
 
 const SIZE = 64;
@@ -37,20 +34,10 @@ function pressedPair(k: number): { image: Uint8Array; ids: Uint16Array } {
  * interior stored beside them (what splits touching objects in the app's objects and exports).
  */
 describe('training a model that learns object borders, in the browser shell', () => {
-  let shell: Shell;
-  let server: StudioServer;
-  let page: Page;
-  let api: StudioApi;
-
-  beforeAll(async () => {
-    shell = await startShell();
-    ({ server, page, api } = shell);
-  });
-  afterAll(async () => {
-    await shell?.stop();
-  });
+  const shell = useShell();
 
   it('asks for "Split touching objects", trains, and predicts foreground with the interior', async () => {
+    const { server, page, api } = shell;
     const images = join(server.workspace, 'pairs');
     const masks = join(server.workspace, 'pair-masks');
     mkdirSync(images, { recursive: true });

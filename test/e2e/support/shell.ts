@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { StudioApi } from '../../../src/shared/api';
 import { nodeApiClient } from '../../support/nodeApiClient';
 import { launchBrowser, newPage } from './browser';
@@ -39,4 +40,19 @@ export async function startShell(): Promise<Shell> {
     await server.stop();
     throw e;
   }
+}
+
+/**
+ * The shell of the enclosing `describe`: started before its tests, stopped after them. Its
+ * fields are there once the tests run (read them inside `it`).
+ */
+export function useShell(): Shell {
+  const shell = {} as Shell;
+  beforeAll(async () => {
+    Object.assign(shell, await startShell());
+  });
+  afterAll(async () => {
+    await shell.stop?.();
+  });
+  return shell;
 }
