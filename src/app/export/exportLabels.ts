@@ -1,4 +1,4 @@
-import { predictedObjects, predictionFiles, readImage, readInterior, readNpy } from '../../engine/index';
+import { predictionFiles, readImage, readInterior, readNpy, storedObjects } from '../../engine/index';
 import { AppError } from '../../shared/errors';
 import type { Annotation } from '../../shared/imageData';
 
@@ -44,13 +44,10 @@ export async function predictionLabels(
     throw new AppError('corrupt_file', `${files.classes} is not an 8-bit single-channel class map.`);
   const classes = Uint8Array.from(map.data);
   const npy = await readNpy(files.foreground);
-  const foreground = npy.data instanceof Float32Array && npy.data.length === width * height ? npy.data : null;
-  const interior = (await readInterior(files.interior, width, height)) ?? null;
-  const { labels, count } = predictedObjects(classes, foreground, width, height, {
-    method: foreground === null && interior === null ? 'components' : 'watershed',
-    minArea,
-    interior,
-  });
+  const foreground =
+    npy.data instanceof Float32Array && npy.data.length === width * height ? npy.data : undefined;
+  const interior = await readInterior(files.interior, width, height);
+  const { labels, count } = storedObjects(classes, width, height, foreground, interior, minArea);
   // predictedObjects drops small objects from the ids only: they become background here too.
   const projectClasses = new Uint8Array(classes.length);
   for (let i = 0; i < classes.length; i++) {

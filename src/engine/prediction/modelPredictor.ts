@@ -196,8 +196,8 @@ export async function openModelPredictor(
         modelInput(img, predictor.channels, meta.normalization, name),
         fixedTile ?? inferenceTileSize(unet.config, meta.tileSize, img.width, img.height),
         opts,
-      ).then((predicted) => {
-        const p = borders ? { ...predicted, ...foregroundOfObjectBorders(predicted) } : predicted;
+        borders,
+      ).then((p) => {
         const channelNote = channelConversion(img.channels, predictor.channels);
         return channelNote === undefined ? p : { ...p, channelNote };
       });
@@ -273,14 +273,14 @@ async function openPackagePredictor(path: string, options: ModelPredictorOptions
     keepsProcessAlive: false,
     predict: async (source, opts = {}) => {
       const img = modelChannelsOf(source, inputChannels, opts.name ?? 'image');
-      const predicted = await predictTiled(
+      return predictTiled(
         predictor,
         img,
         opened.prepare(img, opts.name ?? 'image'),
         opened.tileSizeFor(img.width, img.height),
         opts,
+        borders,
       );
-      return borders ? { ...predicted, ...foregroundOfObjectBorders(predicted) } : predicted;
     },
     predictRegions: async (source) => {
       throw new AppError(
@@ -292,13 +292,18 @@ async function openPackagePredictor(path: string, options: ModelPredictorOptions
   };
 }
 
-/** Overlap-tile prediction of a prepared input at `tileSize` (a sized copy of the predictor when needed). */
+/**
+ * Overlap-tile prediction of a prepared input at `tileSize` (a sized copy of the predictor when
+ * needed); the output of a network that learned object borders (`borders`) as background and
+ * foreground, with the interior kept (foregroundOfObjectBorders).
+ */
 async function predictTiled(
   predictor: Predictor,
   img: Pick<MultiChannelImage, 'width' | 'height'>,
   x: Float32Array,
   tileSize: number,
   opts: PredictOptions,
+  borders: boolean,
 ): Promise<ImagePrediction> {
   const sized: Predictor = tileSize === predictor.inputSize ? predictor : predictor.withInputSize(tileSize);
   try {
@@ -307,7 +312,8 @@ async function predictTiled(
       signal: opts.signal,
       onProgress: opts.onTile,
     });
-    return { ...result, width: img.width, height: img.height, tileSize };
+    const output = borders ? foregroundOfObjectBorders(result) : result;
+    return { ...output, width: img.width, height: img.height, tileSize };
   } finally {
     if (sized !== predictor) await sized.dispose();
   }

@@ -149,12 +149,29 @@ export function predictionObjects(
   foreground?: Float32Array,
   interior?: Float32Array,
 ): { labels: Uint16Array; count: number } {
-  const watershed = foreground !== undefined || interior !== undefined;
-  const { labels, count } = predictedObjects(classes, foreground ?? null, width, height, {
-    method: watershed ? 'watershed' : 'components',
-    interior: interior ?? null,
-  });
+  const { labels, count } = storedObjects(classes, width, height, foreground, interior, 0);
   if (count > 65535)
     throw new AppError('too_large', `The prediction holds ${count} objects; at most 65535 fit.`);
   return { labels: Uint16Array.from(labels), count };
+}
+
+/**
+ * Objects of a stored prediction, as predictionObjects splits them (no bound on the count): the
+ * watershed where a probability is stored (along the predicted borders with `interior`), else
+ * 4-connected patches; objects under `minArea` px dropped.
+ */
+export function storedObjects(
+  classes: Uint8Array,
+  width: number,
+  height: number,
+  foreground: Float32Array | undefined,
+  interior: Float32Array | undefined,
+  minArea: number,
+): { labels: Int32Array; count: number } {
+  const watershed = foreground !== undefined || interior !== undefined;
+  return predictedObjects(classes, foreground ?? null, width, height, {
+    method: watershed ? 'watershed' : 'components',
+    interior: interior ?? null,
+    minArea,
+  });
 }
