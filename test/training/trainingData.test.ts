@@ -68,8 +68,13 @@ describe('training data', () => {
     };
     const label = await png('b_ids.png', ids);
     const data = await loadTrainingData(
-      // The paper's loss: border term and class balance (the fast preset leaves both off here).
-      configOf([{ image, annotation: { kind: 'mask', path: label } }], 'o2', { w0: 10, classBalance: true }),
+      // The paper's loss: border term, class balance and two classes (the fast preset leaves the
+      // first two off here and would learn these touching objects' borders as a third class).
+      configOf([{ image, annotation: { kind: 'mask', path: label } }], 'o2', {
+        w0: 10,
+        classBalance: true,
+        objectBorders: false,
+      }),
       2,
     );
     const s = data.samples[0];
@@ -81,6 +86,63 @@ describe('training data', () => {
     }
     // ... weighted by w0 * exp(-(d1 + d2)^2 / 2 sigma^2) with d1 = d2 = 1: 10 * exp(-4/50) ~ 9.2 on top.
     expect(s.weights[5]).toBeGreaterThan(s.weights[2] + 9);
+  });
+
+  it("'auto' object borders: on where instance ids touch, never for a binary mask or an annotation without ids", async () => {
+    const W = 8;
+    const ids = (rows: string[]) => Uint16Array.from(rows.join(''), (c) => Number(c));
+    const image = async (name: string) =>
+      png(
+        name,
+        gray8(W, 2, () => 100),
+      );
+    const labels = async (name: string, data: Uint8Array | Uint16Array, bitDepth: 8 | 16) =>
+      png(name, { width: W, height: 2, channels: 1, bitDepth, data });
+    // The same two touching squares, as a binary mask (one object) and as instance ids.
+    const binary = await labels(
+      't_binary.png',
+      Uint8Array.from(ids(['11110000', '11110000']), (v) => v * 255),
+      8,
+    );
+    const instances = await labels('t_instances.png', ids(['11220000', '11220000']), 16);
+    const apart = await labels('t_apart.png', ids(['11022000', '11022000']), 16);
+    const mask = async (name: string, path: string): Promise<TrainImage> => ({
+      image: await image(name),
+      annotation: { kind: 'mask', path },
+    });
+    const off = await loadTrainingData(
+      configOf([await mask('t_a.png', binary), await mask('t_b.png', apart)], 'o6'),
+      2,
+    );
+    expect([off.objectBorders, off.touchingImage]).toEqual([false, null]);
+    expect(Math.max(...off.samples[0].targets)).toBe(1);
+    const on = await loadTrainingData(
+      configOf([await mask('t_a.png', binary), await mask('cells.png', instances)], 'o7'),
+      2,
+    );
+    expect([on.objectBorders, on.touchingImage]).toEqual([true, 'cells.png']);
+    // Every image then has the border class: the binary mask's one object its outline.
+    expect(Math.max(...on.samples[0].targets)).toBe(2);
+    const classes = await labels('t_classes.png', Uint8Array.from(ids(['22220000', '22220000'])), 8);
+    const annotation = async (outDir: string, instancesPath?: string) =>
+      loadTrainingData(
+        configOf(
+          [
+            {
+              image: await image('p.png'),
+              annotation: { kind: 'annotation', classesPath: classes, instancesPath },
+            },
+          ],
+          outDir,
+        ),
+        2,
+      );
+    expect((await annotation('o8')).touchingImage).toBeNull();
+    expect((await annotation('o9', instances)).touchingImage).toBe('p.png');
+    // More than one foreground class: 'auto' stays off without looking.
+    expect(
+      (await loadTrainingData(configOf([await mask('cells.png', instances)], 'o10'), 3)).objectBorders,
+    ).toBe(false);
   });
 
   it('a partial annotation: class 0 is unlabelled (weight 0), instances from connected components', async () => {

@@ -9,7 +9,6 @@ import { computeNormalization } from './normalization';
 import { createOptimizer } from './optimizerState';
 import { readRunCheckpoint, restoreRunCheckpoint } from './runCheckpoint';
 import { splitSamples } from './splitSamples';
-import { firstImageWithTouchingObjects } from './touchingObjects';
 import { type ResolvedSettings, resolveSettings, type TrainConfig } from './trainConfig';
 import { type LoadedSample, loadTrainingData, normalizeSamples } from './trainingData';
 import { type SamplerEntry, samplerEntries } from './trainStep';
@@ -67,19 +66,21 @@ export async function prepareRun(config: TrainConfig, backend: BackendInfo): Pro
   assertLegalInputSize(early.tileSize, early.architecture.depth);
   const notes: string[] = [];
   const labelClasses = config.architecture.classes ?? 2;
-  if (config.objectBorders === 'auto') {
-    const objectBorders = await chooseObjectBorders(config, labelClasses, checkpoint, notes);
-    config = { ...config, objectBorders };
-  }
+  // A resumed run keeps what its checkpoint learned; a new one settles 'auto' from its labels.
+  if (config.objectBorders === 'auto' && config.resume && checkpoint !== null)
+    config = { ...config, objectBorders: checkpoint.state.settings.objectBorders === true };
   if (config.objectBorders === true && labelClasses !== 2) {
     throw new AppError(
       'invalid_argument',
       `Object borders need one foreground class; this run has ${labelClasses - 1}.`,
     );
   }
+  const data = await loadTrainingData(config, labelClasses);
+  if (config.objectBorders === 'auto' && labelClasses === 2)
+    notes.push(objectBordersNote(data.touchingImage));
+  config = { ...config, objectBorders: data.objectBorders };
   // Object borders add the outline class to the network: background, interior, border.
-  const numClasses = config.objectBorders === true ? 3 : labelClasses;
-  const data = await loadTrainingData(config, numClasses);
+  const numClasses = data.objectBorders ? 3 : labelClasses;
   if (data.cacheHits > 0)
     notes.push(`weight maps: ${data.cacheHits} of ${data.samples.length} taken from the cache`);
   const settings = resolveSettings(config, data.channels);
@@ -154,24 +155,9 @@ export async function prepareRun(config: TrainConfig, backend: BackendInfo): Pro
   };
 }
 
-/**
- * What 'auto' object borders become: a resumed run keeps what its checkpoint learned; a new run
- * learns borders when it has one foreground class and some labelled objects touch (a binary
- * mask never shows that), and a note says which image decided it.
- */
-async function chooseObjectBorders(
-  config: TrainConfig,
-  labelClasses: number,
-  checkpoint: Awaited<ReturnType<typeof readRunCheckpoint>>,
-  notes: string[],
-): Promise<boolean> {
-  if (config.resume && checkpoint !== null) return checkpoint.state.settings.objectBorders === true;
-  if (labelClasses !== 2) return false;
-  const touching = await firstImageWithTouchingObjects(config.images);
-  notes.push(
-    touching === null
-      ? 'object borders: off (no labelled objects touch)'
-      : `object borders: on, labelled objects touch (${touching}): the network learns background, object interior and object border, and splits touching objects along the borders`,
-  );
-  return touching !== null;
+/** What 'auto' object borders became, and which image decided it. */
+function objectBordersNote(touchingImage: string | null): string {
+  return touchingImage === null
+    ? 'object borders: off (no labelled objects touch)'
+    : `object borders: on, labelled objects touch (${touchingImage}): the network learns background, object interior and object border, and splits touching objects along the borders`;
 }

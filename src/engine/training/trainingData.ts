@@ -11,6 +11,7 @@ import { computeAnnotationWeightMap } from '../weightmap/index';
 import { applyNormalization, pixelsWithChannels, scaleOfBitDepth } from './normalization';
 import { readInputImage } from './readInputImage';
 import { lazyImageHeader, tiledLabelSamples } from './tiledLabelSamples';
+import { labelTilesTouch, objectsTouch } from './touchingObjects';
 import { resolveSettings, type TrainConfig, type TrainImage } from './trainConfig';
 import { cachedWeightMap } from './weightMapCache';
 
@@ -35,6 +36,10 @@ export interface LoadedData {
   scale: number;
   /** Weight maps taken from outDir/cache rather than computed. */
   cacheHits: number;
+  /** Whether the targets hold the object-border class (config.objectBorders, 'auto' settled). */
+  objectBorders: boolean;
+  /** With 'auto': the first image whose labelled objects touch (which turned borders on), or null. */
+  touchingImage: string | null;
 }
 
 /**
@@ -45,8 +50,11 @@ export interface LoadedData {
  * another count, e.g. 2-channel .npy arrays) every image must have that many, and the network
  * takes them all (`networkChannels`). Each image is scaled by its own bit depth, as
  * prediction does (prediction/modelInput), so 8- and 16-bit images can be mixed.
+ * `labelClasses`: classes of the labels (background included). Object borders (weightmap/
+ * objectBorders) add a third network class; 'auto' turns them on when some labelled objects
+ * touch, decided from the labels read here: all of them first, then the weight maps.
  */
-export async function loadTrainingData(config: TrainConfig, numClasses: number): Promise<LoadedData> {
+export async function loadTrainingData(config: TrainConfig, labelClasses: number): Promise<LoadedData> {
   const rasters: { entry: TrainImage; img: MultiChannelImage }[] = [];
   // Images with tiled labels are read region by region; only their header is read here.
   const tiled: { entry: TrainImage; channels: number; bitDepth: 8 | 16 | 32 }[] = [];
@@ -64,6 +72,15 @@ export async function loadTrainingData(config: TrainConfig, numClasses: number):
     ? 3
     : 1;
   const channels = tiled.length > 0 ? regionChannels : networkChannels(rasters, config.inputChannels?.length);
+  const labels: Annotation[] = [];
+  for (const { entry, img } of rasters)
+    labels.push(await loadAnnotation(entry, img.width, img.height, labelClasses));
+  const touchingImage =
+    config.objectBorders === 'auto' && labelClasses === 2
+      ? await firstTouching(rasters, labels, tiled)
+      : null;
+  const objectBorders = config.objectBorders === true || touchingImage !== null;
+  const numClasses = objectBorders ? 3 : labelClasses;
   const cacheDir = join(config.outDir, 'cache');
   const samples: LoadedSample[] = [];
   for (const { entry } of tiled) {
@@ -75,7 +92,7 @@ export async function loadTrainingData(config: TrainConfig, numClasses: number):
         w0: config.w0,
         sigma: config.sigma,
         classBalance: config.classBalance,
-        objectBorders: config.objectBorders === true,
+        objectBorders,
         context: resolveSettings(config, channels).tileSize,
       })),
     );
@@ -85,10 +102,9 @@ export async function loadTrainingData(config: TrainConfig, numClasses: number):
     first === undefined ? 8 : 'img' in first ? first.img.bitDepth : first.bitDepth,
   );
   let cacheHits = 0;
-  for (const { entry, img } of rasters) {
+  for (const [k, { entry, img }] of rasters.entries()) {
     const { width, height } = img;
-    // With object borders the labels hold one foreground class; the outline class is derived.
-    const label = await loadAnnotation(entry, width, height, config.objectBorders === true ? 2 : numClasses);
+    const label = labels[k];
     const { map, cached } = await cachedWeightMap(
       cacheDir,
       {
@@ -97,7 +113,7 @@ export async function loadTrainingData(config: TrainConfig, numClasses: number):
         sigma: config.sigma,
         classBalance: config.classBalance,
         numClasses,
-        objectBorders: config.objectBorders === true,
+        objectBorders,
       },
       width * height,
       () =>
@@ -110,7 +126,7 @@ export async function loadTrainingData(config: TrainConfig, numClasses: number):
           w0: config.w0,
           sigma: config.sigma,
           classBalance: config.classBalance,
-          objectBorders: config.objectBorders === true,
+          objectBorders,
         }),
     );
     if (cached) cacheHits++;
@@ -128,7 +144,26 @@ export async function loadTrainingData(config: TrainConfig, numClasses: number):
       labelledPixels,
     });
   }
-  return { samples, channels, scale, cacheHits };
+  return { samples, channels, scale, cacheHits, objectBorders, touchingImage };
+}
+
+/**
+ * The first image (file name) whose labelled objects touch (touchingObjects): the loaded
+ * labels of whole images, then the stored tiles of large ones; null when none do.
+ */
+async function firstTouching(
+  rasters: readonly { entry: TrainImage; img: MultiChannelImage }[],
+  labels: readonly Annotation[],
+  tiled: readonly { entry: TrainImage }[],
+): Promise<string | null> {
+  for (const [k, { entry, img }] of rasters.entries())
+    if (objectsTouch(labels[k].instances, img.width, img.height)) return basename(entry.image);
+  for (const { entry } of tiled) {
+    const source = entry.annotation;
+    if (source.kind === 'labelTiles' && (await labelTilesTouch(source.dir, source.imageId)))
+      return basename(entry.image);
+  }
+  return null;
 }
 
 /**
