@@ -5,6 +5,7 @@ import {
   modelFolder,
   modelId,
   parseModelId,
+  predictedClassCount,
   readModelMetadata,
   runsFolder,
 } from '../../engine/index';
@@ -38,22 +39,13 @@ function describe(id: string, kind: ModelKind, m: ModelMetadata): ModelInfo {
     label: `${runId} ${kind === 'best' ? 'best on validation' : 'final'} (${detail})`,
     createdAt: m.provenance.createdAt,
     steps,
-    classes: predictedClasses(m),
+    classes: predictedClassCount(m.architecture.classes, m.objectBorders),
     tileSize: m.tileSize,
     depth: m.architecture.depth,
     baseFilters: m.architecture.baseFilters,
     metrics,
   };
   return m.objectBorders === true ? { ...info, objectBorders: true } : info;
-}
-
-/**
- * Classes the model's predictions hold: its network classes, except that a model that learned
- * object borders (background, interior, border) predicts background and foreground
- * (ModelPredictor.classCount).
- */
-function predictedClasses(m: ModelMetadata): number {
-  return m.objectBorders === true ? 2 : m.architecture.classes;
 }
 
 /** The model of an id; 'not_found' when the run has not written it (yet). */

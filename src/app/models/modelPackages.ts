@@ -8,6 +8,7 @@ import {
   openModelPackage,
   packagesFolder,
   parseModelId,
+  predictedClassCount,
   writeFileAtomic,
   exportModelPackage as writeModelPackage,
 } from '../../engine/index';
@@ -103,8 +104,7 @@ export async function importModelPackage(
       name: opened.name,
       fileName: name,
       addedAt: new Date().toISOString(),
-      // A model that learned object borders predicts background and foreground only.
-      classes: opened.unetStudio?.objectBorders === true ? 2 : opened.classes.length,
+      classes: predictedClassCount(opened.classes.length, opened.unetStudio?.objectBorders),
       channels: opened.channels,
       tileSize: opened.unetStudio?.tileSize ?? opened.inputSize.min,
       depth: opened.unetStudio?.architecture.depth ?? 0,

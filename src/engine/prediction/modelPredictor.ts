@@ -16,7 +16,7 @@ import {
 import type { StoredPrediction } from '../project/predictionStore';
 import { type InferenceBackendOptions, openInferenceBackend } from './inferenceBackend';
 import { channelConversion, modelChannelsOf, modelInput } from './modelInput';
-import { foregroundOfObjectBorders, foregroundPredictor } from './objectBorderOutput';
+import { foregroundOfObjectBorders, foregroundPredictor, predictedClassCount } from './objectBorderOutput';
 import type { Predictor } from './Predictor';
 import { type PredictImageResult, predictImage } from './predictImage';
 import { type PredictedRows, predictStream } from './predictStream';
@@ -185,7 +185,7 @@ export async function openModelPredictor(
     ...(meta.inputChannels === undefined ? {} : { inputChannels: meta.inputChannels }),
     backend: predictor.backend,
     note,
-    classCount: borders ? 2 : predictor.classes,
+    classCount: predictedClassCount(predictor.classes, borders),
     keepsProcessAlive,
     predict: async (source, opts = {}) => {
       const name = opts.name ?? 'image';
@@ -269,7 +269,7 @@ async function openPackagePredictor(path: string, options: ModelPredictorOptions
     channels: predictor.channels,
     ...(inputChannels === undefined ? {} : { inputChannels }),
     backend: predictor.backend,
-    classCount: borders ? 2 : predictor.classes,
+    classCount: predictedClassCount(predictor.classes, borders),
     keepsProcessAlive: false,
     predict: async (source, opts = {}) => {
       const img = modelChannelsOf(source, inputChannels, opts.name ?? 'image');

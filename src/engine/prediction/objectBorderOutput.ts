@@ -2,6 +2,14 @@ import type { Predictor } from './Predictor';
 import type { PredictImageResult } from './predictImage';
 
 /**
+ * Classes a model's predictions hold: its network's, or 2 (background, foreground = interior +
+ * border) for a model that learned object borders.
+ */
+export function predictedClassCount(networkClasses: number, objectBorders: boolean | undefined): number {
+  return objectBorders === true ? 2 : networkClasses;
+}
+
+/**
  * A model that learned object borders (ModelMetadata.objectBorders) outputs background, object
  * interior and object border. What a user gets is one foreground class, interior + border:
  * P'(background) = P0 and P'(foreground) = P1 + P2, the class map their arg-max (background on
