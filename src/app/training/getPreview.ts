@@ -54,9 +54,8 @@ export async function getPreview(ctx: AppContext, runId: string, imageId: string
 
 /**
  * A preview as the app shows a prediction. Its objects split along the predicted object borders
- * when it carries P(object interior): a checkpoint's prediction (runPreview) of a model that
- * learned them does; a live run's preview file does not hold it (yet), so its objects are split
- * by the foreground probability alone.
+ * when it carries P(object interior), as a checkpoint's prediction (runPreview) and a live run's
+ * preview file (previewFile, third channel) of a model that learned them do.
  */
 function predictionOf(source: string, imageId: string, p: StoredPrediction): Prediction {
   const { labels, count } = predictionObjects(p.classes, p.width, p.height, p.foreground, p.interior);
